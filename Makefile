@@ -1,0 +1,53 @@
+# Two commands for a newcomer: `make run` and `make test`. See README.md.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV   := .venv
+BIN    := $(VENV)/bin
+HOST   ?= 127.0.0.1
+PORT   ?= 8000
+
+.PHONY: run setup install install-dev translations messages test lint format bench clean
+
+run: setup ## Set up everything and serve the demo site on http://127.0.0.1:8000
+	@echo "Serving on http://$(HOST):$(PORT)/  (admin: http://$(HOST):$(PORT)/admin/)"
+	DJANGO_SETTINGS_MODULE=config.settings.dev $(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+setup: install translations ## Virtualenv, packages, database, demo content
+	mkdir -p var
+	DJANGO_SETTINGS_MODULE=config.settings.dev $(BIN)/python manage.py migrate --noinput
+	DJANGO_SETTINGS_MODULE=config.settings.dev $(BIN)/python manage.py load_demo_data
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: requirements.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.installed-dev: requirements.txt requirements-dev.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	touch $(VENV)/.installed $@
+
+install: $(VENV)/.installed
+install-dev: $(VENV)/.installed-dev
+
+translations: install ## Compile the committed .po catalogues into .mo
+	$(BIN)/python bin/compile_translations.py
+
+messages: install ## Re-extract translatable strings (needs GNU gettext's xgettext)
+	DJANGO_SETTINGS_MODULE=config.settings.dev $(BIN)/python manage.py makemessages \
+		--locale vi --locale en --ignore '.venv/*' --ignore 'var/*' --ignore 'bench/*' --no-obsolete
+
+test: install-dev translations ## Lint, unit tests on SQLite and PostgreSQL, browser tests
+	bash bin/run-tests
+
+lint: install-dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install-dev
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+clean:
+	rm -rf $(VENV) var .pytest_cache .ruff_cache

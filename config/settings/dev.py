@@ -1,0 +1,15 @@
+"""Local development: DEBUG on, a throwaway key, e-mail to the console."""
+
+from config.env import env_list, env_str
+
+from .base import *  # noqa: F403
+
+DEBUG = True
+SECRET_KEY = env_str("DJANGO_SECRET_KEY", "dev-only-insecure-key-never-use-in-production")
+# *.localhost resolves to this machine in browsers, so each demo school's own
+# site (an-lac.localhost:8000) works without editing a hosts file.
+ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", ["127.0.0.1", "localhost", ".localhost", "[::1]"])
+EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+# Serve static files straight from site/static and the apps, no collectstatic needed.
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True

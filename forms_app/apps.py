@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class FormsAppConfig(AppConfig):
+    """The protected case area: cases and the four official templates (Mẫu 01–04).
+
+    It may import ``schools``; nothing in ``pages`` may import it, so no public
+    view, feed or search index can reach a child's record.
+    """
+
+    name = "forms_app"
+    verbose_name = _("Case records")
+    default_auto_field = "django.db.models.BigAutoField"

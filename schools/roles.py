@@ -1,0 +1,219 @@
+"""The five staff roles and the permissions each one carries.
+
+Roles are defined here, in code, and written to Django groups by
+:func:`sync_role_groups` after every migration, so that every installation has the
+same, reviewable permission matrix. A membership (user, school, role) puts the
+user into two groups: the role's global group, which holds model permissions,
+and the role's group for that school, which holds page and collection
+permissions on that school's part of the site only.
+"""
+
+from collections.abc import Iterable
+
+from django.contrib.auth.models import Group, Permission
+from django.db import models, transaction
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    EDITOR = "editor", _("Editor")
+    PRINCIPAL = "principal", _("Principal")
+    CASE_WORKER = "case_worker", _("Social-work officer / counselling team")
+    DISTRICT_OFFICER = "district_officer", _("District education officer")
+    ADMINISTRATOR = "administrator", _("Administrator")
+
+
+# Group names are data shown to Vietnamese administrators, not interface text:
+# they stay Vietnamese whatever the admin's language.
+GROUP_NAMES: dict[str, str] = {
+    Role.EDITOR: "Biên tập viên",
+    Role.PRINCIPAL: "Ban giám hiệu / Hiệu trưởng",
+    Role.CASE_WORKER: "Cán bộ CTXH / Tổ tư vấn",
+    Role.DISTRICT_OFFICER: "Cán bộ Phòng GD&ĐT",
+    Role.ADMINISTRATOR: "Quản trị",
+}
+
+ACCESS_ADMIN = "wagtailadmin.access_admin"
+
+# Model permissions held through the role's global group ("app_label.codename").
+# The case area's permissions join these when its models exist.
+MODEL_PERMISSIONS: dict[str, frozenset[str]] = {
+    Role.EDITOR: frozenset({ACCESS_ADMIN}),
+    Role.PRINCIPAL: frozenset({ACCESS_ADMIN}),
+    Role.CASE_WORKER: frozenset({ACCESS_ADMIN}),
+    # Aggregate figures only: nothing here opens a child's record.
+    Role.DISTRICT_OFFICER: frozenset({ACCESS_ADMIN}),
+    Role.ADMINISTRATOR: frozenset(
+        {
+            ACCESS_ADMIN,
+            "auth.add_user",
+            "auth.change_user",
+            "auth.delete_user",
+            "auth.view_user",
+            "schools.add_school",
+            "schools.change_school",
+            "schools.view_school",
+            "schools.add_district",
+            "schools.change_district",
+            "schools.view_district",
+            "wagtailcore.add_site",
+            "wagtailcore.change_site",
+            "wagtailredirects.add_redirect",
+            "wagtailredirects.change_redirect",
+            "wagtailredirects.delete_redirect",
+        }
+    ),
+}
+
+# Page permissions (codename prefixes of wagtailcore.Page) on the school's root page.
+# Editors cannot publish: their changes go to the principal for review.
+PAGE_PERMISSIONS: dict[str, frozenset[str]] = {
+    Role.EDITOR: frozenset({"add", "change"}),
+    Role.PRINCIPAL: frozenset({"add", "change", "publish", "lock", "unlock"}),
+    Role.ADMINISTRATOR: frozenset({"add", "change", "publish", "lock", "unlock", "bulk_delete"}),
+}
+
+# Image and document permissions on the school's own collection.
+COLLECTION_PERMISSIONS: dict[str, frozenset[str]] = {
+    role: frozenset(
+        {
+            "wagtailimages.add_image",
+            "wagtailimages.change_image",
+            "wagtailimages.choose_image",
+            "wagtaildocs.add_document",
+            "wagtaildocs.change_document",
+            "wagtaildocs.choose_document",
+        }
+    )
+    for role in (Role.EDITOR, Role.PRINCIPAL, Role.ADMINISTRATOR)
+}
+
+
+def _permissions(names: Iterable[str]) -> list[Permission]:
+    """Look up permissions by "app_label.codename", failing loudly on a typo."""
+    wanted = set(names)
+    found = []
+    for name in wanted:
+        app_label, codename = name.split(".", 1)
+        found.extend(
+            Permission.objects.filter(content_type__app_label=app_label, codename=codename)
+        )
+    found_names = {f"{p.content_type.app_label}.{p.codename}" for p in found}
+    missing = wanted - found_names
+    if missing:
+        raise LookupError(f"Unknown permissions in the role matrix: {sorted(missing)}")
+    return found
+
+
+def school_group_name(role: str, school_code: str) -> str:
+    """Name of the role's group for one school, e.g. "Biên tập viên · AL"."""
+    return f"{GROUP_NAMES[role]} · {school_code}"
+
+
+@transaction.atomic
+def sync_role_groups() -> list[Group]:
+    """Create or update the five global role groups; safe to run any number of times.
+
+    Each group ends with exactly the permissions listed above, so a permission
+    removed from this module is also removed from the database.
+    """
+    from schools.models import RoleGroup
+
+    groups = []
+    for role in Role.values:
+        link = RoleGroup.objects.filter(role=role, school=None).select_related("group").first()
+        if link is None:
+            group, _created = Group.objects.get_or_create(name=GROUP_NAMES[role])
+            RoleGroup.objects.create(role=role, school=None, group=group)
+        else:
+            group = link.group
+            if group.name != GROUP_NAMES[role]:
+                group.name = GROUP_NAMES[role]
+                group.save(update_fields=["name"])
+        group.permissions.set(_permissions(MODEL_PERMISSIONS[role]))
+        groups.append(group)
+    return groups
+
+
+def _school_collection(school) -> "Collection":  # noqa: F821
+    """Return the school's own image/document collection, creating it once."""
+    from wagtail.models import Collection
+
+    if school.collection_id is None:
+        root = Collection.get_first_root_node() or Collection.add_root(name="Root")
+        existing = root.get_children().filter(name=school.name).first()
+        school.collection = existing or root.add_child(name=school.name)
+        type(school).objects.filter(pk=school.pk).update(collection=school.collection)
+    return school.collection
+
+
+@transaction.atomic
+def sync_school_groups(school) -> list[Group]:
+    """Create or update the per-school role groups and their page/collection rights.
+
+    Rights are granted on the school's root page, so an editor of one school can
+    never touch another school's section of the tree.
+    """
+    from wagtail.models import GroupCollectionPermission, GroupPagePermission, Page
+
+    from schools.models import RoleGroup
+
+    page_perms = {
+        p.codename: p
+        for p in Permission.objects.filter(
+            content_type__app_label="wagtailcore", content_type__model="page"
+        )
+    }
+    collection = _school_collection(school)
+    groups = []
+    for role in set(PAGE_PERMISSIONS) | set(COLLECTION_PERMISSIONS):
+        link = RoleGroup.objects.filter(role=role, school=school).select_related("group").first()
+        name = school_group_name(role, school.code)
+        if link is None:
+            group, _created = Group.objects.get_or_create(name=name)
+            RoleGroup.objects.create(role=role, school=school, group=group)
+        else:
+            group = link.group
+            if group.name != name:
+                group.name = name
+                group.save(update_fields=["name"])
+
+        GroupPagePermission.objects.filter(group=group).delete()
+        if school.root_page_id and role in PAGE_PERMISSIONS:
+            page = Page.objects.get(pk=school.root_page_id)
+            GroupPagePermission.objects.bulk_create(
+                GroupPagePermission(group=group, page=page, permission=page_perms[f"{kind}_page"])
+                for kind in sorted(PAGE_PERMISSIONS[role])
+            )
+
+        GroupCollectionPermission.objects.filter(group=group).delete()
+        if role in COLLECTION_PERMISSIONS:
+            GroupCollectionPermission.objects.bulk_create(
+                GroupCollectionPermission(group=group, collection=collection, permission=perm)
+                for perm in _permissions(COLLECTION_PERMISSIONS[role])
+            )
+        groups.append(group)
+    return groups
+
+
+@transaction.atomic
+def sync_user_groups(user) -> None:
+    """Put the user in exactly the role groups that their memberships call for.
+
+    Groups not managed by roles (made by hand by an administrator) are left alone.
+    """
+    from schools.models import Membership, RoleGroup
+
+    memberships = list(Membership.objects.filter(user=user).values_list("role", "school_id"))
+    wanted_roles = {role for role, _school in memberships}
+    links = RoleGroup.objects.all()
+    managed = {link.group_id for link in links}
+    wanted = {
+        link.group_id
+        for link in links
+        if (link.school_id is None and link.role in wanted_roles)
+        or (link.role, link.school_id) in set(memberships)
+    }
+    current = set(user.groups.values_list("pk", flat=True))
+    user.groups.remove(*((current & managed) - wanted))
+    user.groups.add(*(wanted - current))

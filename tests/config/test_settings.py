@@ -1,0 +1,108 @@
+"""Production settings refuse unsafe configuration and pass Django's deployment checks."""
+
+import os
+import secrets
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+
+from config.env import cache_config, env_bool
+
+BASE_DIR = Path(__file__).resolve().parents[2]
+
+# The environment the README documents for a production server.
+DOCUMENTED_ENV = {
+    "DJANGO_SETTINGS_MODULE": "config.settings.production",
+    "DJANGO_SECRET_KEY": secrets.token_urlsafe(64),
+    "DJANGO_ALLOWED_HOSTS": "truong.example.edu.vn",
+    "DATABASE_URL": "sqlite:////tmp/truong-an-toan-deploy-check.sqlite3",
+}
+
+
+def run_manage(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_"))}
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=BASE_DIR,
+        env={**clean, **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+def test_production_refuses_to_start_without_a_secret_key():
+    env = {k: v for k, v in DOCUMENTED_ENV.items() if k != "DJANGO_SECRET_KEY"}
+    result = run_manage("check", env=env)
+    assert result.returncode != 0
+    assert "DJANGO_SECRET_KEY must be set" in result.stderr
+
+
+def test_production_refuses_a_short_or_placeholder_secret_key():
+    for weak in ("short", "django-insecure-" + "a" * 60):
+        result = run_manage("check", env={**DOCUMENTED_ENV, "DJANGO_SECRET_KEY": weak})
+        assert result.returncode != 0, weak
+        assert "DJANGO_SECRET_KEY" in result.stderr
+
+
+def test_production_refuses_to_start_without_allowed_hosts():
+    env = {k: v for k, v in DOCUMENTED_ENV.items() if k != "DJANGO_ALLOWED_HOSTS"}
+    result = run_manage("check", env=env)
+    assert result.returncode != 0
+    assert "DJANGO_ALLOWED_HOSTS" in result.stderr
+
+
+def test_production_passes_check_deploy_with_the_documented_environment():
+    result = run_manage("check", "--deploy", "--fail-level", "WARNING", env=DOCUMENTED_ENV)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_vietnamese_is_the_default_language_with_english_available():
+    assert settings.LANGUAGE_CODE == "vi"
+    assert settings.TIME_ZONE == "Asia/Ho_Chi_Minh"
+    assert [code for code, _name in settings.LANGUAGES] == ["vi", "en"]
+    assert settings.LOCALE_PATHS == [BASE_DIR / "site" / "locale"]
+
+
+def test_cache_is_shared_between_workers_by_default_and_redis_when_given():
+    assert cache_config(None, "/tmp/c")["BACKEND"].endswith("FileBasedCache")
+    redis = cache_config("redis://127.0.0.1:6379/1", "/tmp/c")
+    assert redis == {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": "redis://127.0.0.1:6379/1",
+    }
+    with pytest.raises(ImproperlyConfigured):
+        cache_config("memcached://x", "/tmp/c")
+
+
+def test_database_url_selects_postgresql():
+    code = "from django.conf import settings; print(settings.DATABASES['default']['ENGINE'])"
+    env = {
+        "DJANGO_SETTINGS_MODULE": "config.settings.dev",
+        "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/x",
+        "PYTHONPATH": str(BASE_DIR),
+    }
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_"))}
+    result = subprocess.run(
+        [sys.executable, "-c", f"import django; django.setup(); {code}"],
+        cwd=BASE_DIR,
+        env={**clean, **env},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert result.stdout.strip() == "django.db.backends.postgresql"
+
+
+def test_env_bool_rejects_ambiguous_values(monkeypatch):
+    monkeypatch.setenv("X_FLAG", "maybe")
+    with pytest.raises(ImproperlyConfigured, match="X_FLAG"):
+        env_bool("X_FLAG")
+    monkeypatch.setenv("X_FLAG", "off")
+    assert env_bool("X_FLAG", default=True) is False

@@ -1,0 +1,44 @@
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from wagtail.models import Site
+
+from pages.models import HomePage
+from schools.models import Membership, School
+
+
+@pytest.fixture
+def demo_data(db):
+    """The demo district, schools, pages and staff, exactly as `make run` loads them."""
+    call_command("load_demo_data", stdout=open("/dev/null", "w"))  # noqa: SIM115
+
+
+@pytest.fixture
+def make_school(db):
+    """Build a school whose home page is a section of the default site."""
+
+    def make(code: str, name: str | None = None, **fields) -> School:
+        root = Site.objects.get(is_default_site=True).root_page
+        home = root.add_child(
+            instance=HomePage(title=name or f"Trường {code}", slug=f"truong-{code.lower()}")
+        )
+        fields.setdefault("level", School.Level.LOWER_SECONDARY)
+        return School.objects.create(
+            code=code, name=name or f"Trường {code}", root_page=home, **fields
+        )
+
+    return make
+
+
+@pytest.fixture
+def make_staff(db):
+    """Create a user holding ``role`` at each of ``schools``."""
+
+    def make(username: str, role: str, *schools: School):
+        user = get_user_model().objects.create_user(username=username, password="pw-" + username)
+        for school in schools:
+            Membership.objects.create(school=school, user=user, role=role)
+        user.refresh_from_db()
+        return user
+
+    return make
