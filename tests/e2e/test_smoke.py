@@ -3,9 +3,9 @@
 import io
 
 import pytest
-from playwright.sync_api import expect
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
+from playwright.sync_api import expect
 
 from schools.models import School
 
