@@ -69,6 +69,20 @@ class SchoolQuerySet(models.QuerySet):
             return self.all()
         return self.filter(memberships__user=user).distinct()
 
+    def for_page(self, page) -> "School | None":
+        """The school whose section contains ``page`` (the nearest), or None.
+
+        Worked out from the page tree rather than the host name, so a school's
+        section is recognised whether it is reached through its own domain or as
+        a part of the district portal.
+        """
+        path = getattr(page, "path", None)
+        if not path:
+            return None
+        step = 4  # treebeard's steplen for Wagtail pages
+        ancestors = [path[:i] for i in range(step, len(path) + 1, step)]
+        return self.filter(root_page__path__in=ancestors).order_by("-root_page__depth").first()
+
 
 class School(ClusterableModel):
     """A school (trường) with its own public section and its own confidential cases.

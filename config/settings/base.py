@@ -178,3 +178,11 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "WARNING")},
 }
+
+# The site's own media models (see pages/models/media.py).
+WAGTAILIMAGES_IMAGE_MODEL = "pages.SiteImage"
+WAGTAILDOCS_DOCUMENT_MODEL = "pages.SiteDocument"
+# Where "Thoát nhanh" (quick exit) sends a visitor: a neutral page on another site.
+QUICK_EXIT_URL = env_str(
+    "QUICK_EXIT_URL", "https://www.google.com/search?q=th%E1%BB%9Di+ti%E1%BA%BFt"
+)

@@ -26,13 +26,7 @@ def school_for_page(context: template.Context, page: Page | None) -> School | No
         if request is not None:
             request._school_for_path = cache
     if page.path not in cache:
-        step = Page.steplen
-        ancestors = [page.path[:i] for i in range(step, len(page.path) + 1, step)]
-        cache[page.path] = (
-            School.objects.filter(root_page__path__in=ancestors)
-            .order_by("-root_page__depth")
-            .first()
-        )
+        cache[page.path] = School.objects.for_page(page)
     return cache[page.path]
 
 

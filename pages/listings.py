@@ -1,0 +1,121 @@
+"""Filtered, paginated listings for the index pages.
+
+Each function reads the visitor's filters from the query string, ignores values
+it does not recognise (a hand-edited URL never causes an error), and returns
+the template context: the page of results, the choices for each filter and the
+filters in force.
+"""
+
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import HttpRequest
+from django.utils import timezone
+
+from pages.models.campaigns import (
+    CampaignPage,
+    CampaignStatus,
+    MaterialFormat,
+    MaterialPage,
+    campaign_status_filter,
+)
+from pages.models.plans import DocumentKind, PlanPage
+from pages.models.taxonomy import Audience, Topic
+
+PAGE_SIZE = 20
+
+
+def _int(value: str | None) -> int | None:
+    try:
+        return int(value) if value else None
+    except ValueError:
+        return None
+
+
+def _page(request: HttpRequest, queryset, size: int = PAGE_SIZE):
+    return Paginator(queryset, size).get_page(request.GET.get("page"))
+
+
+def plan_listing(index, request: HttpRequest) -> dict:
+    """Plans under ``index`` filtered by year, kind, issuing body and topic."""
+    base = PlanPage.objects.child_of(index).live().public()
+    plans = base
+    year = _int(request.GET.get("year"))
+    if year:
+        plans = plans.filter(
+            Q(period_start_year__lte=year, period_end_year__gte=year)
+            | Q(period_start_year=year, period_end_year__isnull=True)
+            | Q(period_start_year__isnull=True, issue_date__year=year)
+        )
+    kind = request.GET.get("kind")
+    if kind in DocumentKind.values:
+        plans = plans.filter(kind=kind)
+    else:
+        kind = ""
+    issuer = request.GET.get("issuer", "").strip()
+    if issuer:
+        plans = plans.filter(issuing_body=issuer)
+    topic = request.GET.get("topic", "")
+    if topic:
+        plans = plans.filter(topics__slug=topic)
+
+    years: set[int] = set()
+    for start, end, issued in base.values_list(
+        "period_start_year", "period_end_year", "issue_date"
+    ):
+        first = start or (issued.year if issued else None)
+        if first:
+            years.update(range(first, (end or first) + 1))
+
+    return {
+        "plans": _page(request, plans.order_by("-issue_date", "-pk").distinct()),
+        "filters": {"year": year, "kind": kind, "issuer": issuer, "topic": topic},
+        "year_choices": sorted(years, reverse=True),
+        "kind_choices": DocumentKind.choices,
+        "issuer_choices": sorted(set(base.values_list("issuing_body", flat=True))),
+        "topic_choices": Topic.objects.all(),
+        "filtered": bool(year or kind or issuer or topic),
+    }
+
+
+def campaign_listing(index, request: HttpRequest) -> dict:
+    """Campaigns under ``index``: by status (ongoing, upcoming, past) and topic."""
+    today = timezone.localdate()
+    campaigns = CampaignPage.objects.child_of(index).live().public().select_related("hero_image")
+    status = request.GET.get("status", "")
+    if status in CampaignStatus.values:
+        campaigns = campaigns.filter(campaign_status_filter(status, today))
+    else:
+        status = ""
+    topic = request.GET.get("topic", "")
+    if topic:
+        campaigns = campaigns.filter(topics__slug=topic)
+    return {
+        "campaigns": _page(request, campaigns.order_by("-start_date").distinct()),
+        "filters": {"status": status, "topic": topic},
+        "status_choices": CampaignStatus.choices,
+        "topic_choices": Topic.objects.all(),
+        "today": today,
+    }
+
+
+def material_listing(index, request: HttpRequest) -> dict:
+    """Materials under ``index`` by topic, audience and format."""
+    materials = MaterialPage.objects.child_of(index).live().public().select_related("image")
+    topic = request.GET.get("topic", "")
+    if topic:
+        materials = materials.filter(topics__slug=topic)
+    audience = request.GET.get("audience", "")
+    if audience:
+        materials = materials.filter(audiences__code=audience)
+    fmt = request.GET.get("format", "")
+    if fmt in MaterialFormat.values:
+        materials = materials.filter(format=fmt)
+    else:
+        fmt = ""
+    return {
+        "materials": _page(request, materials.order_by("title").distinct()),
+        "filters": {"topic": topic, "audience": audience, "format": fmt},
+        "topic_choices": Topic.objects.all(),
+        "audience_choices": Audience.objects.all(),
+        "format_choices": MaterialFormat.choices,
+    }

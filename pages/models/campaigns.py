@@ -1,0 +1,240 @@
+"""Awareness campaigns (chiến dịch truyền thông) and materials (tài liệu tuyên truyền)."""
+
+import datetime
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from modelcluster.fields import ParentalKey, ParentalManyToManyField
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
+from wagtail.fields import StreamField
+from wagtail.models import Orderable
+from wagtail.search import index
+
+from pages.blocks import StoryBlock
+from pages.models.base import TOPIC_HELP, BasePage, stream_text
+
+
+class CampaignStatus(models.TextChoices):
+    UPCOMING = "upcoming", _("Upcoming")
+    ONGOING = "ongoing", _("Ongoing")
+    PAST = "past", _("Past")
+
+
+def campaign_status_filter(status: str, today: datetime.date) -> models.Q:
+    """The query for campaigns that are upcoming, ongoing or past on ``today``."""
+    if status == CampaignStatus.UPCOMING:
+        return models.Q(start_date__gt=today)
+    if status == CampaignStatus.PAST:
+        return models.Q(end_date__lt=today)
+    return models.Q(start_date__lte=today) & (
+        models.Q(end_date__gte=today) | models.Q(end_date__isnull=True)
+    )
+
+
+class CampaignIndexPage(BasePage):
+    """The list of a school's campaigns: ongoing first, then upcoming, then past."""
+
+    intro = models.TextField(_("introduction"), blank=True)
+
+    content_panels = [*BasePage.content_panels, FieldPanel("intro")]
+    parent_page_types = ["pages.HomePage"]
+    subpage_types = ["pages.CampaignPage"]
+
+    class Meta:
+        verbose_name = _("campaign index")
+        verbose_name_plural = _("campaign indexes")
+
+    def get_context(self, request: HttpRequest, *args, **kwargs) -> dict:
+        from pages.listings import campaign_listing
+
+        context = super().get_context(request, *args, **kwargs)
+        context.update(campaign_listing(self, request))
+        return context
+
+
+class CampaignPage(BasePage):
+    """An awareness campaign with dates, e.g. a month of action against school violence."""
+
+    start_date = models.DateField(_("start date"))
+    end_date = models.DateField(_("end date"), null=True, blank=True)
+    intro = models.TextField(_("introduction"), blank=True)
+    hero_image = models.ForeignKey(
+        "pages.SiteImage",
+        verbose_name=_("main image"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    topics = ParentalManyToManyField(
+        "pages.Topic", verbose_name=_("topics"), blank=True, related_name="+", help_text=TOPIC_HELP
+    )
+    audiences = ParentalManyToManyField(
+        "pages.Audience", verbose_name=_("audiences"), blank=True, related_name="+"
+    )
+    body = StreamField(StoryBlock(), verbose_name=_("body"), blank=True)
+
+    content_panels = [
+        *BasePage.content_panels,
+        FieldRowPanel([FieldPanel("start_date"), FieldPanel("end_date")]),
+        FieldPanel("intro"),
+        FieldPanel("hero_image"),
+        MultiFieldPanel(
+            [
+                FieldPanel("topics", widget=forms.CheckboxSelectMultiple),
+                FieldPanel("audiences", widget=forms.CheckboxSelectMultiple),
+            ],
+            heading=_("Topics and audiences"),
+        ),
+        FieldPanel("body"),
+        InlinePanel("related_materials", heading=_("Related materials"), label=_("Material")),
+    ]
+
+    search_fields = [
+        *BasePage.search_fields,
+        index.SearchField("intro"),
+        index.SearchField("body"),
+        index.FilterField("start_date"),
+        index.FilterField("end_date"),
+        index.RelatedFields("topics", [index.FilterField("slug")]),
+    ]
+
+    parent_page_types = ["pages.CampaignIndexPage"]
+    subpage_types: list[str] = []
+
+    class Meta:
+        verbose_name = _("campaign")
+        verbose_name_plural = _("campaigns")
+
+    def clean(self) -> None:
+        super().clean()
+        if self.start_date and self.end_date and self.end_date < self.start_date:
+            raise ValidationError({"end_date": _("The campaign cannot end before it starts.")})
+
+    def status(self, today: datetime.date | None = None) -> str:
+        today = today or timezone.localdate()
+        if self.start_date > today:
+            return CampaignStatus.UPCOMING
+        if self.end_date and self.end_date < today:
+            return CampaignStatus.PAST
+        return CampaignStatus.ONGOING
+
+    def get_status_display(self) -> str:
+        return CampaignStatus(self.status()).label
+
+    def get_search_text(self) -> list[str]:
+        return [*super().get_search_text(), self.intro, stream_text(self.body)]
+
+
+class CampaignMaterial(Orderable):
+    page = ParentalKey(CampaignPage, on_delete=models.CASCADE, related_name="related_materials")
+    material = models.ForeignKey(
+        "pages.MaterialPage", verbose_name=_("material"), on_delete=models.CASCADE, related_name="+"
+    )
+
+    panels = [FieldPanel("material")]
+
+
+class MaterialIndexPage(BasePage):
+    """The library of awareness materials, filtered by topic, audience and format."""
+
+    intro = models.TextField(_("introduction"), blank=True)
+
+    content_panels = [*BasePage.content_panels, FieldPanel("intro")]
+    parent_page_types = ["pages.HomePage"]
+    subpage_types = ["pages.MaterialPage"]
+
+    class Meta:
+        verbose_name = _("material library")
+        verbose_name_plural = _("material libraries")
+
+    def get_context(self, request: HttpRequest, *args, **kwargs) -> dict:
+        from pages.listings import material_listing
+
+        context = super().get_context(request, *args, **kwargs)
+        context.update(material_listing(self, request))
+        return context
+
+
+class MaterialFormat(models.TextChoices):
+    LEAFLET = "leaflet", _("Leaflet")
+    POSTER = "poster", _("Poster")
+    VIDEO = "video", _("Video")
+    LESSON = "lesson", _("Lesson")
+    SLIDES = "slides", _("Slides")
+    OTHER = "other", _("Other")
+
+
+class MaterialPage(BasePage):
+    """An awareness material (tài liệu tuyên truyền): a leaflet, poster, video or lesson."""
+
+    format = models.CharField(
+        _("format"), max_length=16, choices=MaterialFormat.choices, default=MaterialFormat.LEAFLET
+    )
+    intro = models.TextField(_("introduction"), blank=True)
+    image = models.ForeignKey(
+        "pages.SiteImage",
+        verbose_name=_("image"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    topics = ParentalManyToManyField(
+        "pages.Topic", verbose_name=_("topics"), blank=True, related_name="+", help_text=TOPIC_HELP
+    )
+    audiences = ParentalManyToManyField(
+        "pages.Audience", verbose_name=_("audiences"), blank=True, related_name="+"
+    )
+    body = StreamField(StoryBlock(), verbose_name=_("body"), blank=True)
+
+    content_panels = [
+        *BasePage.content_panels,
+        FieldPanel("format"),
+        FieldPanel("intro"),
+        FieldPanel("image"),
+        MultiFieldPanel(
+            [
+                FieldPanel("topics", widget=forms.CheckboxSelectMultiple),
+                FieldPanel("audiences", widget=forms.CheckboxSelectMultiple),
+            ],
+            heading=_("Topics and audiences"),
+        ),
+        FieldPanel("body"),
+        InlinePanel("files", heading=_("Files to download"), label=_("File")),
+    ]
+
+    search_fields = [
+        *BasePage.search_fields,
+        index.SearchField("intro"),
+        index.SearchField("body"),
+        index.FilterField("format"),
+        index.RelatedFields("topics", [index.FilterField("slug")]),
+    ]
+
+    parent_page_types = ["pages.MaterialIndexPage"]
+    subpage_types: list[str] = []
+
+    class Meta:
+        verbose_name = _("material")
+        verbose_name_plural = _("materials")
+
+    def get_search_text(self) -> list[str]:
+        return [*super().get_search_text(), self.intro, stream_text(self.body)]
+
+
+class MaterialFile(Orderable):
+    page = ParentalKey(MaterialPage, on_delete=models.CASCADE, related_name="files")
+    document = models.ForeignKey(
+        "pages.SiteDocument", verbose_name=_("file"), on_delete=models.CASCADE, related_name="+"
+    )
+    label = models.CharField(_("label"), max_length=255, blank=True)
+
+    panels = [FieldPanel("document"), FieldPanel("label")]
+
+    def __str__(self) -> str:
+        return self.label or self.document.title

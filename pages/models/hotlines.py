@@ -1,0 +1,78 @@
+"""Help lines shown on every page, the hotline notice and the printable poster."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
+
+from schools.models import School
+
+
+class HotlineQuerySet(models.QuerySet):
+    def for_school(self, school: School | None) -> "HotlineQuerySet":
+        """National and provincial lines, plus the school's own when a school is given."""
+        scope = models.Q(scope__in=[Hotline.Scope.NATIONAL, Hotline.Scope.PROVINCIAL])
+        if school is not None:
+            scope |= models.Q(scope=Hotline.Scope.SCHOOL, school=school)
+        return self.filter(scope, active=True).order_by("sort_order", "number")
+
+
+class Hotline(models.Model):
+    """A line people can call for help (đường dây nóng): national, provincial or a school's."""
+
+    class Scope(models.TextChoices):
+        NATIONAL = "national", _("National")
+        PROVINCIAL = "provincial", _("Provincial")
+        SCHOOL = "school", _("School")
+
+    number = models.CharField(_("number"), max_length=32)
+    name = models.CharField(_("name"), max_length=160)
+    purpose = models.CharField(_("what it is for"), max_length=255, blank=True)
+    hours = models.CharField(_("hours"), max_length=120, blank=True, help_text=_("e.g. 24/7"))
+    is_free = models.BooleanField(_("free of charge"), default=False)
+    scope = models.CharField(_("scope"), max_length=16, choices=Scope.choices)
+    school = models.ForeignKey(
+        School,
+        verbose_name=_("school"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="hotlines",
+        help_text=_("Only for a school's own line."),
+    )
+    sort_order = models.PositiveSmallIntegerField(_("display order"), default=100)
+    active = models.BooleanField(_("shown on the site"), default=True)
+
+    objects = HotlineQuerySet.as_manager()
+
+    panels = [
+        FieldRowPanel([FieldPanel("number"), FieldPanel("name")]),
+        FieldPanel("purpose"),
+        FieldRowPanel([FieldPanel("hours"), FieldPanel("is_free")]),
+        MultiFieldPanel(
+            [FieldRowPanel([FieldPanel("scope"), FieldPanel("school")])], heading=_("Scope")
+        ),
+        FieldRowPanel([FieldPanel("sort_order"), FieldPanel("active")]),
+    ]
+
+    class Meta:
+        verbose_name = _("hotline")
+        verbose_name_plural = _("hotlines")
+        ordering = ["sort_order", "number"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(scope="school", school__isnull=False)
+                | (~models.Q(scope="school") & models.Q(school__isnull=True)),
+                name="hotline_school_only_for_school_scope",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number} · {self.name}"
+
+    def clean(self) -> None:
+        from django.core.exceptions import ValidationError
+
+        if self.scope == self.Scope.SCHOOL and self.school_id is None:
+            raise ValidationError({"school": _("Choose the school this line belongs to.")})
+        if self.scope != self.Scope.SCHOOL and self.school_id is not None:
+            raise ValidationError({"school": _("Only a school's own line belongs to a school.")})

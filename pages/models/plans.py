@@ -1,0 +1,285 @@
+"""Plans and other official documents (kế hoạch, công văn, quyết định, báo cáo, hướng dẫn)."""
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.http import HttpRequest
+from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
+from modelcluster.fields import ParentalKey, ParentalManyToManyField
+from wagtail.admin.panels import (
+    FieldPanel,
+    FieldRowPanel,
+    InlinePanel,
+    MultiFieldPanel,
+    PageChooserPanel,
+)
+from wagtail.fields import StreamField
+from wagtail.models import Orderable
+from wagtail.search import index
+
+from pages.blocks import PlanBodyBlock
+from pages.models.base import TOPIC_HELP, BasePage, stream_text
+
+
+class DocumentKind(models.TextChoices):
+    PLAN = "plan", _("Plan")
+    OFFICIAL_LETTER = "official_letter", _("Official letter")
+    DECISION = "decision", _("Decision")
+    REPORT = "report", _("Report")
+    GUIDANCE = "guidance", _("Guidance")
+
+
+class PlanIndexPage(BasePage):
+    """A school's plans and documents, filtered by year, kind, issuing body and topic."""
+
+    intro = models.TextField(_("introduction"), blank=True)
+
+    content_panels = [*BasePage.content_panels, FieldPanel("intro")]
+
+    parent_page_types = ["pages.HomePage"]
+    subpage_types = ["pages.PlanPage"]
+    page_size = 20
+
+    class Meta:
+        verbose_name = _("plan index")
+        verbose_name_plural = _("plan indexes")
+
+    def get_context(self, request: HttpRequest, *args, **kwargs) -> dict:
+        from pages.listings import plan_listing
+
+        context = super().get_context(request, *args, **kwargs)
+        context.update(plan_listing(self, request))
+        return context
+
+
+class PlanPage(BasePage):
+    """A plan (kế hoạch) or other official document, with the metadata of its first page.
+
+    Structured so that listings filter by year, kind, issuer and topic, and so that
+    documents citing each other as legal basis ("Căn cứ …") link both ways.
+    """
+
+    # Identification, as printed at the top of the document
+    document_number = models.CharField(
+        _("document number"), max_length=64, blank=True, help_text=_("e.g. 15/KH-THCS")
+    )
+    kind = models.CharField(
+        _("kind"), max_length=32, choices=DocumentKind.choices, default=DocumentKind.PLAN
+    )
+    issuing_body = models.CharField(_("issuing body"), max_length=255)
+    issue_place = models.CharField(_("place of issue"), max_length=120, blank=True)
+    issue_date = models.DateField(_("date of issue"), null=True, blank=True)
+    summary = models.TextField(
+        _("summary"), blank=True, help_text=_("What the document is about (trích yếu).")
+    )
+
+    # Period the document covers
+    period_label = models.CharField(
+        _("period"), max_length=64, blank=True, help_text=_("e.g. năm học 2025–2026")
+    )
+    period_start_year = models.PositiveSmallIntegerField(_("first year"), null=True, blank=True)
+    period_end_year = models.PositiveSmallIntegerField(_("last year"), null=True, blank=True)
+    topics = ParentalManyToManyField(
+        "pages.Topic", verbose_name=_("topics"), blank=True, related_name="+", help_text=TOPIC_HELP
+    )
+
+    # Content
+    body = StreamField(PlanBodyBlock(), verbose_name=_("body"), blank=True)
+    recipients = models.TextField(
+        _("recipients"), blank=True, help_text=_("Nơi nhận: one recipient per line.")
+    )
+    signer_authority = models.CharField(
+        _("signing authority"),
+        max_length=160,
+        blank=True,
+        help_text=_("e.g. KT. HIỆU TRƯỞNG / PHÓ HIỆU TRƯỞNG"),
+    )
+    signer_name = models.CharField(_("signer"), max_length=120, blank=True)
+
+    # Set on publication from the review workflow; never edited by hand.
+    approved_by_name = models.CharField(max_length=150, blank=True, editable=False)
+    approved_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    content_panels = [
+        *BasePage.content_panels,
+        MultiFieldPanel(
+            [
+                FieldRowPanel([FieldPanel("document_number"), FieldPanel("kind")]),
+                FieldPanel("issuing_body"),
+                FieldRowPanel([FieldPanel("issue_place"), FieldPanel("issue_date")]),
+                FieldPanel("summary"),
+            ],
+            heading=_("Identification"),
+        ),
+        MultiFieldPanel(
+            [
+                FieldPanel("period_label"),
+                FieldRowPanel([FieldPanel("period_start_year"), FieldPanel("period_end_year")]),
+                FieldPanel("topics", widget=forms.CheckboxSelectMultiple),
+            ],
+            heading=_("Period and topics"),
+        ),
+        InlinePanel("legal_bases", heading=_("Legal bases"), label=_("Legal basis")),
+        FieldPanel("body"),
+        InlinePanel("indicators", heading=_("Indicators and targets"), label=_("Indicator")),
+        InlinePanel("milestones", heading=_("Timeline"), label=_("Year")),
+        InlinePanel("responsibilities", heading=_("Responsibilities"), label=_("Unit")),
+        MultiFieldPanel(
+            [FieldPanel("recipients"), FieldPanel("signer_authority"), FieldPanel("signer_name")],
+            heading=_("Recipients and signature"),
+        ),
+        InlinePanel("attachments", heading=_("Attachments"), label=_("Attachment")),
+    ]
+
+    search_fields = [
+        *BasePage.search_fields,
+        index.SearchField("document_number"),
+        index.SearchField("summary"),
+        index.SearchField("issuing_body"),
+        index.SearchField("body"),
+        index.FilterField("kind"),
+        index.FilterField("period_start_year"),
+        index.FilterField("period_end_year"),
+        index.RelatedFields("topics", [index.FilterField("slug")]),
+    ]
+
+    parent_page_types = ["pages.PlanIndexPage"]
+    subpage_types: list[str] = []
+
+    class Meta:
+        verbose_name = _("plan or document")
+        verbose_name_plural = _("plans and documents")
+
+    def clean(self) -> None:
+        super().clean()
+        if (
+            self.period_start_year
+            and self.period_end_year
+            and self.period_end_year < self.period_start_year
+        ):
+            raise ValidationError(
+                {"period_end_year": _("The last year cannot come before the first year.")}
+            )
+
+    def get_search_text(self) -> list[str]:
+        return [
+            *super().get_search_text(),
+            self.document_number,
+            self.summary,
+            self.issuing_body,
+            self.period_label,
+            stream_text(self.body),
+        ]
+
+    def recipient_list(self) -> list[str]:
+        return [line.strip() for line in self.recipients.splitlines() if line.strip()]
+
+    @property
+    def years(self) -> range:
+        start = self.period_start_year or (self.issue_date.year if self.issue_date else None)
+        end = self.period_end_year or start
+        return range(start, end + 1) if start else range(0)
+
+    @cached_property
+    def citing_pages(self) -> models.QuerySet:
+        """Published documents here that cite this one as a legal basis."""
+        return (
+            PlanPage.objects.live()
+            .public()
+            .filter(legal_bases__cited_page=self)
+            .distinct()
+            .order_by("-issue_date", "title")
+        )
+
+
+class PlanLegalBasis(Orderable):
+    """One "Căn cứ …": either another document on this site or a cited external one."""
+
+    page = ParentalKey(PlanPage, on_delete=models.CASCADE, related_name="legal_bases")
+    cited_page = models.ForeignKey(
+        PlanPage,
+        verbose_name=_("document on this site"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="cited_by",
+    )
+    number = models.CharField(_("number"), max_length=64, blank=True, help_text="33/2018/TT-BGDĐT")
+    date = models.DateField(_("date"), null=True, blank=True)
+    issuer = models.CharField(_("issuer"), max_length=255, blank=True)
+    title = models.CharField(_("title"), max_length=500, blank=True)
+
+    panels = [
+        PageChooserPanel("cited_page", "pages.PlanPage"),
+        FieldRowPanel([FieldPanel("number"), FieldPanel("date")]),
+        FieldPanel("issuer"),
+        FieldPanel("title"),
+    ]
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("legal basis")
+        verbose_name_plural = _("legal bases")
+
+    def clean(self) -> None:
+        if self.cited_page_id is None and not (self.number or self.title):
+            raise ValidationError(
+                _("Choose a document on this site, or give the number or title of the cited one.")
+            )
+
+    def __str__(self) -> str:
+        if self.cited_page_id:
+            return str(self.cited_page)
+        return " ".join(p for p in (self.number, self.title) if p)
+
+
+class PlanIndicator(Orderable):
+    """A target the plan commits to (chỉ tiêu): what, the value aimed for, and the year."""
+
+    page = ParentalKey(PlanPage, on_delete=models.CASCADE, related_name="indicators")
+    description = models.CharField(_("indicator"), max_length=500)
+    target = models.CharField(_("target"), max_length=64, help_text=_("e.g. 100% or 12 sessions"))
+    year = models.PositiveSmallIntegerField(_("year"), null=True, blank=True)
+
+    panels = [FieldPanel("description"), FieldRowPanel([FieldPanel("target"), FieldPanel("year")])]
+
+
+class PlanMilestone(Orderable):
+    """What is to be done in one year of the plan's period (lộ trình)."""
+
+    page = ParentalKey(PlanPage, on_delete=models.CASCADE, related_name="milestones")
+    year = models.CharField(
+        _("year or period"), max_length=32, help_text=_("e.g. 2026 or 2026–2027")
+    )
+    activities = models.TextField(_("activities"))
+
+    panels = [FieldPanel("year"), FieldPanel("activities")]
+
+
+class PlanResponsibility(Orderable):
+    """Who does what (tổ chức thực hiện): a unit and its duties."""
+
+    page = ParentalKey(PlanPage, on_delete=models.CASCADE, related_name="responsibilities")
+    unit = models.CharField(_("unit"), max_length=255)
+    duties = models.TextField(_("duties"))
+
+    panels = [FieldPanel("unit"), FieldPanel("duties")]
+
+
+class PlanAttachment(Orderable):
+    """A file of the document, above all the signed original (PDF or DOCX)."""
+
+    page = ParentalKey(PlanPage, on_delete=models.CASCADE, related_name="attachments")
+    document = models.ForeignKey(
+        "pages.SiteDocument", verbose_name=_("file"), on_delete=models.CASCADE, related_name="+"
+    )
+    label = models.CharField(_("label"), max_length=255, blank=True)
+    is_signed_original = models.BooleanField(_("signed original"), default=False)
+
+    panels = [
+        FieldPanel("document"),
+        FieldRowPanel([FieldPanel("label"), FieldPanel("is_signed_original")]),
+    ]
+
+    def __str__(self) -> str:
+        return self.label or self.document.title
