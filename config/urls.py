@@ -12,6 +12,9 @@ urlpatterns = [
     path("i18n/setlang/", set_language, name="set_language"),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
+    # search-urls
+    # feed-urls
+    # poster-urls
 ]
 
 if settings.DEBUG:

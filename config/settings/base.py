@@ -31,6 +31,7 @@ INSTALLED_APPS = [
     "forms_app",
     # Wagtail
     "wagtail.contrib.settings",
+    "wagtail.contrib.sitemaps",
     "wagtail.contrib.redirects",
     "wagtail.embeds",
     "wagtail.sites",
