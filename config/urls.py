@@ -6,15 +6,22 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from config.health import healthz
+from pages import feeds
+from pages.poster import hotline_poster
+from pages.search import search
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("i18n/setlang/", set_language, name="set_language"),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
-    # search-urls
-    # feed-urls
-    # poster-urls
+    path("tim-kiem/", search, name="search"),
+    path("tin-moi/rss.xml", feeds.LatestFeed(), name="feed_rss"),
+    path("tin-moi/atom.xml", feeds.AtomFeed(), name="feed_atom"),
+    path("chien-dich.ics", feeds.campaigns_ical, name="campaigns_ical"),
+    path("robots.txt", feeds.robots_txt, name="robots_txt"),
+    path("sitemap.xml", feeds.sitemap, name="sitemap"),
+    path("ap-phich/<str:code>/", hotline_poster, name="hotline_poster"),
 ]
 
 if settings.DEBUG:

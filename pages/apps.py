@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate, post_save
 from django.utils.translation import gettext_lazy as _
 
 
@@ -8,3 +9,20 @@ class PagesConfig(AppConfig):
     name = "pages"
     verbose_name = _("Public site")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from wagtail.signals import page_published
+
+        from pages import signals
+        from pages.models import PlanPage
+        from schools.models import School
+
+        # The schools app is ready first, so its receivers (the role groups these
+        # rely on) run before ours for the same signal.
+        post_migrate.connect(
+            signals.sync_workflows_after_migrate, sender=self, dispatch_uid="pages.workflows"
+        )
+        post_save.connect(signals.school_saved, sender=School, dispatch_uid="pages.school_saved")
+        page_published.connect(
+            signals.plan_published, sender=PlanPage, dispatch_uid="pages.plan_published"
+        )

@@ -42,3 +42,18 @@ def make_staff(db):
         return user
 
     return make
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Empty the shared cache around every test.
+
+    Wagtail keeps site root paths in the default cache; a file cache outlives a
+    test's database transaction, so a page tree from one test could leak URLs into
+    the next.
+    """
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()

@@ -59,12 +59,14 @@ class HomePage(BasePage):
 
     def get_context(self, request: HttpRequest, *args, **kwargs) -> dict:
         from pages.models.campaigns import CampaignPage, CampaignStatus, campaign_status_filter
+        from pages.models.hotlines import help_lines
         from pages.models.plans import PlanPage
 
         context = super().get_context(request, *args, **kwargs)
         children = list(HomePage.objects.child_of(self).live().public().order_by("title"))
         schools = {s.root_page_id: s for s in School.objects.filter(root_page__in=children)}
         context["member_sites"] = [(child, schools.get(child.pk)) for child in children]
+        context["hotlines"] = help_lines(School.objects.for_page(self))
         context["latest_plans"] = list(
             PlanPage.objects.live()
             .public()

@@ -4,6 +4,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 
+from pages.text import dial_number
 from schools.models import School
 
 
@@ -76,3 +77,25 @@ class Hotline(models.Model):
             raise ValidationError({"school": _("Choose the school this line belongs to.")})
         if self.scope != self.Scope.SCHOOL and self.school_id is not None:
             raise ValidationError({"school": _("Only a school's own line belongs to a school.")})
+
+
+def help_lines(school: School | None) -> list[Hotline]:
+    """Every line to show a visitor of ``school``'s pages, in display order.
+
+    The school's own number from its School record is added (unsaved, last) when
+    no Hotline snippet carries it yet, so a school that has only filled in its
+    profile still has its line on the notice, the home page and the poster.
+    """
+    lines = list(Hotline.objects.for_school(school))
+    if school is not None and school.hotline:
+        own = dial_number(school.hotline)
+        if all(dial_number(line.number) != own for line in lines):
+            lines.append(
+                Hotline(
+                    number=school.hotline,
+                    name=str(_("School help line")),
+                    scope=Hotline.Scope.SCHOOL,
+                    school=school,
+                )
+            )
+    return lines

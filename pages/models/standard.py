@@ -56,10 +56,10 @@ class HotlineNoticePage(BasePage):
         return [*super().get_search_text(), self.intro, stream_text(self.body)]
 
     def get_context(self, request: HttpRequest, *args, **kwargs) -> dict:
-        from pages.models.hotlines import Hotline
+        from pages.models.hotlines import help_lines
 
         context = super().get_context(request, *args, **kwargs)
-        context["hotlines"] = list(Hotline.objects.for_school(self.get_school()))
+        context["hotlines"] = help_lines(self.get_school())
         return context
 
     def get_school(self):

@@ -93,3 +93,16 @@ def test_demo_password_is_withdrawn_when_rerun_without_debug():
         call_command("load_demo_data", stdout=io.StringIO())
     call_command("load_demo_data", stdout=io.StringIO())
     assert not get_user_model().objects.get(username="admin").check_password("antoan-demo-2026")
+
+
+def test_demo_attachments_are_real_pdf_files():
+    from pages.demo import minimal_pdf
+
+    data = minimal_pdf(["Kế hoạch minh họa"])
+    assert data.startswith(b"%PDF-1.4\n")
+    assert data.rstrip().endswith(b"%%EOF")
+    # the cross-reference offsets point at the objects
+    xref_at = int(data.rsplit(b"startxref\n", 1)[1].split(b"\n", 1)[0])
+    assert data[xref_at:].startswith(b"xref")
+    first_offset = int(data[xref_at:].split(b"\n")[3][:10])
+    assert data[first_offset:].startswith(b"1 0 obj")

@@ -9,6 +9,7 @@ from django.db import transaction
 from wagtail.coreutils import get_supported_content_language_variant
 from wagtail.models import Locale, Page, Site
 
+from pages.demo import build_school_content
 from pages.models import HomePage
 from schools.models import District, Membership, School
 from schools.roles import Role
@@ -142,6 +143,8 @@ class Command(BaseCommand):
                 defaults={"root_page": home, "site_name": demo.name, "is_default_site": False},
             )
             schools[demo.code] = school
+            school.refresh_from_db()
+            build_school_content(school)
 
         accounts = self._load_staff(schools)
         self.stdout.write(

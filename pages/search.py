@@ -1,0 +1,245 @@
+"""Public search over a site's published pages and the documents they publish.
+
+Vietnamese visitors type "bạo lực học đường" precomposed (NFC) or decomposed
+(NFD, pasted from some documents), or "bao luc hoc duong" on a keyboard without
+Vietnamese input. Pages index a folded copy of their text
+(``FoldedSearchMixin.folded_search_text``) and documents a folded title
+(``SiteDocument.folded_title``); the query is folded the same way here, so all
+three spellings meet on the folded copy.
+
+Two things the database search backend does not allow shape this module:
+
+- ``.search(query, fields=["folded_search_text"])`` works on neither engine: the
+  SQLite FTS table has only ``title``/``body``/``autocomplete`` columns, so another
+  name is an FTS5 syntax error, and PostgreSQL builds a ``SearchVector`` on a
+  database column of that name, which a method is not. The folded copy is part of
+  each entry's body, so the whole entry is searched instead.
+- Filters on a searched queryset must be declared ``FilterField``s (topics are not
+  on ``Page``). Candidates are therefore chosen with the ordinary ORM and reach the
+  backend as a single ``id__in`` subquery; ``id`` is a filter field of every page and
+  document.
+"""
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cached_property
+
+from django.core.paginator import Paginator
+from django.db.models import Q, QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.html import strip_tags
+from django.utils.text import Truncator, capfirst
+from django.utils.translation import gettext_lazy as _
+from wagtail.models import Page, PageQuerySet, Site
+
+from pages.models import (
+    CampaignPage,
+    MaterialFile,
+    MaterialPage,
+    PlanAttachment,
+    PlanPage,
+    SiteDocument,
+    Topic,
+)
+from pages.text import fold
+
+PAGE_SIZE = 20
+# Longer input is cut rather than refused: nobody searches with a paragraph.
+MAX_QUERY_LENGTH = 200
+SNIPPET_WORDS = 30
+
+TYPE_MODELS: dict[str, type[Page]] = {
+    "plan": PlanPage,
+    "campaign": CampaignPage,
+    "material": MaterialPage,
+}
+OTHER_PAGES = "page"
+TYPE_CHOICES = [
+    *((key, capfirst(model._meta.verbose_name_plural)) for key, model in TYPE_MODELS.items()),
+    (OTHER_PAGES, _("Other pages")),
+]
+TOPIC_MODELS: tuple[type[Page], ...] = (PlanPage, CampaignPage, MaterialPage)
+
+# Letters and digits only: quotes, "*", "%" and words like AND would otherwise
+# reach the engines' query syntax (SQLite FTS5 fails on an unbalanced quote).
+WORD = re.compile(r"[^\W_]+")
+
+
+@dataclass(frozen=True)
+class Result:
+    """One line of the result list, the same shape for a page and a document."""
+
+    title: str
+    url: str
+    kind: str
+    detail: str = ""
+    snippet: str = ""
+    source_title: str = ""
+    source_url: str = ""
+
+
+class ConcatenatedResults:
+    """Search results of pages, then of documents, read as one sequence.
+
+    Lets one ``Paginator`` page through both while each backend query still
+    fetches only the slice shown.
+    """
+
+    def __init__(self, *parts: Sequence) -> None:
+        self.parts = parts
+
+    @cached_property
+    def sizes(self) -> list[int]:
+        return [part.count() for part in self.parts]
+
+    def count(self) -> int:
+        return sum(self.sizes)
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, key: slice) -> list:
+        start = key.start or 0
+        stop = self.count() if key.stop is None else key.stop
+        items: list = []
+        offset = 0
+        for part, size in zip(self.parts, self.sizes, strict=True):
+            low, high = max(start - offset, 0), min(stop - offset, size)
+            if low < high:
+                items.extend(part[low:high])
+            offset += size
+        return items
+
+
+def search_terms(query: str) -> str:
+    """The folded words of ``query``, as the index holds them, or "" if there are none."""
+    return " ".join(WORD.findall(fold(query[:MAX_QUERY_LENGTH])))
+
+
+def read_filters(request: HttpRequest) -> dict[str, str]:
+    """The type and topic filters in force; unknown values count as no filter."""
+    page_type = request.GET.get("type", "")
+    if page_type not in TYPE_MODELS and page_type != OTHER_PAGES:
+        page_type = ""
+    topic = request.GET.get("topic", "")
+    if topic and not Topic.objects.filter(slug=topic).exists():
+        topic = ""
+    return {"type": page_type, "topic": topic}
+
+
+def candidate_pages(request: HttpRequest, filters: dict[str, str]) -> PageQuerySet:
+    """Live, public pages of the request's site that pass the filters."""
+    pages = Page.objects.live().public()
+    site = Site.find_for_request(request)
+    if site is not None:
+        pages = pages.descendant_of(site.root_page, inclusive=True)
+    if filters["type"] in TYPE_MODELS:
+        pages = pages.type(TYPE_MODELS[filters["type"]])
+    elif filters["type"] == OTHER_PAGES:
+        pages = pages.not_type(*TYPE_MODELS.values())
+    if filters["topic"]:
+        # Pages without topics cannot have the one asked for.
+        tagged = Q()
+        for model in TOPIC_MODELS:
+            tagged |= Q(pk__in=model.objects.filter(topics__slug=filters["topic"]).values("pk"))
+        pages = pages.filter(tagged)
+    return pages
+
+
+def published_documents(pages: PageQuerySet) -> QuerySet[SiteDocument]:
+    """Documents attached to ``pages``: never a file uploaded but not yet published."""
+    page_ids = pages.values("pk")
+    return SiteDocument.objects.filter(
+        Q(pk__in=PlanAttachment.objects.filter(page__in=page_ids).values("document"))
+        | Q(pk__in=MaterialFile.objects.filter(page__in=page_ids).values("document"))
+    )
+
+
+def page_snippet(page: Page) -> str:
+    text = (
+        page.search_description or getattr(page, "intro", "") or getattr(page, "summary", "") or ""
+    )
+    return Truncator(strip_tags(str(text))).words(SNIPPET_WORDS)
+
+
+def as_results(items: list, request: HttpRequest, pages: PageQuerySet) -> list[Result]:
+    """The results shown, with a document's page so the visitor sees its context."""
+    document_ids = [item.pk for item in items if isinstance(item, SiteDocument)]
+    sources: dict[int, Page] = {}
+    if document_ids:
+        page_ids = pages.values("pk")
+        for model in (PlanAttachment, MaterialFile):
+            links = (
+                model.objects.filter(document__in=document_ids, page__in=page_ids)
+                .select_related("page")
+                .order_by("page__title")
+            )
+            for link in links:
+                sources.setdefault(link.document_id, link.page)
+
+    results = []
+    for item in items:
+        if isinstance(item, SiteDocument):
+            source = sources.get(item.pk)
+            results.append(
+                Result(
+                    title=item.title,
+                    url=item.url,
+                    kind=capfirst(SiteDocument._meta.verbose_name),
+                    detail=item.file_extension.upper(),
+                    source_title=source.title if source else "",
+                    source_url=(source.get_url(request=request) or "") if source else "",
+                )
+            )
+        else:
+            results.append(
+                Result(
+                    title=item.title,
+                    url=item.get_url(request=request) or "",
+                    kind=capfirst(item.specific_class._meta.verbose_name),
+                    snippet=page_snippet(item),
+                )
+            )
+    return results
+
+
+def search(request: HttpRequest) -> HttpResponse:
+    """Find the site's published pages and documents, with or without diacritics.
+
+    The query is folded as the index is (see the module docstring), so "bạo lực"
+    in NFC or NFD and "bao luc" find the same things on SQLite and PostgreSQL.
+    Only live, public pages of the visitor's site are searched, and only documents
+    those pages publish. The query is kept as typed for the search box.
+    """
+    query = request.GET.get("q", "")
+    terms = search_terms(query)
+    filters = read_filters(request)
+    context = {
+        "query": query,
+        "searched": bool(query.strip()),
+        "filters": filters,
+        "filtered": bool(filters["type"] or filters["topic"]),
+        "type_choices": TYPE_CHOICES,
+        "topic_choices": Topic.objects.all(),
+        "results": [],
+        "results_page": None,
+        "result_count": 0,
+    }
+    if terms:
+        pages = candidate_pages(request, filters)
+        page_hits = (
+            Page.objects.filter(pk__in=pages.values("pk")).specific().search(terms, operator="and")
+        )
+        document_hits = SiteDocument.objects.filter(
+            pk__in=published_documents(pages).values("pk")
+        ).search(terms, operator="and")
+        paginator = Paginator(ConcatenatedResults(page_hits, document_hits), PAGE_SIZE)
+        results_page = paginator.get_page(request.GET.get("page"))
+        context.update(
+            results=as_results(list(results_page.object_list), request, pages),
+            results_page=results_page,
+            result_count=paginator.count,
+        )
+    return render(request, "pages/search.html", context)
