@@ -61,6 +61,14 @@ MODEL_PERMISSIONS: dict[str, frozenset[str]] = {
             "wagtailredirects.add_redirect",
             "wagtailredirects.change_redirect",
             "wagtailredirects.delete_redirect",
+            # Public-site reference data: help lines, topics, audiences.
+            "pages.add_hotline",
+            "pages.change_hotline",
+            "pages.delete_hotline",
+            "pages.add_topic",
+            "pages.change_topic",
+            "pages.add_audience",
+            "pages.change_audience",
         }
     ),
 }

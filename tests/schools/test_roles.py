@@ -112,3 +112,22 @@ def test_hand_made_groups_survive_membership_sync(make_school, make_staff):
     editor.groups.add(custom)
     Membership.objects.create(school=a, user=editor, role=Role.CASE_WORKER)
     assert editor.groups.filter(pk=custom.pk).exists()
+
+
+def test_editor_uploads_images_and_documents_only_to_own_school_collection(make_school, make_staff):
+    from wagtail.documents import get_permission_policy as document_policy
+    from wagtail.images import get_permission_policy as image_policy
+
+    a, b = make_school("AL"), make_school("SM")
+    editor = make_staff("editor.al", Role.EDITOR, a)
+    for policy in (image_policy(), document_policy()):
+        allowed = set(policy.collections_user_has_permission_for(editor, "add"))
+        assert a.collection in allowed
+        assert b.collection not in allowed
+
+
+def test_only_the_administrator_manages_hotlines():
+    admin = Group.objects.get(name=GROUP_NAMES[Role.ADMINISTRATOR])
+    principal = Group.objects.get(name=GROUP_NAMES[Role.PRINCIPAL])
+    assert "pages.change_hotline" in perms_of(admin)
+    assert "pages.change_hotline" not in perms_of(principal)
