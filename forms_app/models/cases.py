@@ -1,0 +1,123 @@
+"""A case (hồ sơ vụ việc) and its timeline."""
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class CaseState(models.TextChoices):
+    """Where a case stands in the procedure of Thông tư 33/2018 (and 18/2025)."""
+
+    RECEIVED = "received", _("Received")
+    ASSESSED = "assessed", _("Assessed")
+    PLAN_SUBMITTED = "plan_submitted", _("Plan submitted")
+    PLAN_RETURNED = "plan_returned", _("Plan returned")
+    PLAN_APPROVED = "plan_approved", _("Plan approved")
+    IN_PROGRESS = "in_progress", _("In progress")
+    REVIEWED = "reviewed", _("Reviewed")
+    REFERRED = "referred", _("Referred")
+    CLOSED = "closed", _("Closed")
+
+
+class Gender(models.TextChoices):
+    MALE = "male", _("Male")
+    FEMALE = "female", _("Female")
+    UNKNOWN = "unknown", _("Not known")
+
+
+class Case(models.Model):
+    """Hồ sơ: one learner's situation at one school, from the intake report to closing.
+
+    The learner's identifying details live here once; the four templates' records
+    hang off the case and are prefilled from it.
+    """
+
+    # Identity and ownership
+    school = models.ForeignKey(
+        "schools.School", verbose_name=_("school"), on_delete=models.PROTECT, related_name="cases"
+    )
+    reference = models.CharField(_("reference"), max_length=32, unique=True, editable=False)
+    year = models.PositiveSmallIntegerField(editable=False)
+    sequence = models.PositiveIntegerField(editable=False)
+
+    # The learner; any of it may be unknown at intake
+    learner_name = models.CharField(_("learner's full name"), max_length=255, blank=True)
+    learner_birth_date = models.DateField(_("date of birth"), null=True, blank=True)
+    learner_age_estimate = models.PositiveSmallIntegerField(
+        _("estimated age"), null=True, blank=True
+    )
+    learner_gender = models.CharField(
+        _("gender"), max_length=8, choices=Gender.choices, default=Gender.UNKNOWN
+    )
+    learner_class = models.CharField(_("class"), max_length=32, blank=True)
+    categories = models.ManyToManyField(
+        "forms_app.IssueCategory", verbose_name=_("issue categories"), blank=True, related_name="+"
+    )
+
+    # Handling
+    state = models.CharField(
+        _("state"), max_length=16, choices=CaseState.choices, default=CaseState.RECEIVED
+    )
+    assigned_worker = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("assigned case worker"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="assigned_cases",
+    )
+    received_at = models.DateTimeField(_("information received at"), default=timezone.now)
+    next_deadline = models.DateTimeField(_("next deadline"), null=True, blank=True)
+    next_deadline_label = models.CharField(max_length=64, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("case")
+        verbose_name_plural = _("cases")
+        ordering = ["-received_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["school", "year", "sequence"], name="one_sequence_per_school_year"
+            )
+        ]
+        indexes = [models.Index(fields=["school", "state"])]
+
+    def __str__(self) -> str:
+        return self.reference
+
+    @property
+    def is_overdue(self) -> bool:
+        return self.next_deadline is not None and self.next_deadline < timezone.now()
+
+
+class CaseEvent(models.Model):
+    """One line of a case's timeline: who did what, when, and why. Never edited."""
+
+    class Kind(models.TextChoices):
+        TRANSITION = "transition", _("State changed")
+        RECORD = "record", _("Record added")
+        ASSIGNMENT = "assignment", _("Case worker assigned")
+        NOTE = "note", _("Note")
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
+    at = models.DateTimeField(default=timezone.now)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    from_state = models.CharField(max_length=16, choices=CaseState.choices, blank=True)
+    to_state = models.CharField(max_length=16, choices=CaseState.choices, blank=True)
+    note = models.TextField(blank=True)
+
+    class Meta:
+        verbose_name = _("case event")
+        verbose_name_plural = _("case events")
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.case} · {self.get_kind_display()} · {self.at:%d/%m/%Y %H:%M}"
