@@ -11,7 +11,7 @@ from schools.models import School
 
 
 def next_reference(school: School, year: int) -> tuple[int, str]:
-    """The next sequence number and reference of ``school`` in ``year``, e.g. (7, "HB-2026-0007")."""
+    """The next sequence number and reference of ``school`` in ``year``: (7, "HB-2026-0007")."""
     last = Case.objects.filter(school=school, year=year).aggregate(n=Max("sequence"))["n"] or 0
     sequence = last + 1
     return sequence, f"{school.code}-{year}-{sequence:04d}"
