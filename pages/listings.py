@@ -31,6 +31,11 @@ def _int(value: str | None) -> int | None:
         return None
 
 
+def topic_choices() -> list[tuple[str, str]]:
+    """(slug, name) of every topic, for filter selects."""
+    return list(Topic.objects.values_list("slug", "name"))
+
+
 def _page(request: HttpRequest, queryset, size: int = PAGE_SIZE):
     return Paginator(queryset, size).get_page(request.GET.get("page"))
 
@@ -69,10 +74,12 @@ def plan_listing(index, request: HttpRequest) -> dict:
     return {
         "plans": _page(request, plans.order_by("-issue_date", "-pk").distinct()),
         "filters": {"year": year, "kind": kind, "issuer": issuer, "topic": topic},
-        "year_choices": sorted(years, reverse=True),
+        "year_choices": [(y, y) for y in sorted(years, reverse=True)],
         "kind_choices": DocumentKind.choices,
-        "issuer_choices": sorted(set(base.values_list("issuing_body", flat=True))),
-        "topic_choices": Topic.objects.all(),
+        "issuer_choices": [
+            (i, i) for i in sorted(set(base.values_list("issuing_body", flat=True)))
+        ],
+        "topic_choices": topic_choices(),
         "filtered": bool(year or kind or issuer or topic),
     }
 
@@ -93,7 +100,7 @@ def campaign_listing(index, request: HttpRequest) -> dict:
         "campaigns": _page(request, campaigns.order_by("-start_date").distinct()),
         "filters": {"status": status, "topic": topic},
         "status_choices": CampaignStatus.choices,
-        "topic_choices": Topic.objects.all(),
+        "topic_choices": topic_choices(),
         "today": today,
     }
 
@@ -115,7 +122,7 @@ def material_listing(index, request: HttpRequest) -> dict:
     return {
         "materials": _page(request, materials.order_by("title").distinct()),
         "filters": {"topic": topic, "audience": audience, "format": fmt},
-        "topic_choices": Topic.objects.all(),
-        "audience_choices": Audience.objects.all(),
+        "topic_choices": topic_choices(),
+        "audience_choices": list(Audience.objects.values_list("code", "name")),
         "format_choices": MaterialFormat.choices,
     }

@@ -34,6 +34,7 @@ from django.utils.text import Truncator, capfirst
 from django.utils.translation import gettext_lazy as _
 from wagtail.models import Page, PageQuerySet, Site
 
+from pages.listings import topic_choices
 from pages.models import (
     CampaignPage,
     MaterialFile,
@@ -222,7 +223,7 @@ def search(request: HttpRequest) -> HttpResponse:
         "filters": filters,
         "filtered": bool(filters["type"] or filters["topic"]),
         "type_choices": TYPE_CHOICES,
-        "topic_choices": Topic.objects.all(),
+        "topic_choices": topic_choices(),
         "results": [],
         "results_page": None,
         "result_count": 0,

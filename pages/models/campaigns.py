@@ -35,6 +35,39 @@ def campaign_status_filter(status: str, today: datetime.date) -> models.Q:
     )
 
 
+class AwarenessPage(BasePage):
+    """What campaigns and materials share: an introduction, topics, audiences and a story body."""
+
+    intro = models.TextField(_("introduction"), blank=True)
+    topics = ParentalManyToManyField(
+        "pages.Topic", verbose_name=_("topics"), blank=True, related_name="+", help_text=TOPIC_HELP
+    )
+    audiences = ParentalManyToManyField(
+        "pages.Audience", verbose_name=_("audiences"), blank=True, related_name="+"
+    )
+    body = StreamField(StoryBlock(), verbose_name=_("body"), blank=True)
+
+    topics_panel = MultiFieldPanel(
+        [
+            FieldPanel("topics", widget=forms.CheckboxSelectMultiple),
+            FieldPanel("audiences", widget=forms.CheckboxSelectMultiple),
+        ],
+        heading=_("Topics and audiences"),
+    )
+    search_fields = [
+        *BasePage.search_fields,
+        index.SearchField("intro"),
+        index.SearchField("body"),
+        index.RelatedFields("topics", [index.FilterField("slug")]),
+    ]
+
+    class Meta:
+        abstract = True
+
+    def get_search_text(self) -> list[str]:
+        return [*super().get_search_text(), self.intro, stream_text(self.body)]
+
+
 class CampaignIndexPage(BasePage):
     """The list of a school's campaigns: ongoing first, then upcoming, then past."""
 
@@ -56,12 +89,11 @@ class CampaignIndexPage(BasePage):
         return context
 
 
-class CampaignPage(BasePage):
+class CampaignPage(AwarenessPage):
     """An awareness campaign with dates, e.g. a month of action against school violence."""
 
     start_date = models.DateField(_("start date"))
     end_date = models.DateField(_("end date"), null=True, blank=True)
-    intro = models.TextField(_("introduction"), blank=True)
     hero_image = models.ForeignKey(
         "pages.SiteImage",
         verbose_name=_("main image"),
@@ -70,37 +102,20 @@ class CampaignPage(BasePage):
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    topics = ParentalManyToManyField(
-        "pages.Topic", verbose_name=_("topics"), blank=True, related_name="+", help_text=TOPIC_HELP
-    )
-    audiences = ParentalManyToManyField(
-        "pages.Audience", verbose_name=_("audiences"), blank=True, related_name="+"
-    )
-    body = StreamField(StoryBlock(), verbose_name=_("body"), blank=True)
-
     content_panels = [
         *BasePage.content_panels,
         FieldRowPanel([FieldPanel("start_date"), FieldPanel("end_date")]),
         FieldPanel("intro"),
         FieldPanel("hero_image"),
-        MultiFieldPanel(
-            [
-                FieldPanel("topics", widget=forms.CheckboxSelectMultiple),
-                FieldPanel("audiences", widget=forms.CheckboxSelectMultiple),
-            ],
-            heading=_("Topics and audiences"),
-        ),
+        AwarenessPage.topics_panel,
         FieldPanel("body"),
         InlinePanel("related_materials", heading=_("Related materials"), label=_("Material")),
     ]
 
     search_fields = [
-        *BasePage.search_fields,
-        index.SearchField("intro"),
-        index.SearchField("body"),
+        *AwarenessPage.search_fields,
         index.FilterField("start_date"),
         index.FilterField("end_date"),
-        index.RelatedFields("topics", [index.FilterField("slug")]),
     ]
 
     parent_page_types = ["pages.CampaignIndexPage"]
@@ -125,9 +140,6 @@ class CampaignPage(BasePage):
 
     def get_status_display(self) -> str:
         return CampaignStatus(self.status()).label
-
-    def get_search_text(self) -> list[str]:
-        return [*super().get_search_text(), self.intro, stream_text(self.body)]
 
 
 class CampaignMaterial(Orderable):
@@ -169,13 +181,12 @@ class MaterialFormat(models.TextChoices):
     OTHER = "other", _("Other")
 
 
-class MaterialPage(BasePage):
+class MaterialPage(AwarenessPage):
     """An awareness material (tài liệu tuyên truyền): a leaflet, poster, video or lesson."""
 
     format = models.CharField(
         _("format"), max_length=16, choices=MaterialFormat.choices, default=MaterialFormat.LEAFLET
     )
-    intro = models.TextField(_("introduction"), blank=True)
     image = models.ForeignKey(
         "pages.SiteImage",
         verbose_name=_("image"),
@@ -184,36 +195,19 @@ class MaterialPage(BasePage):
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    topics = ParentalManyToManyField(
-        "pages.Topic", verbose_name=_("topics"), blank=True, related_name="+", help_text=TOPIC_HELP
-    )
-    audiences = ParentalManyToManyField(
-        "pages.Audience", verbose_name=_("audiences"), blank=True, related_name="+"
-    )
-    body = StreamField(StoryBlock(), verbose_name=_("body"), blank=True)
-
     content_panels = [
         *BasePage.content_panels,
         FieldPanel("format"),
         FieldPanel("intro"),
         FieldPanel("image"),
-        MultiFieldPanel(
-            [
-                FieldPanel("topics", widget=forms.CheckboxSelectMultiple),
-                FieldPanel("audiences", widget=forms.CheckboxSelectMultiple),
-            ],
-            heading=_("Topics and audiences"),
-        ),
+        AwarenessPage.topics_panel,
         FieldPanel("body"),
         InlinePanel("files", heading=_("Files to download"), label=_("File")),
     ]
 
     search_fields = [
-        *BasePage.search_fields,
-        index.SearchField("intro"),
-        index.SearchField("body"),
+        *AwarenessPage.search_fields,
         index.FilterField("format"),
-        index.RelatedFields("topics", [index.FilterField("slug")]),
     ]
 
     parent_page_types = ["pages.MaterialIndexPage"]
@@ -222,9 +216,6 @@ class MaterialPage(BasePage):
     class Meta:
         verbose_name = _("material")
         verbose_name_plural = _("materials")
-
-    def get_search_text(self) -> list[str]:
-        return [*super().get_search_text(), self.intro, stream_text(self.body)]
 
 
 class MaterialFile(Orderable):
