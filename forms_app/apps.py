@@ -12,3 +12,6 @@ class FormsAppConfig(AppConfig):
     name = "forms_app"
     verbose_name = _("Case records")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from forms_app import wagtail_hooks_wizards  # noqa: F401  (registers admin URLs)

@@ -35,12 +35,42 @@ GROUP_NAMES: dict[str, str] = {
 
 ACCESS_ADMIN = "wagtailadmin.access_admin"
 
+# The case area (forms_app). Model permissions say what kind of thing a role works
+# with; which cases a user may read is decided per school by forms_app.permissions,
+# so a superuser or an administrator without a case role at a school reads none.
+CASE_PERMISSIONS = frozenset(
+    {
+        "forms_app.view_case",
+        "forms_app.add_case",
+        "forms_app.change_case",
+        "forms_app.view_caseevent",
+        "forms_app.view_intakereport",
+        "forms_app.view_assessment",
+        "forms_app.view_interventionplan",
+        "forms_app.view_review",
+        "forms_app.view_referral",
+    }
+)
+
+# Lists an administrator edits so forms follow the circulars without a release.
+CASE_REFERENCE_PERMISSIONS = frozenset(
+    f"forms_app.{action}_{model}"
+    for action in ("add", "change")
+    for model in (
+        "issuecategory",
+        "ratingcriterion",
+        "needdomain",
+        "receivingbody",
+        "activitypartner",
+        "schoolcalendar",
+    )
+)
+
 # Model permissions held through the role's global group ("app_label.codename").
-# The case area's permissions join these when its models exist.
 MODEL_PERMISSIONS: dict[str, frozenset[str]] = {
     Role.EDITOR: frozenset({ACCESS_ADMIN}),
-    Role.PRINCIPAL: frozenset({ACCESS_ADMIN}),
-    Role.CASE_WORKER: frozenset({ACCESS_ADMIN}),
+    Role.PRINCIPAL: frozenset({ACCESS_ADMIN, *CASE_PERMISSIONS}),
+    Role.CASE_WORKER: frozenset({ACCESS_ADMIN, *CASE_PERMISSIONS}),
     # Aggregate figures only: nothing here opens a child's record.
     Role.DISTRICT_OFFICER: frozenset({ACCESS_ADMIN}),
     Role.ADMINISTRATOR: frozenset(
@@ -69,6 +99,8 @@ MODEL_PERMISSIONS: dict[str, frozenset[str]] = {
             "pages.change_topic",
             "pages.add_audience",
             "pages.change_audience",
+            # Case reference lists, but no case: the administrator reads no child's record.
+            *CASE_REFERENCE_PERMISSIONS,
         }
     ),
 }

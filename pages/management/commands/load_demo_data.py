@@ -4,6 +4,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from wagtail.coreutils import get_supported_content_language_variant
@@ -159,6 +160,7 @@ class Command(BaseCommand):
                 "Demo accounts have no usable password outside DEBUG; "
                 "set one with: manage.py changepassword USERNAME"
             )
+        call_command("load_demo_cases", stdout=self.stdout)
 
     def _tree_root(self) -> Page:
         """Wagtail's root node and default locale, recreated if the tables were emptied."""

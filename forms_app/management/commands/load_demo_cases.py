@@ -1,0 +1,256 @@
+"""Load a few fictitious cases into each demo school, so the case area has something to show.
+
+Every learner here is invented and named as such ("Học sinh A (giả định)"); no
+real child's situation is described. Run by ``load_demo_data``; safe to run again.
+"""
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand
+from django.db import transaction
+from django.utils import timezone
+
+from forms_app.cases import open_case
+from forms_app.models import (
+    Assessment,
+    Case,
+    CaseEvent,
+    CaseState,
+    Gender,
+    IntakeReport,
+    InterventionPlan,
+    IssueCategory,
+    Review,
+)
+from schools.models import School
+
+# Demo schools made by pages' load_demo_data, and their demo staff.
+DEMO_SCHOOL_CODES = ("HB", "SM")
+
+
+def case_worker_username(code: str) -> str:
+    return f"ctxh.{code.lower()}"
+
+
+def principal_username(code: str) -> str:
+    return f"hieutruong.{code.lower()}"
+
+
+@dataclass(frozen=True)
+class DemoCase:
+    learner_name: str
+    learner_class: str
+    gender: str
+    age: int
+    categories: tuple[str, ...]
+    state: str
+    days_ago: int
+    situation: str
+    overdue: bool = False
+    goals: tuple[str, ...] = field(default=())
+
+
+DEMO_CASES = [
+    DemoCase(
+        learner_name="Học sinh A (giả định)",
+        learner_class="6A",
+        gender=Gender.FEMALE,
+        age=11,
+        categories=("bị bắt nạt",),
+        state=CaseState.RECEIVED,
+        days_ago=1,
+        situation="Bạn cùng lớp báo em hay bị trêu chọc giờ ra chơi (tình huống giả định).",
+    ),
+    DemoCase(
+        learner_name="Học sinh B (giả định)",
+        learner_class="7B",
+        gender=Gender.MALE,
+        age=12,
+        categories=("khó khăn tâm lý",),
+        state=CaseState.ASSESSED,
+        days_ago=8,
+        situation="Giáo viên chủ nhiệm thấy em ít nói, hay nghỉ học (tình huống giả định).",
+    ),
+    DemoCase(
+        learner_name="Học sinh C (giả định)",
+        learner_class="8A",
+        gender=Gender.UNKNOWN,
+        age=13,
+        categories=("có hoàn cảnh đặc biệt", "bị bạo lực"),
+        state=CaseState.PLAN_SUBMITTED,
+        days_ago=12,
+        situation="Em kể với cô tư vấn về mâu thuẫn trong gia đình (tình huống giả định).",
+        overdue=True,
+        goals=("Em cảm thấy an toàn khi ở nhà và ở trường",),
+    ),
+    DemoCase(
+        learner_name="Học sinh D (giả định)",
+        learner_class="9C",
+        gender=Gender.FEMALE,
+        age=14,
+        categories=("bỏ học / có nguy cơ bỏ học",),
+        state=CaseState.PLAN_APPROVED,
+        days_ago=20,
+        situation="Em nghỉ học nhiều buổi để phụ giúp gia đình (tình huống giả định).",
+        goals=("Em đi học đều trở lại", "Gia đình được tư vấn về hỗ trợ học phí"),
+    ),
+    DemoCase(
+        learner_name="Học sinh E (giả định)",
+        learner_class="6B",
+        gender=Gender.MALE,
+        age=11,
+        categories=("bị bắt nạt",),
+        state=CaseState.CLOSED,
+        days_ago=60,
+        situation="Em bị nhóm bạn lớp trên chặn đường xin tiền (tình huống giả định).",
+        goals=("Em không còn bị chặn đường", "Nhóm bạn lớp trên được giáo dục"),
+    ),
+]
+
+# The order the procedure takes a case through, up to each demo state.
+PATH = [
+    CaseState.RECEIVED,
+    CaseState.ASSESSED,
+    CaseState.PLAN_SUBMITTED,
+    CaseState.PLAN_APPROVED,
+    CaseState.IN_PROGRESS,
+    CaseState.REVIEWED,
+    CaseState.CLOSED,
+]
+
+
+class Command(BaseCommand):
+    help = "Load fictitious demo cases into the demo schools HB and SM (idempotent)."
+
+    @transaction.atomic
+    def handle(self, *args, **options) -> None:
+        User = get_user_model()
+        created = 0
+        for code in DEMO_SCHOOL_CODES:
+            school = School.objects.filter(code=code).first()
+            worker = User.objects.filter(username=case_worker_username(code)).first()
+            if school is None or worker is None:
+                self.stdout.write(f"Skipping {code}: demo school or case worker missing.")
+                continue
+            principal = User.objects.filter(username=principal_username(code)).first()
+            for demo in DEMO_CASES:
+                if Case.objects.filter(school=school, learner_name=demo.learner_name).exists():
+                    continue
+                self._load(school, worker, principal, demo)
+                created += 1
+        self.stdout.write(self.style.SUCCESS(f"Demo cases ready: {created} created."))
+
+    def _load(self, school: School, worker, principal, demo: DemoCase) -> Case:
+        now = timezone.now()
+        received_at = now - datetime.timedelta(days=demo.days_ago)
+        case = open_case(
+            school,
+            worker,
+            received_at=received_at,
+            learner_name=demo.learner_name,
+            learner_class=demo.learner_class,
+            learner_gender=demo.gender,
+            learner_age_estimate=demo.age,
+        )
+        CaseEvent.objects.filter(case=case).update(at=received_at)
+        case.categories.set(IssueCategory.objects.filter(name__in=demo.categories))
+
+        IntakeReport.objects.create(
+            case=case,
+            author=worker,
+            created_at=received_at,
+            received_at=received_at,
+            urgency=IntakeReport.Urgency.NOT_URGENT,
+            answers={
+                "source": {"channel": "in_person"},
+                "learner": {"current_situation": demo.situation},
+                "note": "Dữ liệu minh họa, không phải người thật.",
+            },
+        )
+        self._event(case, worker, received_at, CaseEvent.Kind.RECORD, note="Mẫu 01")
+
+        steps = PATH[1 : PATH.index(demo.state) + 1]
+        at = received_at
+        plan = None
+        for state in steps:
+            at += datetime.timedelta(days=2)
+            actor = worker
+            if state == CaseState.ASSESSED:
+                Assessment.objects.create(
+                    case=case,
+                    author=worker,
+                    created_at=at,
+                    conclusion=Assessment.Conclusion.SUPPORT,
+                    answers={"harm": {"overall": "trung_binh"}, "risk": "trung_binh"},
+                )
+                self._event(case, worker, at, CaseEvent.Kind.RECORD, note="Mẫu 02")
+            elif state == CaseState.PLAN_SUBMITTED:
+                plan = InterventionPlan.objects.create(
+                    case=case,
+                    author=worker,
+                    created_at=at,
+                    status=InterventionPlan.Status.SUBMITTED,
+                    submitted_at=at,
+                    # Three working days, roughly; the demo needs no holiday calendar.
+                    approval_due_at=at + datetime.timedelta(days=3),
+                    period_start=at.date(),
+                    period_end=(at + datetime.timedelta(days=60)).date(),
+                    review_date=(at + datetime.timedelta(days=45)).date(),
+                    answers={"goals": list(demo.goals)},
+                )
+                self._event(case, worker, at, CaseEvent.Kind.RECORD, note="Mẫu 03")
+            elif state == CaseState.PLAN_APPROVED and plan is not None:
+                actor = principal or worker
+                plan.status = InterventionPlan.Status.APPROVED
+                plan.decided_by = principal
+                plan.decided_at = at
+                plan.save(update_fields=["status", "decided_by", "decided_at"])
+            elif state == CaseState.REVIEWED and plan is not None:
+                Review.objects.create(
+                    case=case,
+                    plan=plan,
+                    author=worker,
+                    created_at=at,
+                    conclusion=Review.Conclusion.CLOSE,
+                    answers={"results": [{"goal": g, "result": "dat"} for g in demo.goals]},
+                )
+                self._event(case, worker, at, CaseEvent.Kind.RECORD, note="Mẫu 04")
+            elif state == CaseState.CLOSED:
+                actor = principal or worker
+            self._transition(case, actor, at, state)
+
+        case.next_deadline, case.next_deadline_label = self._deadline(case, plan, now, demo)
+        case.save(update_fields=["state", "next_deadline", "next_deadline_label"])
+        return case
+
+    def _deadline(
+        self, case: Case, plan: InterventionPlan | None, now: datetime.datetime, demo: DemoCase
+    ) -> tuple[datetime.datetime | None, str]:
+        if demo.overdue:
+            # The principal has not decided within three working days.
+            if plan is not None:
+                plan.approval_due_at = now - datetime.timedelta(days=2)
+                plan.save(update_fields=["approval_due_at"])
+            return now - datetime.timedelta(days=2), "plan_approval"
+        if case.state == CaseState.PLAN_SUBMITTED and plan is not None:
+            return plan.approval_due_at, "plan_approval"
+        if case.state == CaseState.PLAN_APPROVED and plan is not None:
+            review = datetime.datetime.combine(plan.review_date, datetime.time(9, 0))
+            return timezone.make_aware(review), "review"
+        return None, ""
+
+    def _transition(self, case: Case, actor, at: datetime.datetime, state: str) -> None:
+        CaseEvent.objects.create(
+            case=case,
+            actor=actor,
+            at=at,
+            kind=CaseEvent.Kind.TRANSITION,
+            from_state=case.state,
+            to_state=state,
+        )
+        case.state = state
+
+    def _event(self, case: Case, actor, at: datetime.datetime, kind: str, note: str = "") -> None:
+        CaseEvent.objects.create(case=case, actor=actor, at=at, kind=kind, note=note)

@@ -1,0 +1,137 @@
+"""Who may see and do what in the case area: the one place its authorization lives.
+
+A case belongs to one school. Only an active member of that school holding a case
+role (case worker or principal) may read or change it. No other role opens a case:
+not an editor, not an administrator, not a district officer (who reads aggregate
+figures only), and not a superuser without such a membership. Every view of the
+case area asks this module about the object at hand; model permissions from the
+role matrix only decide what the admin menu offers.
+"""
+
+from django.contrib.auth import get_user_model
+from django.db.models import QuerySet
+from django.http import Http404
+
+from forms_app.models import Case, CaseState
+from schools.models import Membership, School
+from schools.roles import Role
+
+__all__ = [
+    "CASE_ROLES",
+    "can_change_case",
+    "can_delete_case",
+    "can_list_cases",
+    "can_open_case",
+    "can_view_case",
+    "case_school_ids",
+    "case_schools",
+    "case_staff",
+    "cases_for",
+    "get_case_or_404",
+    "is_principal",
+]
+
+CASE_ROLES: frozenset[str] = frozenset({Role.CASE_WORKER, Role.PRINCIPAL})
+
+# Set on the user object, as Django's ModelBackend caches permissions there: a
+# request's user is built once per request, so a listing checking every row asks
+# the database once. A long-lived user object whose memberships change must be
+# fetched again.
+_CACHE_ATTR = "_case_roles_by_school"
+
+
+def _is_active(user) -> bool:
+    return bool(user is not None and user.is_authenticated and user.is_active)
+
+
+def _case_memberships(user) -> QuerySet[Membership]:
+    return Membership.objects.filter(user_id=user.pk, role__in=CASE_ROLES)
+
+
+def _case_roles(user) -> dict[int, frozenset[str]]:
+    """The user's case roles per school id, read once per user object."""
+    if not _is_active(user):
+        return {}
+    cached = getattr(user, _CACHE_ATTR, None)
+    if cached is None:
+        roles: dict[int, set[str]] = {}
+        for school_id, role in _case_memberships(user).values_list("school_id", "role"):
+            roles.setdefault(school_id, set()).add(role)
+        cached = {school_id: frozenset(r) for school_id, r in roles.items()}
+        setattr(user, _CACHE_ATTR, cached)
+    return cached
+
+
+def case_schools(user) -> QuerySet[School]:
+    """Schools where the active ``user`` holds a case role; empty for everybody else.
+
+    Being a superuser, an administrator or a district officer adds nothing here.
+    """
+    if not _is_active(user):
+        return School.objects.none()
+    return School.objects.filter(pk__in=_case_memberships(user).values("school_id"))
+
+
+def case_school_ids(user) -> frozenset[int]:
+    """Ids of :func:`case_schools`, cached on the user object for per-row checks."""
+    return frozenset(_case_roles(user))
+
+
+def cases_for(user) -> QuerySet[Case]:
+    """The cases ``user`` may read: those of the schools where they hold a case role."""
+    if not _is_active(user):
+        return Case.objects.none()
+    return Case.objects.filter(school_id__in=_case_memberships(user).values("school_id"))
+
+
+def get_case_or_404(user, pk: int | str) -> Case:
+    """The case ``pk`` if ``user`` may read it.
+
+    A case of another school, and a case that does not exist, answer the same
+    Http404: a 403 would confirm to a stranger that the reference exists.
+    """
+    try:
+        return cases_for(user).select_related("school", "assigned_worker").get(pk=pk)
+    except (Case.DoesNotExist, ValueError, TypeError) as exc:
+        raise Http404("No case matches the given query.") from exc
+
+
+def can_list_cases(user) -> bool:
+    """Whether ``user`` may open the case list (and sees the case area in the menu)."""
+    return bool(_case_roles(user))
+
+
+def can_view_case(user, case: Case) -> bool:
+    """Whether ``user`` may read ``case``; the object-level twin of :func:`cases_for`."""
+    return case.school_id in _case_roles(user)
+
+
+def can_change_case(user, case: Case) -> bool:
+    """Whether ``user`` may edit the learner's details and the assignment of ``case``.
+
+    A closed case is a record: it is read, never changed.
+    """
+    return can_view_case(user, case) and case.state != CaseState.CLOSED
+
+
+def can_delete_case(user, case: Case) -> bool:
+    """Nobody deletes a case: records of a child's protection are kept, closed, never removed."""
+    return False
+
+
+def is_principal(user, school: School) -> bool:
+    """Whether ``user`` is a principal (hiệu trưởng) of ``school``, who approves plans."""
+    return Role.PRINCIPAL in _case_roles(user).get(school.pk, frozenset())
+
+
+def can_open_case(user, school: School) -> bool:
+    """Whether ``user`` may open a case (file an intake report, Mẫu 01) at ``school``."""
+    return school.pk in _case_roles(user)
+
+
+def case_staff(school: School) -> QuerySet:
+    """Active users holding a case role at ``school``: whom one of its cases may be assigned to."""
+    return get_user_model().objects.filter(
+        is_active=True,
+        pk__in=Membership.objects.filter(school=school, role__in=CASE_ROLES).values("user_id"),
+    )

@@ -1,0 +1,92 @@
+"""Starting a wizard and listing one's drafts; the wizards themselves are in ``wizards``."""
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.views import View
+
+from forms_app.models import WizardDraft
+from forms_app.permissions import can_list_cases, can_open_case, case_schools
+from forms_app.wizards import WIZARDS, CaseWizard, forbidden
+from schools.models import School
+
+
+class StartDraftView(View):
+    """Make a new draft for ``wizard_class`` and go to its first step.
+
+    The only place a draft is made: opening a wizard's step URL never resets or
+    replaces one (formtools' GET would), so each start is a draft of its own and two
+    tabs never share one. ``?school=<id>`` picks the school; without it the user's
+    first case school is taken, and the first step lets them change it.
+    """
+
+    wizard_class: type[CaseWizard] | None = None
+
+    def get_school(self, request: HttpRequest) -> School | None:
+        """Override to choose the draft's school differently."""
+        schools = case_schools(request.user)
+        wanted = request.GET.get("school") or request.POST.get("school")
+        if not wanted:
+            return schools.first()
+        try:
+            school = School.objects.get(pk=int(wanted))
+        except (ValueError, School.DoesNotExist) as exc:
+            raise Http404("No such school.") from exc
+        return school
+
+    def start(self, request: HttpRequest) -> HttpResponse:
+        school = self.get_school(request)
+        if school is None or not can_open_case(request.user, school):
+            return forbidden(request)
+        wizard = self.wizard_class
+        first_step = wizard.get_first_step()
+        draft = WizardDraft.objects.create(
+            owner=request.user,
+            school=school,
+            template=wizard.template_code,
+            current_step=first_step,
+        )
+        return redirect(reverse(wizard.url_name, kwargs={"draft_id": draft.pk, "step": first_step}))
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        return self.start(request)
+
+    def post(self, request: HttpRequest) -> HttpResponse:
+        return self.start(request)
+
+
+def resume_url(draft: WizardDraft) -> str | None:
+    """The URL of the step a draft was left at (its wizard fixes an unknown step)."""
+    wizard = WIZARDS.get(draft.template)
+    if wizard is None:
+        return None
+    step = draft.current_step or wizard.get_first_step()
+    return reverse(wizard.url_name, kwargs={"draft_id": draft.pk, "step": step})
+
+
+def step_title(draft: WizardDraft) -> str:
+    wizard = WIZARDS.get(draft.template)
+    if wizard is None or not draft.current_step:
+        return ""
+    form_class = dict(wizard.form_list).get(draft.current_step)
+    return str(getattr(form_class, "title", "")) if form_class else ""
+
+
+def drafts(request: HttpRequest) -> HttpResponse:
+    """The user's own unsubmitted drafts at the schools where they still hold a case role."""
+    if not can_list_cases(request.user):
+        return forbidden(request)
+    rows = [
+        {"draft": draft, "step_title": step_title(draft), "resume_url": resume_url(draft)}
+        for draft in WizardDraft.objects.filter(
+            owner=request.user,
+            submitted_at__isnull=True,
+            school__in=case_schools(request.user),
+        ).select_related("school")
+    ]
+    return TemplateResponse(
+        request,
+        "forms_app/drafts.html",
+        {"rows": rows, "intake_start_url": reverse("forms_app:intake_start")},
+    )

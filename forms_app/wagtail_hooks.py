@@ -1,0 +1,568 @@
+"""The case area in the Wagtail admin: the case list and its reference lists.
+
+Cases are listed with wagtail-modeladmin, whose views are narrowed to what
+:mod:`forms_app.permissions` allows: a case of another school is a 404, never a
+403, and nothing is deleted. Cases are opened through the intake wizard only,
+which is where a case reference is made.
+"""
+
+import datetime
+
+from django import forms
+from django.contrib.admin import SimpleListFilter, display
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied
+from django.db.models import Model, Q, QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.urls import NoReverseMatch, reverse
+from django.utils import formats, timezone
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString
+from django.utils.text import capfirst
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.forms import WagtailAdminModelForm
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, ObjectList
+from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
+from wagtail_modeladmin.helpers import AdminURLHelper, ButtonHelper, PermissionHelper
+from wagtail_modeladmin.helpers.search import BaseSearchHandler
+from wagtail_modeladmin.options import ModelAdmin, modeladmin_register
+from wagtail_modeladmin.views import EditView, InspectView, ModelFormView
+
+from forms_app import permissions
+from forms_app.models import (
+    ActivityPartner,
+    Assessment,
+    Case,
+    CaseEvent,
+    CaseState,
+    IntakeReport,
+    InterventionPlan,
+    IssueCategory,
+    NeedDomain,
+    RatingCriterion,
+    ReceivingBody,
+    Referral,
+    Review,
+    SchoolCalendar,
+)
+
+INTAKE_START_URL_NAME = "forms_app:intake_start"
+
+
+def intake_start_url() -> str | None:
+    """Where a new case starts (the Mẫu 01 wizard), or None while that wizard is not installed."""
+    try:
+        return reverse(INTAKE_START_URL_NAME)
+    except NoReverseMatch:
+        return None
+
+
+def _who(user) -> str:
+    if user is None:
+        return ""
+    return user.get_full_name() or user.get_username()
+
+
+def _when(value: datetime.date | None) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime.datetime) and timezone.is_aware(value):
+        value = timezone.localtime(value)
+    return formats.localize(value)
+
+
+# Permissions, URLs, buttons, search ------------------------------------------
+
+
+class CasePermissionHelper(PermissionHelper):
+    """Answers modeladmin's questions from forms_app.permissions, not from model permissions."""
+
+    def user_can_list(self, user) -> bool:
+        return permissions.can_list_cases(user)
+
+    def user_can_create(self, user) -> bool:
+        if intake_start_url() is None:
+            return False
+        return any(permissions.can_open_case(user, s) for s in permissions.case_schools(user))
+
+    def user_can_inspect_obj(self, user, obj: Case) -> bool:
+        return permissions.can_view_case(user, obj)
+
+    def user_can_edit_obj(self, user, obj: Case) -> bool:
+        return permissions.can_change_case(user, obj)
+
+    def user_can_delete_obj(self, user, obj: Case) -> bool:
+        return permissions.can_delete_case(user, obj)
+
+
+class CaseURLHelper(AdminURLHelper):
+    """Sends "add" to the intake wizard: only an intake report opens a case."""
+
+    @property
+    def create_url(self) -> str:
+        return intake_start_url() or ""
+
+
+class CaseButtonHelper(ButtonHelper):
+    def get_primary_button(self, obj: Case) -> dict | None:
+        # Reading a case is the common task; editing is one click further.
+        if self.permission_helper.user_can_inspect_obj(self.request.user, obj):
+            return self.inspect_button(obj.pk)
+        return super().get_primary_button(obj)
+
+
+class CaseSearchHandler(BaseSearchHandler):
+    """Finds a case by (part of) its reference, or by the learner's full name typed exactly.
+
+    A fragment of a name finds nothing, so the list cannot be browsed for a child
+    by guessing letters. Letter case is ignored (on SQLite, for ASCII letters only).
+    """
+
+    def search_queryset(self, queryset: QuerySet[Case], search_term: str, **kwargs) -> QuerySet:
+        term = " ".join(search_term.split())
+        if not term:
+            return queryset
+        return queryset.filter(Q(reference__icontains=term) | Q(learner_name__iexact=term))
+
+
+# List filters -----------------------------------------------------------------
+
+
+class OverdueFilter(SimpleListFilter):
+    title = _("overdue")
+    parameter_name = "overdue"
+
+    def lookups(self, request: HttpRequest, model_admin) -> list[tuple[str, str]]:
+        return [("yes", _("Yes")), ("no", _("No"))]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Case]) -> QuerySet[Case]:
+        now = timezone.now()
+        if self.value() == "yes":
+            return queryset.filter(next_deadline__lt=now)
+        if self.value() == "no":
+            return queryset.exclude(next_deadline__lt=now)
+        return queryset
+
+
+class CategoryFilter(SimpleListFilter):
+    # Django's related-field filter needs django.contrib.admin's site, not installed here.
+    title = Case._meta.get_field("categories").verbose_name
+    parameter_name = "category"
+
+    def lookups(self, request: HttpRequest, model_admin) -> list[tuple[int, str]]:
+        return [(category.pk, category.name) for category in IssueCategory.objects.all()]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Case]) -> QuerySet[Case]:
+        value = self.value()
+        if value and value.isdigit():
+            return queryset.filter(categories=int(value)).distinct()
+        return queryset
+
+
+class AssignedWorkerFilter(SimpleListFilter):
+    """Case workers of the user's own cases only; a related-field filter would list every user."""
+
+    title = Case._meta.get_field("assigned_worker").verbose_name
+    parameter_name = "worker"
+
+    def lookups(self, request: HttpRequest, model_admin) -> list[tuple[int, str]]:
+        workers = (
+            get_user_model()
+            .objects.filter(pk__in=permissions.cases_for(request.user).values("assigned_worker_id"))
+            .order_by("last_name", "first_name", "username")
+        )
+        return [(user.pk, _who(user)) for user in workers]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Case]) -> QuerySet[Case]:
+        value = self.value()
+        if value and value.isdigit():
+            return queryset.filter(assigned_worker_id=int(value))
+        return queryset
+
+
+# Editing ------------------------------------------------------------------------
+
+
+class CaseEditForm(WagtailAdminModelForm):
+    """The learner's details and the assignment; state, school and deadlines move elsewhere."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        case = self.instance
+        if "assigned_worker" in self.fields:
+            field = self.fields["assigned_worker"]
+            field.queryset = get_user_model().objects.filter(
+                Q(pk__in=permissions.case_staff(case.school).values("pk"))
+                | Q(pk=case.assigned_worker_id)
+            )
+            field.label_from_instance = _who
+        if "categories" in self.fields and case.pk:
+            self.fields["categories"].queryset = IssueCategory.objects.filter(
+                Q(active=True) | Q(pk__in=case.categories.values("pk"))
+            )
+
+
+class CaseEditView(EditView):
+    def get_success_url(self) -> str:
+        return self.url_helper.get_action_url("inspect", self.pk_quoted)
+
+    def form_valid(self, form: CaseEditForm) -> HttpResponse:
+        changed = list(form.changed_data)
+        # Skip modeladmin's log entry: the case keeps its own timeline, and
+        # Wagtail's site history is readable by people who may not read cases.
+        response = ModelFormView.form_valid(self, form)
+        if changed:
+            CaseEvent.objects.create(
+                case=self.instance,
+                actor=self.request.user,
+                kind=(
+                    CaseEvent.Kind.ASSIGNMENT
+                    if "assigned_worker" in changed
+                    else CaseEvent.Kind.NOTE
+                ),
+                note=", ".join(str(form.fields[name].label) for name in changed),
+            )
+        return response
+
+
+# Reading --------------------------------------------------------------------------
+
+
+def _describe(obj: Model, names: list[str]) -> SafeString:
+    """The named fields of a record as "label: value" pairs joined by " · ", empty ones left out."""
+    parts = []
+    for name in names:
+        field = obj._meta.get_field(name)
+        value = getattr(obj, f"get_{name}_display")() if field.choices else getattr(obj, name)
+        if value is None or value == "":
+            continue
+        if isinstance(value, get_user_model()):
+            value = _who(value)
+        elif isinstance(value, InterventionPlan):
+            value = f"v{value.version}"
+        elif isinstance(value, bool):
+            value = _("Yes") if value else _("No")
+        elif isinstance(value, datetime.date):
+            value = _when(value)
+        parts.append((capfirst(field.verbose_name), value))
+    return format_html_join(" · ", "{}: {}", parts)
+
+
+def _record_list(records: list[Model], names: list[str], empty: str) -> SafeString | str:
+    if not records:
+        return empty
+    return format_html(
+        "<ul>{}</ul>",
+        format_html_join(
+            "",
+            "<li>{} · {} · {}</li>",
+            (
+                (
+                    _when(record.created_at),
+                    _who(record.author),
+                    _describe(record, [*names, "template_version", "legal_basis"]),
+                )
+                for record in records
+            ),
+        ),
+    )
+
+
+class CaseInspectView(InspectView):
+    """A case's details, then its timeline and its records (Mẫu 01–04 and referrals)."""
+
+    def get_field_display_value(self, field_name: str, field=None):
+        value = getattr(self.instance, field_name, None)
+        if isinstance(value, get_user_model()):
+            return _who(value)
+        return super().get_field_display_value(field_name, field)
+
+    def get_fields_dict(self) -> list[dict]:
+        case = self.instance
+        empty = self.model_admin.get_empty_value_display()
+        events = CaseEvent.objects.filter(case=case).select_related("actor")
+        intake = IntakeReport.objects.filter(case=case).select_related("author")
+        assessments = Assessment.objects.filter(case=case).select_related("author")
+        plans = InterventionPlan.objects.filter(case=case).select_related("author", "decided_by")
+        reviews = Review.objects.filter(case=case).select_related("author", "plan")
+        referrals = Referral.objects.filter(case=case).select_related("author", "receiving_body")
+
+        sections = [
+            (CaseEvent._meta.verbose_name_plural, self.timeline(list(events), empty)),
+            (
+                IntakeReport._meta.verbose_name,
+                _record_list(
+                    list(intake),
+                    ["received_at", "urgency", "referral_suggested", "informant_consented"],
+                    empty,
+                ),
+            ),
+            (
+                Assessment._meta.verbose_name_plural,
+                _record_list(list(assessments), ["conclusion"], empty),
+            ),
+            (
+                InterventionPlan._meta.verbose_name_plural,
+                _record_list(
+                    list(plans),
+                    [
+                        "version",
+                        "status",
+                        "period_start",
+                        "period_end",
+                        "review_date",
+                        "submitted_at",
+                        "approval_due_at",
+                        "decided_by",
+                        "decided_at",
+                    ],
+                    empty,
+                ),
+            ),
+            (
+                Review._meta.verbose_name_plural,
+                _record_list(list(reviews), ["plan", "conclusion"], empty),
+            ),
+            (
+                Referral._meta.verbose_name_plural,
+                _record_list(
+                    list(referrals), ["receiving_body", "due_at", "sent_at", "consent_given"], empty
+                ),
+            ),
+        ]
+        return [
+            *super().get_fields_dict(),
+            *({"label": capfirst(label), "value": value} for label, value in sections),
+        ]
+
+    def timeline(self, events: list[CaseEvent], empty: str) -> SafeString | str:
+        if not events:
+            return empty
+        rows = []
+        for event in events:
+            if event.to_state:
+                change = format_html(
+                    "{} → {}",
+                    CaseState(event.from_state).label if event.from_state else "",
+                    CaseState(event.to_state).label,
+                )
+            else:
+                change = ""
+            rows.append(
+                (
+                    timezone.localtime(event.at).isoformat(),
+                    _when(event.at),
+                    _who(event.actor),
+                    event.get_kind_display(),
+                    change,
+                    event.note,
+                )
+            )
+        return format_html(
+            "<ol>{}</ol>",
+            format_html_join(
+                "",
+                '<li><time datetime="{}">{}</time> · {} · {} {} {}</li>',
+                rows,
+            ),
+        )
+
+
+# The case list ---------------------------------------------------------------------
+
+
+class CaseAdmin(ModelAdmin):
+    model = Case
+    menu_label = _("Case records")
+    menu_icon = "clipboard-list"
+    menu_order = 250
+
+    list_display = (
+        "reference",
+        "category_names",
+        "state",
+        "worker",
+        "next_deadline",
+        "overdue",
+    )
+    list_filter = ("state", CategoryFilter, AssignedWorkerFilter, OverdueFilter)
+    list_per_page = 50
+    search_fields = ("reference", "learner_name")
+    search_handler_class = CaseSearchHandler
+
+    inspect_view_enabled = True
+    inspect_view_class = CaseInspectView
+    inspect_view_fields = [
+        "reference",
+        "school",
+        "state",
+        "assigned_worker",
+        "received_at",
+        "next_deadline",
+        "learner_name",
+        "learner_birth_date",
+        "learner_age_estimate",
+        "learner_gender",
+        "learner_class",
+        "categories",
+        "created_by",
+        "created_at",
+        "updated_at",
+    ]
+    # The case's own timeline is its history; Wagtail's log is not kept for cases.
+    history_view_enabled = False
+    edit_view_class = CaseEditView
+
+    permission_helper_class = CasePermissionHelper
+    url_helper_class = CaseURLHelper
+    button_helper_class = CaseButtonHelper
+
+    edit_handler = ObjectList(
+        [
+            FieldRowPanel([FieldPanel("learner_name"), FieldPanel("learner_class")]),
+            FieldRowPanel(
+                [
+                    FieldPanel("learner_birth_date"),
+                    FieldPanel("learner_age_estimate"),
+                    FieldPanel("learner_gender"),
+                ]
+            ),
+            FieldPanel("categories", widget=forms.CheckboxSelectMultiple),
+            FieldPanel("assigned_worker"),
+        ],
+        base_form_class=CaseEditForm,
+    )
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Case]:
+        queryset = (
+            permissions.cases_for(request.user)
+            .select_related("assigned_worker")
+            .prefetch_related("categories")
+        )
+        ordering = self.get_ordering(request)
+        return queryset.order_by(*ordering) if ordering else queryset
+
+    @display(description=Case._meta.get_field("categories").verbose_name)
+    def category_names(self, obj: Case) -> str:
+        return ", ".join(category.name for category in obj.categories.all())
+
+    @display(
+        description=Case._meta.get_field("assigned_worker").verbose_name,
+        ordering="assigned_worker__last_name",
+    )
+    def worker(self, obj: Case) -> str:
+        return _who(obj.assigned_worker)
+
+    @display(description=_("overdue"), ordering="next_deadline")
+    def overdue(self, obj: Case) -> SafeString | str:
+        # A label, not Django admin's boolean icon: that icon is a static file of
+        # django.contrib.admin, which is not installed.
+        if obj.is_overdue:
+            return format_html(
+                '<span class="w-status w-status--label">{}</span>', capfirst(_("overdue"))
+            )
+        return ""
+
+    # Every view of one case answers 404 for a case the user may not read, before
+    # modeladmin's own checks (which would answer 403).
+    def inspect_view(self, request: HttpRequest, instance_pk: str) -> HttpResponse:
+        permissions.get_case_or_404(request.user, instance_pk)
+        return super().inspect_view(request, instance_pk)
+
+    def edit_view(self, request: HttpRequest, instance_pk: str) -> HttpResponse:
+        permissions.get_case_or_404(request.user, instance_pk)
+        return super().edit_view(request, instance_pk)
+
+    def delete_view(self, request: HttpRequest, instance_pk: str) -> HttpResponse:
+        permissions.get_case_or_404(request.user, instance_pk)
+        return super().delete_view(request, instance_pk)
+
+    def create_view(self, request: HttpRequest) -> HttpResponse:
+        url = intake_start_url()
+        if url is None:
+            raise Http404("The intake wizard is not installed.")
+        if not self.permission_helper.user_can_create(request.user):
+            raise PermissionDenied
+        return redirect(url)
+
+    def register_indexing(self) -> None:
+        # Wagtail's reference index would show case references in the "usage"
+        # pages of categories and receiving bodies, which administrators read.
+        pass
+
+
+modeladmin_register(CaseAdmin)
+
+
+# Reference lists --------------------------------------------------------------------
+
+
+class IssueCategoryViewSet(SnippetViewSet):
+    model = IssueCategory
+    icon = "tag"
+    list_display = ["name", "sort_order", "active"]
+    list_filter = ["active"]
+    search_fields = ["name"]
+    ordering = ["sort_order", "name"]
+
+
+class RatingCriterionViewSet(SnippetViewSet):
+    model = RatingCriterion
+    icon = "table"
+    list_display = ["name", "table", "sort_order", "active"]
+    list_filter = ["table", "active"]
+    search_fields = ["name"]
+    ordering = ["table", "sort_order", "name"]
+
+
+class NeedDomainViewSet(SnippetViewSet):
+    model = NeedDomain
+    icon = "help"
+    list_display = ["name", "sort_order", "active"]
+    list_filter = ["active"]
+    search_fields = ["name"]
+    ordering = ["sort_order", "name"]
+
+
+class ReceivingBodyViewSet(SnippetViewSet):
+    model = ReceivingBody
+    icon = "mail"
+    list_display = ["name", "school", "phone", "active"]
+    list_filter = ["school", "active"]
+    search_fields = ["name", "phone"]
+    ordering = ["sort_order", "name"]
+
+
+class ActivityPartnerViewSet(SnippetViewSet):
+    model = ActivityPartner
+    icon = "group"
+    list_display = ["name", "sort_order", "active"]
+    list_filter = ["active"]
+    search_fields = ["name"]
+    ordering = ["sort_order", "name"]
+
+
+class SchoolCalendarViewSet(SnippetViewSet):
+    model = SchoolCalendar
+    icon = "calendar"
+    list_display = ["school", "morning_start", "afternoon_end", "saturday_is_working_day"]
+    list_filter = ["saturday_is_working_day"]
+
+
+class CaseReferenceListsGroup(SnippetViewSetGroup):
+    items = (
+        IssueCategoryViewSet,
+        RatingCriterionViewSet,
+        NeedDomainViewSet,
+        ReceivingBodyViewSet,
+        ActivityPartnerViewSet,
+        SchoolCalendarViewSet,
+    )
+    menu_icon = "list-ul"
+    menu_label = _("Case reference lists")
+    menu_name = "case-reference-lists"
+
+
+register_snippet(CaseReferenceListsGroup)
