@@ -499,49 +499,44 @@ modeladmin_register(CaseAdmin)
 # Reference lists --------------------------------------------------------------------
 
 
-class IssueCategoryViewSet(SnippetViewSet):
-    model = IssueCategory
-    icon = "tag"
+class ReferenceListViewSet(SnippetViewSet):
+    """What the editable reference lists share in the admin; subclasses set model and icon."""
+
     list_display = ["name", "sort_order", "active"]
     list_filter = ["active"]
     search_fields = ["name"]
     ordering = ["sort_order", "name"]
 
 
-class RatingCriterionViewSet(SnippetViewSet):
+class IssueCategoryViewSet(ReferenceListViewSet):
+    model = IssueCategory
+    icon = "tag"
+
+
+class RatingCriterionViewSet(ReferenceListViewSet):
     model = RatingCriterion
     icon = "table"
     list_display = ["name", "table", "sort_order", "active"]
     list_filter = ["table", "active"]
-    search_fields = ["name"]
     ordering = ["table", "sort_order", "name"]
 
 
-class NeedDomainViewSet(SnippetViewSet):
+class NeedDomainViewSet(ReferenceListViewSet):
     model = NeedDomain
     icon = "help"
-    list_display = ["name", "sort_order", "active"]
-    list_filter = ["active"]
-    search_fields = ["name"]
-    ordering = ["sort_order", "name"]
 
 
-class ReceivingBodyViewSet(SnippetViewSet):
+class ReceivingBodyViewSet(ReferenceListViewSet):
     model = ReceivingBody
     icon = "mail"
     list_display = ["name", "school", "phone", "active"]
     list_filter = ["school", "active"]
     search_fields = ["name", "phone"]
-    ordering = ["sort_order", "name"]
 
 
-class ActivityPartnerViewSet(SnippetViewSet):
+class ActivityPartnerViewSet(ReferenceListViewSet):
     model = ActivityPartner
     icon = "group"
-    list_display = ["name", "sort_order", "active"]
-    list_filter = ["active"]
-    search_fields = ["name"]
-    ordering = ["sort_order", "name"]
 
 
 class SchoolCalendarViewSet(SnippetViewSet):

@@ -1,6 +1,9 @@
 """What every public page type shares."""
 
+from django.db import models
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
+from wagtail.admin.panels import FieldPanel
 from wagtail.models import Page
 from wagtail.search import index
 
@@ -32,6 +35,27 @@ class BasePage(FoldedSearchMixin, Page):
 
     class Meta:
         abstract = True
+
+
+class IndexPage(BasePage):
+    """Abstract base of the listing pages (plans, campaigns, materials) under a home page."""
+
+    intro = models.TextField(_("introduction"), blank=True)
+
+    content_panels = [*BasePage.content_panels, FieldPanel("intro")]
+    parent_page_types = ["pages.HomePage"]
+
+    class Meta:
+        abstract = True
+
+    def get_listing(self, request: HttpRequest) -> dict:
+        """Override to return the filtered listing's template context (see pages.listings)."""
+        return {}
+
+    def get_context(self, request: HttpRequest, *args, **kwargs) -> dict:
+        context = super().get_context(request, *args, **kwargs)
+        context.update(self.get_listing(request))
+        return context
 
 
 TOPIC_HELP = _("Used by listings, search filters and feeds.")

@@ -15,7 +15,7 @@ from wagtail.models import Orderable
 from wagtail.search import index
 
 from pages.blocks import StoryBlock
-from pages.models.base import TOPIC_HELP, BasePage, stream_text
+from pages.models.base import TOPIC_HELP, BasePage, IndexPage, stream_text
 
 
 class CampaignStatus(models.TextChoices):
@@ -68,25 +68,19 @@ class AwarenessPage(BasePage):
         return [*super().get_search_text(), self.intro, stream_text(self.body)]
 
 
-class CampaignIndexPage(BasePage):
+class CampaignIndexPage(IndexPage):
     """The list of a school's campaigns: ongoing first, then upcoming, then past."""
 
-    intro = models.TextField(_("introduction"), blank=True)
-
-    content_panels = [*BasePage.content_panels, FieldPanel("intro")]
-    parent_page_types = ["pages.HomePage"]
     subpage_types = ["pages.CampaignPage"]
 
     class Meta:
         verbose_name = _("campaign index")
         verbose_name_plural = _("campaign indexes")
 
-    def get_context(self, request: HttpRequest, *args, **kwargs) -> dict:
+    def get_listing(self, request: HttpRequest) -> dict:
         from pages.listings import campaign_listing
 
-        context = super().get_context(request, *args, **kwargs)
-        context.update(campaign_listing(self, request))
-        return context
+        return campaign_listing(self, request)
 
 
 class CampaignPage(AwarenessPage):
@@ -151,25 +145,19 @@ class CampaignMaterial(Orderable):
     panels = [FieldPanel("material")]
 
 
-class MaterialIndexPage(BasePage):
+class MaterialIndexPage(IndexPage):
     """The library of awareness materials, filtered by topic, audience and format."""
 
-    intro = models.TextField(_("introduction"), blank=True)
-
-    content_panels = [*BasePage.content_panels, FieldPanel("intro")]
-    parent_page_types = ["pages.HomePage"]
     subpage_types = ["pages.MaterialPage"]
 
     class Meta:
         verbose_name = _("material library")
         verbose_name_plural = _("material libraries")
 
-    def get_context(self, request: HttpRequest, *args, **kwargs) -> dict:
+    def get_listing(self, request: HttpRequest) -> dict:
         from pages.listings import material_listing
 
-        context = super().get_context(request, *args, **kwargs)
-        context.update(material_listing(self, request))
-        return context
+        return material_listing(self, request)
 
 
 class MaterialFormat(models.TextChoices):

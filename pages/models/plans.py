@@ -19,7 +19,7 @@ from wagtail.models import Orderable
 from wagtail.search import index
 
 from pages.blocks import PlanBodyBlock
-from pages.models.base import TOPIC_HELP, BasePage, stream_text
+from pages.models.base import TOPIC_HELP, BasePage, IndexPage, stream_text
 
 
 class DocumentKind(models.TextChoices):
@@ -30,27 +30,19 @@ class DocumentKind(models.TextChoices):
     GUIDANCE = "guidance", _("Guidance")
 
 
-class PlanIndexPage(BasePage):
+class PlanIndexPage(IndexPage):
     """A school's plans and documents, filtered by year, kind, issuing body and topic."""
 
-    intro = models.TextField(_("introduction"), blank=True)
-
-    content_panels = [*BasePage.content_panels, FieldPanel("intro")]
-
-    parent_page_types = ["pages.HomePage"]
     subpage_types = ["pages.PlanPage"]
-    page_size = 20
 
     class Meta:
         verbose_name = _("plan index")
         verbose_name_plural = _("plan indexes")
 
-    def get_context(self, request: HttpRequest, *args, **kwargs) -> dict:
+    def get_listing(self, request: HttpRequest) -> dict:
         from pages.listings import plan_listing
 
-        context = super().get_context(request, *args, **kwargs)
-        context.update(plan_listing(self, request))
-        return context
+        return plan_listing(self, request)
 
 
 class PlanPage(BasePage):
