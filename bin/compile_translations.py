@@ -1,5 +1,5 @@
 #!/usr/bin/env python
-"""Compile site/locale/*/LC_MESSAGES/django.po into .mo files.
+"""Compile site/locale*/*/LC_MESSAGES/django.po into .mo files.
 
 Django's ``compilemessages`` needs GNU gettext's ``msgfmt``, which a fresh
 machine may lack; polib does the same in pure Python.
@@ -10,12 +10,12 @@ from pathlib import Path
 
 import polib
 
-LOCALE_DIR = Path(__file__).resolve().parent.parent / "site" / "locale"
+SITE_DIR = Path(__file__).resolve().parent.parent / "site"
 
 
 def main() -> int:
     compiled = 0
-    for po_path in sorted(LOCALE_DIR.glob("*/LC_MESSAGES/*.po")):
+    for po_path in sorted(SITE_DIR.glob("locale*/*/LC_MESSAGES/*.po")):
         mo_path = po_path.with_suffix(".mo")
         if mo_path.exists() and mo_path.stat().st_mtime >= po_path.stat().st_mtime:
             continue

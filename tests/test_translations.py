@@ -25,3 +25,11 @@ def test_compiled_catalogue_is_used_at_run_time():
 def test_admin_login_is_branded_in_vietnamese(client, db):
     html = client.get("/admin/login/").content.decode()
     assert "Đăng nhập cán bộ · Trường An Toàn" in html
+
+
+def test_admin_sign_in_screen_is_vietnamese_where_wagtail_is_not(client, db):
+    html = client.get("/admin/login/").content.decode()
+    for vietnamese in ("Mật khẩu", "Quên mật khẩu?", "Ghi nhớ đăng nhập", ">Đăng nhập<"):
+        assert vietnamese in html
+    for english in (">Password<", "Forgotten password?", "Remember me"):
+        assert english not in html.replace("\n", "").replace("  ", "")

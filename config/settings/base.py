@@ -128,7 +128,9 @@ LANGUAGES = [
     ("vi", _("Vietnamese")),
     ("en", _("English")),
 ]
-LOCALE_PATHS = [SITE_DIR / "locale"]
+# site/locale: our own strings (rewritten by `make messages`); locale_overrides:
+# Vietnamese for Wagtail and Django strings their catalogues leave in English.
+LOCALE_PATHS = [SITE_DIR / "locale", SITE_DIR / "locale_overrides"]
 TIME_ZONE = "Asia/Ho_Chi_Minh"
 USE_I18N = True
 USE_TZ = True
@@ -192,3 +194,4 @@ WAGTAILDOCS_DOCUMENT_MODEL = "pages.SiteDocument"
 QUICK_EXIT_URL = env_str(
     "QUICK_EXIT_URL", "https://www.google.com/search?q=th%E1%BB%9Di+ti%E1%BA%BFt"
 )
+WAGTAILADMIN_USER_LOGIN_FORM = "config.forms.LoginForm"
