@@ -6,9 +6,9 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.views import View
 
-from forms_app.models import WizardDraft
-from forms_app.permissions import can_list_cases, can_open_case, case_schools
-from forms_app.wizards import WIZARDS, CaseWizard, forbidden
+from forms_app.models import Case, WizardDraft
+from forms_app.permissions import can_list_cases, case_schools, get_case_or_404
+from forms_app.wizards import WIZARDS, CaseRecordWizard, CaseWizard, forbidden
 from schools.models import School
 
 
@@ -17,8 +17,11 @@ class StartDraftView(View):
 
     The only place a draft is made: opening a wizard's step URL never resets or
     replaces one (formtools' GET would), so each start is a draft of its own and two
-    tabs never share one. ``?school=<id>`` picks the school; without it the user's
-    first case school is taken, and the first step lets them change it.
+    tabs never share one. Mẫu 01 opens a case: ``?school=<id>`` picks the school,
+    and without it the user's first case school is taken (its first step lets them
+    change it). Mẫu 02–04 belong to a case: ``?case=<id>`` names it, a case the
+    user may not read is a 404, and one in a state where the template does not fit
+    is refused.
     """
 
     wizard_class: type[CaseWizard] | None = None
@@ -35,19 +38,32 @@ class StartDraftView(View):
             raise Http404("No such school.") from exc
         return school
 
+    def get_case(self, request: HttpRequest) -> Case | None:
+        wanted = request.GET.get("case") or request.POST.get("case")
+        if not wanted:
+            return None
+        return get_case_or_404(request.user, wanted)
+
     def start(self, request: HttpRequest) -> HttpResponse:
-        school = self.get_school(request)
-        if school is None or not can_open_case(request.user, school):
-            return forbidden(request)
         wizard = self.wizard_class
+        needs_case = issubclass(wizard, CaseRecordWizard)
+        case = self.get_case(request) if needs_case else None
+        if needs_case and case is None:
+            raise Http404("No case given.")
+        school = case.school if case is not None else self.get_school(request)
+        if school is None or not wizard.can_start(request.user, school, case):
+            return forbidden(request)
         first_step = wizard.get_first_step()
         draft = WizardDraft.objects.create(
             owner=request.user,
             school=school,
+            case=case,
             template=wizard.template_code,
             current_step=first_step,
         )
-        return redirect(reverse(wizard.url_name, kwargs={"draft_id": draft.pk, "step": first_step}))
+        return redirect(
+            reverse(wizard.step_url_name(), kwargs={"draft_id": draft.pk, "step": first_step})
+        )
 
     def get(self, request: HttpRequest) -> HttpResponse:
         return self.start(request)
@@ -62,7 +78,7 @@ def resume_url(draft: WizardDraft) -> str | None:
     if wizard is None:
         return None
     step = draft.current_step or wizard.get_first_step()
-    return reverse(wizard.url_name, kwargs={"draft_id": draft.pk, "step": step})
+    return reverse(wizard.step_url_name(), kwargs={"draft_id": draft.pk, "step": step})
 
 
 def step_title(draft: WizardDraft) -> str:

@@ -1,16 +1,15 @@
-"""The wizards that fill in the four official templates (Mẫu 01–04), step by step.
+"""What the four template wizards (Mẫu 01–04) share.
 
-``CaseWizard`` holds what the four share: a draft per wizard kept in the
-database, permission checks, the handling of formtools' known traps and an
-idempotent submission. Each template subclasses it, names its steps and says in
-``create_record`` what its answers become. Mẫu 01 (``IntakeWizard``) is the first.
+``CaseWizard`` holds a draft per wizard kept in the database, permission checks,
+the handling of formtools' known traps and an idempotent submission.
+``CaseRecordWizard`` adds what the three templates filled in for an existing case
+share (Mẫu 02–04): the case named by the draft, the states it may be in, and
+prefilling from earlier records. Each template subclasses one of them in a module
+of its own, names its steps and says in ``create_record`` what its answers become.
 """
 
-import datetime
-
-from django.core.exceptions import PermissionDenied, SuspiciousOperation
+from django.core.exceptions import PermissionDenied, SuspiciousOperation, ValidationError
 from django.db import transaction
-from django.db.models import QuerySet
 from django.forms import Form
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
@@ -22,20 +21,10 @@ from formtools.wizard.forms import ManagementForm
 from formtools.wizard.views import NamedUrlWizardView, StepsHelper, WizardView
 from wagtail.admin import messages
 
-from forms_app.cases import open_case
-from forms_app.forms.intake import (
-    FamilyForm,
-    FirstAssessmentForm,
-    InformantConsentForm,
-    InformantForm,
-    LearnerForm,
-    SourceForm,
-    SupportSoFarForm,
-)
-from forms_app.models import IntakeReport, TemplateCode, WizardDraft
-from forms_app.models.records import TT18_2025
-from forms_app.permissions import can_open_case, case_schools
+from forms_app.models import Case, TemplateCode, WizardDraft
+from forms_app.permissions import can_open_case, can_view_case
 from forms_app.storage import DraftStorage
+from schools.models import School
 
 # Where a submitted draft's case is shown: the case list's inspect view, tried in
 # order; the first name that resolves wins. The list is registered elsewhere
@@ -74,12 +63,14 @@ class CaseWizard(NamedUrlWizardView):
     creates the record itself (no GET of a "done" URL), once, however often it is
     posted.
 
-    Subclasses set ``template_code``, ``url_name`` and ``form_list`` (named steps),
+    Subclasses set ``template_code``, ``url_base`` (the URL names' stem),
+    ``url_slug`` (the Vietnamese path segment) and ``form_list`` (named steps),
     optionally ``condition_dict``, and implement ``create_record``.
     """
 
     template_code: str = ""
-    url_name = ""
+    url_base = ""
+    url_slug = ""
     template_name = "forms_app/wizard_step.html"
     # Data of a conditional step that is no longer shown is dropped from the draft,
     # so an answer withdrawn (e.g. the informant's consent) leaves nothing behind.
@@ -91,8 +82,26 @@ class CaseWizard(NamedUrlWizardView):
 
     @classmethod
     def get_initkwargs(cls, *args, **kwargs) -> dict:
-        kwargs.setdefault("url_name", cls.url_name)
+        kwargs.setdefault("url_name", cls.step_url_name())
         return super().get_initkwargs(*args, **kwargs)
+
+    @classmethod
+    def step_url_name(cls) -> str:
+        """The URL name of a step of this wizard (``forms_app:<url_base>_step``)."""
+        return f"forms_app:{cls.url_base}_step"
+
+    @classmethod
+    def start_url_name(cls) -> str:
+        """The URL name that starts a new draft of this wizard (``forms_app:<url_base>_start``)."""
+        return f"forms_app:{cls.url_base}_start"
+
+    @classmethod
+    def can_start(cls, user, school: School, case: Case | None = None) -> bool:
+        """Whether ``user`` may start this template at ``school`` (for ``case``, if it needs one).
+
+        Override to narrow; the default is anyone who may open a case there.
+        """
+        return case is None and can_open_case(user, school)
 
     @classmethod
     def get_first_step(cls) -> str:
@@ -141,7 +150,7 @@ class CaseWizard(NamedUrlWizardView):
     # URLs
 
     def get_step_url(self, step: str) -> str:
-        return reverse(self.url_name, kwargs={"draft_id": self.draft.pk, "step": step})
+        return reverse(self.step_url_name(), kwargs={"draft_id": self.draft.pk, "step": step})
 
     def get_success_url(self) -> str:
         """Override to change where a submitted draft leads; by default its case's page."""
@@ -237,9 +246,24 @@ class CaseWizard(NamedUrlWizardView):
         return {key: values for key, values in form.data.lists() if key.startswith(prefix)}
 
     def render_done(self, form: Form, **kwargs) -> HttpResponse:
-        # NamedUrlWizardView redirects to a "done" URL and submits on its GET, which
-        # a reload or a prefetch would repeat; here the final POST itself submits.
-        return WizardView.render_done(self, form, **kwargs)
+        """Re-validate every shown step, then submit; the final POST itself submits.
+
+        NamedUrlWizardView redirects to a "done" URL and submits on its GET, which a
+        reload or a prefetch would repeat. formtools then resets its storage, which
+        here would empty the draft even when the submission was refused; the draft
+        is cleared only by a submission that succeeded (see :meth:`done`).
+        """
+        final_forms = {}
+        for step in self.get_form_list():
+            step_form = self.get_form(
+                step=step,
+                data=self.storage.get_step_data(step),
+                files=self.storage.get_step_files(step),
+            )
+            if not step_form.is_valid():
+                return self.render_revalidation_failure(step, step_form, **kwargs)
+            final_forms[step] = step_form
+        return self.done(list(final_forms.values()), form_dict=final_forms, form=form, **kwargs)
 
     # Display
 
@@ -280,151 +304,128 @@ class CaseWizard(NamedUrlWizardView):
 
     # Submission
 
-    def done(self, form_list, form_dict=None, **kwargs) -> HttpResponse:
+    def done(self, form_list, form_dict=None, form=None, **kwargs) -> HttpResponse:
         """Create the record once, in one transaction, and lead to it.
 
         The draft row is locked first: a double click or a resent final step waits
         for the first submission and then finds ``record_id`` set. The draft's
-        answers are cleared, as they now live in the record.
+        answers are cleared, as they now live in the record. A submission the case
+        no longer allows (another worker moved it on meanwhile) is refused with the
+        reason, and the draft is kept as it is.
         """
-        with transaction.atomic():
-            draft = WizardDraft.objects.select_for_update().get(pk=self.draft.pk)
-            if draft.record_id is None:
-                record = self.create_record(form_dict, draft)
-                draft.record_id = record.pk
-                draft.case = draft.case or getattr(record, "case", None)
-                draft.submitted_at = timezone.now()
-                draft.steps = {}
-                draft.current_step = ""
-                draft.save(
-                    update_fields=["record_id", "case", "submitted_at", "steps", "current_step"]
-                )
-            self.draft = draft
+        try:
+            with transaction.atomic():
+                draft = WizardDraft.objects.select_for_update().get(pk=self.draft.pk)
+                if draft.record_id is None:
+                    record = self.create_record(form_dict, draft)
+                    draft.record_id = record.pk
+                    draft.case = draft.case or getattr(record, "case", None)
+                    draft.submitted_at = timezone.now()
+                    draft.steps = {}
+                    draft.current_step = ""
+                    draft.save(
+                        update_fields=["record_id", "case", "submitted_at", "steps", "current_step"]
+                    )
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(self.request, message)
+            return self.render(form)
+        except PermissionDenied:
+            return forbidden(self.request)
+        self.draft = draft
+        # Nothing is left to write: the storage's next save skips a submitted draft.
         return redirect(self.get_success_url())
 
     def create_record(self, form_dict: dict[str, Form], draft: WizardDraft):
         """Override to turn the validated steps into the template's record, and return it."""
         raise NotImplementedError
 
+    def get_answers(self, cleaned: dict[str, dict], column_fields: dict | None = None) -> dict:
+        """The answers not kept in columns, by step, in a form JSON can hold.
 
-def informant_consented(wizard: CaseWizard) -> bool:
-    """Show the informant's step only when they agreed to give their details."""
-    cleaned = wizard.get_cleaned_data_for_step("informant_consent") or {}
-    return bool(cleaned.get("consent"))
-
-
-class IntakeWizard(CaseWizard):
-    """Mẫu 01 — Báo cáo tiếp nhận thông tin: the intake report that opens a case.
-
-    The learner's identifying details become the case's columns; the rest of the
-    answers are kept by step in the report's ``answers``, beside the template
-    version and legal basis. Without the informant's consent their step is neither
-    shown nor stored.
-    """
-
-    template_code = TemplateCode.INTAKE
-    url_name = "forms_app:intake_step"
-    template_version = "2025.1"
-    legal_basis = TT18_2025
-    form_list = [
-        ("source", SourceForm),
-        ("learner", LearnerForm),
-        ("family", FamilyForm),
-        ("support_so_far", SupportSoFarForm),
-        ("informant_consent", InformantConsentForm),
-        ("informant", InformantForm),
-        ("first_assessment", FirstAssessmentForm),
-    ]
-    condition_dict = {"informant": informant_consented}
-
-    # Answers that become columns of the case or the report rather than JSON.
-    column_fields = {
-        "source": {"received_date", "received_time", "received_at", "school"},
-        "learner": {
-            "name",
-            "birth_date",
-            "age_estimate",
-            "gender",
-            "learner_class",
-            "categories",
-        },
-        "informant_consent": {"consent"},
-        "first_assessment": {"urgency", "referral_suggested"},
-    }
-
-    def get_case_schools(self) -> QuerySet:
-        return case_schools(self.request.user)
-
-    def get_form_kwargs(self, step: str | None = None) -> dict:
-        if step == "source":
-            return {"schools": self.get_case_schools()}
-        return {}
-
-    def get_form_initial(self, step: str) -> dict:
-        if step == "source":
-            now = timezone.localtime().replace(second=0, microsecond=0)
-            return {
-                "received_date": now.date(),
-                "received_time": now.time(),
-                "school": self.draft.school,
-            }
-        return super().get_form_initial(step)
-
-    def process_step(self, form: Form):
-        # The draft follows the school chosen, so its list and permission checks do too.
-        school = form.cleaned_data.get("school") if self.steps.current == "source" else None
-        if school is not None and school.pk != self.draft.school_id:
-            WizardDraft.objects.filter(pk=self.draft.pk).update(school=school)
-            self.draft.school = school
-        return super().process_step(form)
-
-    def create_record(self, form_dict: dict[str, Form], draft: WizardDraft) -> IntakeReport:
-        user = self.request.user
-        cleaned = {step: form.cleaned_data for step, form in form_dict.items()}
-        source, learner = cleaned["source"], cleaned["learner"]
-        consent = cleaned["informant_consent"]["consent"]
-        assessment = cleaned["first_assessment"]
-        school = source.get("school") or draft.school
-        if not can_open_case(user, school):
-            raise PermissionDenied
-        received_at: datetime.datetime = source["received_at"]
-
-        case = open_case(
-            school,
-            user,
-            received_at=received_at,
-            learner_name=learner["name"],
-            learner_birth_date=learner["birth_date"],
-            learner_age_estimate=learner["age_estimate"],
-            learner_gender=learner["gender"],
-            learner_class=learner["learner_class"],
-        )
-        case.categories.set(learner["categories"])
-        return IntakeReport.objects.create(
-            case=case,
-            received_at=received_at,
-            urgency=assessment["urgency"],
-            referral_suggested=assessment["referral_suggested"],
-            informant_consented=consent,
-            answers=self.get_answers(cleaned),
-            template_version=self.template_version,
-            legal_basis=self.legal_basis,
-            author=user,
-        )
-
-    def get_answers(self, cleaned: dict[str, dict]) -> dict[str, dict]:
-        """The answers not kept in columns, by step; override to change what is kept."""
+        ``column_fields`` maps a step to the names kept elsewhere (as columns of the
+        case or the record). Override to change what is kept.
+        """
+        column_fields = column_fields or {}
         answers = {}
         for step, data in cleaned.items():
             rest = {
                 name: value
                 for name, value in data.items()
-                if name not in self.column_fields.get(step, ())
+                if name not in column_fields.get(step, ())
             }
             if rest:
                 answers[step] = rest
         return answers
 
 
-# The wizard of each template, for the start view and the drafts list.
-WIZARDS: dict[str, type[CaseWizard]] = {TemplateCode.INTAKE: IntakeWizard}
+class CaseRecordWizard(CaseWizard):
+    """A template filled in for an existing case (Mẫu 02, 03, 04).
+
+    The draft names the case. Who may fill it in is decided per case (its school's
+    case roles), and in which states: ``allowed_states`` lists the states of the
+    case in which a new record of this template fits the procedure. The state is
+    checked when the draft is started and again, under a lock, when it is
+    submitted, because the case may have moved on meanwhile.
+    """
+
+    allowed_states: frozenset[str] = frozenset()
+
+    @classmethod
+    def can_start(cls, user, school: School, case: Case | None = None) -> bool:
+        return (
+            case is not None
+            and case.school_id == school.pk
+            and can_view_case(user, case)
+            and case.state in cls.allowed_states
+        )
+
+    def get_draft(self, request: HttpRequest, draft_id) -> WizardDraft:
+        return get_object_or_404(
+            WizardDraft.objects.select_related("school", "case"),
+            pk=draft_id,
+            owner=request.user,
+            template=self.template_code,
+            case__isnull=False,
+        )
+
+    @property
+    def case(self) -> Case:
+        return self.draft.case
+
+    def has_permission(self) -> bool:
+        # Only the read right: a draft is kept even if the case moved on meanwhile,
+        # so nothing typed is lost; the state is checked on submission.
+        return can_view_case(self.request.user, self.case)
+
+    def lock_case(self) -> Case:
+        """The draft's case re-read under a row lock, for ``create_record``."""
+        return (
+            Case.objects.select_for_update(of=("self",))
+            .select_related("school")
+            .get(pk=self.draft.case_id)
+        )
+
+    def check_state(self, case: Case) -> None:
+        """Refuse the submission when the case is no longer in a state this template fits."""
+        if case.state not in self.allowed_states:
+            raise ValidationError(
+                _(
+                    "The case is now in state “%(state)s”; this form can no longer be "
+                    "submitted for it. Your draft has been kept."
+                ),
+                code="case_moved_on",
+                params={"state": case.get_state_display()},
+            )
+
+    def get_prefill(self, step: str) -> dict:
+        """Override to prefill ``step`` from the case and its earlier records."""
+        return {}
+
+    def get_form_initial(self, step: str) -> dict:
+        return {**super().get_form_initial(step), **self.get_prefill(step)}
+
+    def get_context_data(self, form: Form, **kwargs) -> dict:
+        context = super().get_context_data(form=form, **kwargs)
+        context["case"] = self.case
+        return context

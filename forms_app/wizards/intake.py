@@ -1,0 +1,130 @@
+"""Mẫu 01 — Báo cáo tiếp nhận thông tin: the wizard of the intake report that opens a case."""
+
+import datetime
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+from django.forms import Form
+from django.utils import timezone
+
+from forms_app.cases import open_case
+from forms_app.forms.intake import (
+    FamilyForm,
+    FirstAssessmentForm,
+    InformantConsentForm,
+    InformantForm,
+    LearnerForm,
+    SourceForm,
+    SupportSoFarForm,
+)
+from forms_app.models import IntakeReport, TemplateCode, WizardDraft
+from forms_app.models.records import TT18_2025
+from forms_app.permissions import can_open_case, case_schools
+from forms_app.wizards.base import CaseWizard
+
+
+def informant_consented(wizard: CaseWizard) -> bool:
+    """Show the informant's step only when they agreed to give their details."""
+    cleaned = wizard.get_cleaned_data_for_step("informant_consent") or {}
+    return bool(cleaned.get("consent"))
+
+
+class IntakeWizard(CaseWizard):
+    """Mẫu 01 — Báo cáo tiếp nhận thông tin: the intake report that opens a case.
+
+    The learner's identifying details become the case's columns; the rest of the
+    answers are kept by step in the report's ``answers``, beside the template
+    version and legal basis. Without the informant's consent their step is neither
+    shown nor stored.
+    """
+
+    template_code = TemplateCode.INTAKE
+    url_base = "intake"
+    url_slug = "tiep-nhan"
+    template_version = "2025.1"
+    legal_basis = TT18_2025
+    form_list = [
+        ("source", SourceForm),
+        ("learner", LearnerForm),
+        ("family", FamilyForm),
+        ("support_so_far", SupportSoFarForm),
+        ("informant_consent", InformantConsentForm),
+        ("informant", InformantForm),
+        ("first_assessment", FirstAssessmentForm),
+    ]
+    condition_dict = {"informant": informant_consented}
+
+    # Answers that become columns of the case or the report rather than JSON.
+    column_fields = {
+        "source": {"received_date", "received_time", "received_at", "school"},
+        "learner": {
+            "name",
+            "birth_date",
+            "age_estimate",
+            "gender",
+            "learner_class",
+            "categories",
+        },
+        "informant_consent": {"consent"},
+        "first_assessment": {"urgency", "referral_suggested"},
+    }
+
+    def get_case_schools(self) -> QuerySet:
+        return case_schools(self.request.user)
+
+    def get_form_kwargs(self, step: str | None = None) -> dict:
+        if step == "source":
+            return {"schools": self.get_case_schools()}
+        return {}
+
+    def get_form_initial(self, step: str) -> dict:
+        if step == "source":
+            now = timezone.localtime().replace(second=0, microsecond=0)
+            return {
+                "received_date": now.date(),
+                "received_time": now.time(),
+                "school": self.draft.school,
+            }
+        return super().get_form_initial(step)
+
+    def process_step(self, form: Form):
+        # The draft follows the school chosen, so its list and permission checks do too.
+        school = form.cleaned_data.get("school") if self.steps.current == "source" else None
+        if school is not None and school.pk != self.draft.school_id:
+            WizardDraft.objects.filter(pk=self.draft.pk).update(school=school)
+            self.draft.school = school
+        return super().process_step(form)
+
+    def create_record(self, form_dict: dict[str, Form], draft: WizardDraft) -> IntakeReport:
+        user = self.request.user
+        cleaned = {step: form.cleaned_data for step, form in form_dict.items()}
+        source, learner = cleaned["source"], cleaned["learner"]
+        consent = cleaned["informant_consent"]["consent"]
+        assessment = cleaned["first_assessment"]
+        school = source.get("school") or draft.school
+        if not can_open_case(user, school):
+            raise PermissionDenied
+        received_at: datetime.datetime = source["received_at"]
+
+        case = open_case(
+            school,
+            user,
+            received_at=received_at,
+            learner_name=learner["name"],
+            learner_birth_date=learner["birth_date"],
+            learner_age_estimate=learner["age_estimate"],
+            learner_gender=learner["gender"],
+            learner_class=learner["learner_class"],
+        )
+        case.categories.set(learner["categories"])
+        return IntakeReport.objects.create(
+            case=case,
+            received_at=received_at,
+            urgency=assessment["urgency"],
+            referral_suggested=assessment["referral_suggested"],
+            informant_consented=consent,
+            answers=self.get_answers(cleaned, self.column_fields),
+            template_version=self.template_version,
+            legal_basis=self.legal_basis,
+            author=user,
+        )
