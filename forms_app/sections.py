@@ -58,3 +58,77 @@ class RecordDescription:
     signatures: list[Signature]
     legal_basis: str = ""
     template_version: str = ""
+
+
+# Turning stored answers into words ------------------------------------------------
+# Answers are stored as JSON (dates as ISO strings, reference items as
+# {"id": …, "name": …} snapshots); these put them into the words a form prints.
+
+
+def unknown_text() -> str:
+    """What a fact about a person reads as when it was not known (never a blank)."""
+    from django.utils.translation import gettext
+
+    return gettext("Not known")
+
+
+def as_text(value, *, person_fact: bool = False) -> str:
+    """Any stored answer as text; an empty fact about a person reads "Not known".
+
+    Lists are joined with commas, reference snapshots show their name, booleans
+    read Yes/No and ISO dates read dd/mm/yyyy.
+    """
+    import datetime
+
+    from django.utils.translation import gettext
+
+    if value is None or value == "" or value == []:
+        return unknown_text() if person_fact else ""
+    if isinstance(value, bool):
+        return gettext("Yes") if value else gettext("No")
+    if isinstance(value, dict) and "name" in value:
+        return str(value["name"])
+    if isinstance(value, list | tuple):
+        return ", ".join(as_text(item) for item in value if item not in (None, ""))
+    if isinstance(value, datetime.datetime):
+        from django.utils import timezone
+
+        if timezone.is_aware(value):
+            value = timezone.localtime(value)
+        return value.strftime("%d/%m/%Y %H:%M")
+    if isinstance(value, datetime.date):
+        return value.strftime("%d/%m/%Y")
+    if isinstance(value, str):
+        parsed = _parse_iso_date(value)
+        if parsed is not None:
+            return as_text(parsed)
+    return str(value)
+
+
+def _parse_iso_date(value: str):
+    import datetime
+
+    if len(value) == 10 and value[4] == "-" and value[7] == "-":
+        try:
+            return datetime.date.fromisoformat(value)
+        except ValueError:
+            return None
+    return None
+
+
+def choice_text(choices, value) -> str:
+    """The label of ``value`` among Django ``choices`` (the value itself if it is unknown)."""
+    for key, label in choices:
+        if str(key) == str(value):
+            return str(label)
+    return as_text(value)
+
+
+def snapshot(item) -> dict | None:
+    """A reference item as stored in answers: its id and its name at the time of writing.
+
+    A later rename of the item in the admin does not change what a signed record says.
+    """
+    if item is None:
+        return None
+    return {"id": item.pk, "name": str(item)}
