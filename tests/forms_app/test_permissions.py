@@ -508,7 +508,7 @@ def test_demo_cases_load_once_and_are_fictitious(demo_data):
 
     for code in ("HB", "SM"):
         cases = Case.objects.filter(school__code=code)
-        assert cases.count() == 5
+        assert cases.count() == 7
         assert all("(giả định)" in case.learner_name for case in cases)
         assert {case.assigned_worker.username for case in cases} == {f"ctxh.{code.lower()}"}
         assert {
@@ -516,10 +516,14 @@ def test_demo_cases_load_once_and_are_fictitious(demo_data):
             CaseState.ASSESSED,
             CaseState.PLAN_SUBMITTED,
             CaseState.PLAN_APPROVED,
+            CaseState.IN_PROGRESS,
+            CaseState.REFERRED,
             CaseState.CLOSED,
         } == set(cases.values_list("state", flat=True))
-        assert sum(case.is_overdue for case in cases) == 1
-        assert IntakeReport.objects.filter(case__in=cases).count() == 5
+        # A plan waiting past its 3 working days, a review date passed, a referral late.
+        overdue = {case.state for case in cases if case.is_overdue}
+        assert overdue == {CaseState.PLAN_SUBMITTED, CaseState.IN_PROGRESS, CaseState.REFERRED}
+        assert IntakeReport.objects.filter(case__in=cases).count() == 7
         assert all(case.events.exists() for case in cases)
 
 

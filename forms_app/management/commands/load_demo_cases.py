@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from forms_app.cases import open_case
 from forms_app.models import (
+    ActivityPartner,
     Assessment,
     Case,
     CaseEvent,
@@ -22,8 +23,13 @@ from forms_app.models import (
     IntakeReport,
     InterventionPlan,
     IssueCategory,
+    NeedDomain,
+    RatingCriterion,
+    ReceivingBody,
+    Referral,
     Review,
 )
+from forms_app.sections import snapshot
 from schools.models import School
 
 # Demo schools made by pages' load_demo_data, and their demo staff.
@@ -97,6 +103,29 @@ DEMO_CASES = [
         goals=("Em đi học đều trở lại", "Gia đình được tư vấn về hỗ trợ học phí"),
     ),
     DemoCase(
+        learner_name="Học sinh F (giả định)",
+        learner_class="8C",
+        gender=Gender.MALE,
+        age=13,
+        categories=("khó khăn tâm lý",),
+        state=CaseState.IN_PROGRESS,
+        days_ago=50,
+        situation="Em lo lắng kéo dài trước các kỳ kiểm tra (tình huống giả định).",
+        overdue=True,
+        goals=("Em biết cách thư giãn trước giờ kiểm tra",),
+    ),
+    DemoCase(
+        learner_name="Học sinh G (giả định)",
+        learner_class="7A",
+        gender=Gender.FEMALE,
+        age=12,
+        categories=("bị bạo lực",),
+        state=CaseState.REFERRED,
+        days_ago=3,
+        situation="Em có vết bầm ở tay và nói bị người lớn đánh (tình huống giả định).",
+        overdue=True,
+    ),
+    DemoCase(
         learner_name="Học sinh E (giả định)",
         learner_class="6B",
         gender=Gender.MALE,
@@ -165,10 +194,28 @@ class Command(BaseCommand):
             urgency=IntakeReport.Urgency.NOT_URGENT,
             answers={
                 "source": {"channel": "in_person"},
-                "learner": {"current_situation": demo.situation},
-                "note": "Dữ liệu minh họa, không phải người thật.",
+                "learner": {"current_condition": demo.situation},
+                "first_assessment": {"notes": "Dữ liệu minh họa, không phải người thật."},
             },
         )
+        if demo.state == CaseState.REFERRED:
+            # Referred straight from intake: a violence case beyond the school.
+            body = ReceivingBody.objects.filter(school__isnull=True, active=True).first()
+            at = received_at + datetime.timedelta(hours=1)
+            Referral.objects.create(
+                case=case,
+                author=worker,
+                created_at=at,
+                receiving_body=body,
+                due_at=now - datetime.timedelta(hours=2) if demo.overdue else now,
+                consent_given=False,
+                danger_exception="Em có dấu hiệu bị bạo lực (tình huống giả định).",
+            )
+            self._transition(case, worker, at, CaseState.REFERRED)
+            case.next_deadline = now - datetime.timedelta(hours=2)
+            case.next_deadline_label = "referral"
+            case.save(update_fields=["state", "next_deadline", "next_deadline_label"])
+            return case
         self._event(case, worker, received_at, CaseEvent.Kind.RECORD, note="Mẫu 01")
 
         steps = PATH[1 : PATH.index(demo.state) + 1]
@@ -183,7 +230,7 @@ class Command(BaseCommand):
                     author=worker,
                     created_at=at,
                     conclusion=Assessment.Conclusion.SUPPORT,
-                    answers={"harm": {"overall": "trung_binh"}, "risk": "trung_binh"},
+                    answers=self._assessment_answers(),
                 )
                 self._event(case, worker, at, CaseEvent.Kind.RECORD, note="Mẫu 02")
             elif state == CaseState.PLAN_SUBMITTED:
@@ -198,7 +245,26 @@ class Command(BaseCommand):
                     period_start=at.date(),
                     period_end=(at + datetime.timedelta(days=60)).date(),
                     review_date=(at + datetime.timedelta(days=45)).date(),
-                    answers={"goals": list(demo.goals)},
+                    answers={
+                        "problems": {"text": demo.situation},
+                        "goals": {"items": [{"text": goal} for goal in demo.goals]},
+                        "activities": {
+                            "items": [
+                                {
+                                    "need": "Tâm lý",
+                                    "activity": "Tham vấn cá nhân hằng tuần",
+                                    "responsible": "Tổ tư vấn học đường",
+                                    "partners": [
+                                        snapshot(p) for p in ActivityPartner.objects.all()[:2]
+                                    ],
+                                    "timing": "Trong thời gian kế hoạch",
+                                    "resources": "Phòng tư vấn của trường",
+                                    "expected_result": goal,
+                                }
+                                for goal in demo.goals
+                            ]
+                        },
+                    },
                 )
                 self._event(case, worker, at, CaseEvent.Kind.RECORD, note="Mẫu 03")
             elif state == CaseState.PLAN_APPROVED and plan is not None:
@@ -214,7 +280,18 @@ class Command(BaseCommand):
                     author=worker,
                     created_at=at,
                     conclusion=Review.Conclusion.CLOSE,
-                    answers={"results": [{"goal": g, "result": "dat"} for g in demo.goals]},
+                    answers={
+                        "results": {
+                            "goals": [
+                                {"text": g, "result": "achieved", "evidence": "GVCN xác nhận"}
+                                for g in demo.goals
+                            ],
+                            "activities": [],
+                        },
+                        "harm": self._rated(RatingCriterion.Table.HARM, "low"),
+                        "resilience": self._rated(RatingCriterion.Table.RESILIENCE, "high"),
+                        "conclusion": {"conclusion": "close", "reasons": "Không còn nguy cơ"},
+                    },
                 )
                 self._event(case, worker, at, CaseEvent.Kind.RECORD, note="Mẫu 04")
             elif state == CaseState.CLOSED:
@@ -236,10 +313,43 @@ class Command(BaseCommand):
             return now - datetime.timedelta(days=2), "plan_approval"
         if case.state == CaseState.PLAN_SUBMITTED and plan is not None:
             return plan.approval_due_at, "plan_approval"
-        if case.state == CaseState.PLAN_APPROVED and plan is not None:
+        if case.state == CaseState.IN_PROGRESS and plan is not None and demo.overdue:
+            # The review date has passed and Mẫu 04 is not written yet.
+            plan.review_date = (now - datetime.timedelta(days=3)).date()
+            plan.save(update_fields=["review_date"])
+            return now - datetime.timedelta(days=3), "review"
+        if case.state in (CaseState.PLAN_APPROVED, CaseState.IN_PROGRESS) and plan is not None:
             review = datetime.datetime.combine(plan.review_date, datetime.time(9, 0))
             return timezone.make_aware(review), "review"
         return None, ""
+
+    def _rated(self, table: str, level: str) -> dict:
+        return {
+            "items": [
+                {"criterion": snapshot(c), "level": level, "note": ""}
+                for c in RatingCriterion.objects.filter(table=table, active=True)
+            ]
+        }
+
+    def _assessment_answers(self) -> dict:
+        return {
+            "verification": {"method": "Trao đổi với GVCN và gia đình (giả định)"},
+            "harm": self._rated(RatingCriterion.Table.HARM, "medium"),
+            "resilience": self._rated(RatingCriterion.Table.RESILIENCE, "medium"),
+            "risk": {
+                "recurrence": "medium",
+                "dropout": "low",
+                "self_harm": "low",
+                "overall": "medium",
+            },
+            "needs": {
+                "items": [
+                    {"domain": snapshot(d), "priority": "high", "note": ""}
+                    for d in NeedDomain.objects.filter(active=True)[:2]
+                ]
+            },
+            "conclusion": {"conclusion": "support"},
+        }
 
     def _transition(self, case: Case, actor, at: datetime.datetime, state: str) -> None:
         CaseEvent.objects.create(

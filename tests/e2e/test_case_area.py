@@ -1,0 +1,83 @@
+"""The case area through a real browser: a worker's intake survives signing out."""
+
+import pytest
+from django.contrib.auth import get_user_model
+from playwright.sync_api import expect
+from wagtail.models import Site
+
+from forms_app.models import Case, IntakeReport, WizardDraft
+from pages.models import HomePage
+from schools.models import Membership, School
+from schools.roles import Role
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+
+PASSWORD = "mat-khau-thu-nghiem-2026"
+
+
+@pytest.fixture
+def school(transactional_db):
+    root = Site.objects.get(is_default_site=True).root_page
+    home = root.add_child(instance=HomePage(title="Trường THCS Thử Nghiệm", slug="thcs-thu-nghiem"))
+    return School.objects.create(
+        code="TN", name="Trường THCS Thử Nghiệm", root_page=home, level=School.Level.LOWER_SECONDARY
+    )
+
+
+def staff(username: str, role: str, school: School):
+    user = get_user_model().objects.create_user(username=username, password=PASSWORD)
+    Membership.objects.create(user=user, school=school, role=role)
+    return user
+
+
+def sign_in(page, base_url: str, username: str) -> None:
+    page.goto(base_url + "/admin/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", PASSWORD)
+    page.locator("form button[type=submit]").click()
+    page.wait_for_url(lambda url: "/admin/login/" not in url)
+
+
+def press(page, name: str) -> None:
+    page.get_by_role("button", name=name, exact=True).click()
+
+
+def test_intake_left_midway_is_finished_after_signing_in_again(live_server, desktop, school):
+    staff("ctxh.tn", Role.CASE_WORKER, school)
+    base = live_server.url
+    page = desktop
+
+    sign_in(page, base, "ctxh.tn")
+    page.goto(base + "/admin/ho-so/tiep-nhan/")
+    expect(page.get_by_role("heading", level=2)).to_contain_text("1")
+    page.get_by_label("Qua điện thoại").check()
+    press(page, "Tiếp theo")
+
+    page.get_by_label("Họ và tên").fill("Phạm Thị Hồng Nhung")
+    page.get_by_label("Lớp").fill("8B")
+    press(page, "Lưu và thoát")
+    expect(page.get_by_text("Đã lưu bản nháp.")).to_be_visible()
+
+    # Signing out (here: losing the session, as on another device) keeps the draft.
+    page.context.clear_cookies()
+    sign_in(page, base, "ctxh.tn")
+    page.goto(base + "/admin/ho-so/nhap/")
+    page.get_by_role("link", name="Tiếp tục").first.click()
+    expect(page.get_by_label("Họ và tên")).to_have_value("Phạm Thị Hồng Nhung")
+    press(page, "Tiếp theo")  # learner
+    press(page, "Tiếp theo")  # family: nothing known yet
+    press(page, "Tiếp theo")  # support so far
+    page.get_by_role("group", name="Người cung cấp thông tin có đồng ý").get_by_label(
+        "Không"
+    ).check()
+    press(page, "Tiếp theo")
+    page.get_by_label("Khẩn cấp", exact=True).check()
+    page.get_by_role("group", name="Có cần chuyển gửi").get_by_label("Không").check()
+    press(page, "Lưu và hoàn thành")
+
+    case = Case.objects.get()
+    expect(page.locator("main")).to_contain_text(case.reference)
+    assert case.learner_name == "Phạm Thị Hồng Nhung"
+    assert case.learner_class == "8B"
+    assert IntakeReport.objects.filter(case=case, informant_consented=False).count() == 1
+    assert not WizardDraft.objects.filter(submitted_at__isnull=True).exists()

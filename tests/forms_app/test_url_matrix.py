@@ -1,0 +1,269 @@
+"""Every role against every URL of the case area, for its own school, another school and nobody.
+
+The server decides for every object: a case (or a record, a draft) the user may
+not read is a 404 whatever their role; a screen of the area they have no part
+in is refused; a decision that is not theirs on a case they read is a 403; a
+visitor who is not signed in is sent to the sign-in page. Nothing of a child's
+data is in any refused answer.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.urls import reverse
+
+from forms_app.models import (
+    Assessment,
+    CaseState,
+    IntakeReport,
+    InterventionPlan,
+    Referral,
+    Review,
+    WizardDraft,
+)
+from schools.roles import Role
+from tests.forms_app.factories import LEARNER_NAME, make_case
+
+CASE_ROLES_A = {"worker_a", "principal_a"}
+USERS = [
+    "anonymous",
+    "worker_a",
+    "principal_a",
+    "editor_a",
+    "administrator_a",
+    "district_a",
+    "superuser",
+    "worker_b",
+    "principal_b",
+]
+
+
+@pytest.fixture
+def world(make_school, make_staff):
+    a, b = make_school("AA"), make_school("BB")
+    users = {
+        "worker_a": make_staff("worker_a", Role.CASE_WORKER, a),
+        "principal_a": make_staff("principal_a", Role.PRINCIPAL, a),
+        "editor_a": make_staff("editor_a", Role.EDITOR, a),
+        "administrator_a": make_staff("administrator_a", Role.ADMINISTRATOR, a),
+        "district_a": make_staff("district_a", Role.DISTRICT_OFFICER, a),
+        "worker_b": make_staff("worker_b", Role.CASE_WORKER, b),
+        "principal_b": make_staff("principal_b", Role.PRINCIPAL, b),
+        "superuser": get_user_model().objects.create_superuser("root", password="pw-root"),
+    }
+    worker, principal = users["worker_a"], users["principal_a"]
+    cases = {
+        state: make_case(a, worker, principal, state=state, learner_name=LEARNER_NAME)
+        for state in (
+            CaseState.RECEIVED,
+            CaseState.ASSESSED,
+            CaseState.PLAN_SUBMITTED,
+            CaseState.PLAN_APPROVED,
+            CaseState.IN_PROGRESS,
+            CaseState.REVIEWED,
+            CaseState.REFERRED,
+        )
+    }
+    draft = WizardDraft.objects.create(
+        owner=worker, school=a, template="01", current_step="source"
+    )
+    return {"school": a, "users": users, "cases": cases, "draft": draft}
+
+
+@dataclass
+class Screen:
+    name: str
+    url: Callable[[dict], str]
+    allowed: frozenset
+    # "object": about one case, record or draft: refused with 404 to whoever may not read it.
+    # "area": a screen of the case area as a whole: refused to those without a case role.
+    kind: str = "object"
+
+
+def _case(state):
+    return lambda w: w["cases"][state]
+
+
+def _start(base: str, state: str) -> Callable[[dict], str]:
+    return lambda w: reverse(f"forms_app:{base}_start") + f"?case={w['cases'][state].pk}"
+
+
+def _record(code: str, model, view: str) -> Callable[[dict], str]:
+    def url(w):
+        record = model.objects.filter(case__school=w["school"]).first()
+        return reverse(f"forms_app:{view}", args=[code, record.pk])
+
+    return url
+
+
+BOTH = frozenset(CASE_ROLES_A)
+PRINCIPAL = frozenset({"principal_a"})
+SCREENS = [
+    Screen(
+        "case inspect",
+        lambda w: reverse("forms_app_case_modeladmin_inspect", args=[_case("received")(w).pk]),
+        BOTH,
+    ),
+    Screen(
+        "case edit",
+        lambda w: reverse("forms_app_case_modeladmin_edit", args=[_case("received")(w).pk]),
+        BOTH,
+    ),
+    Screen("start Mẫu 02", _start("assessment", CaseState.RECEIVED), BOTH),
+    Screen("start Mẫu 03", _start("plan", CaseState.ASSESSED), BOTH),
+    Screen("start Mẫu 04", _start("review", CaseState.IN_PROGRESS), BOTH),
+    Screen(
+        "Mẫu 01 draft",
+        lambda w: reverse(
+            "forms_app:intake_step", kwargs={"draft_id": w["draft"].pk, "step": "source"}
+        ),
+        frozenset({"worker_a"}),
+    ),
+    *(
+        Screen(f"{view} Mẫu {code}", _record(code, model, view), BOTH)
+        for code, model in (
+            ("01", IntakeReport),
+            ("02", Assessment),
+            ("03", InterventionPlan),
+            ("04", Review),
+        )
+        for view in ("record_print", "record_pdf")
+    ),
+    Screen(
+        "decide on a plan",
+        lambda w: reverse(
+            "forms_app:plan_decide",
+            args=[InterventionPlan.objects.get(case=w["cases"][CaseState.PLAN_SUBMITTED]).pk],
+        ),
+        PRINCIPAL,
+    ),
+    Screen(
+        "start the plan",
+        lambda w: reverse("forms_app:case_start", args=[w["cases"][CaseState.PLAN_APPROVED].pk]),
+        BOTH,
+    ),
+    Screen(
+        "refer",
+        lambda w: reverse("forms_app:case_refer", args=[w["cases"][CaseState.RECEIVED].pk]),
+        BOTH,
+    ),
+    Screen(
+        "referral sent",
+        lambda w: reverse(
+            "forms_app:referral_sent",
+            args=[Referral.objects.get(case=w["cases"][CaseState.REFERRED]).pk],
+        ),
+        BOTH,
+    ),
+    Screen(
+        "close",
+        lambda w: reverse("forms_app:case_close", args=[w["cases"][CaseState.REVIEWED].pk]),
+        PRINCIPAL,
+    ),
+    Screen(
+        "new intake at school A",
+        lambda w: reverse("forms_app:intake_start") + f"?school={w['school'].pk}",
+        BOTH,
+        kind="area",
+    ),
+]
+
+# Screens of the whole area: every case role has them, each with their own content.
+AREA_SCREENS = {
+    "case list": lambda w: reverse("forms_app_case_modeladmin_index"),
+    "my drafts": lambda w: reverse("forms_app:drafts"),
+    "to do": lambda w: reverse("forms_app:todo"),
+}
+CASE_ROLE_USERS = {"worker_a", "principal_a", "worker_b", "principal_b"}
+
+
+def _client(client, world, key):
+    if key != "anonymous":
+        client.force_login(world["users"][key])
+    return client
+
+
+def _refused(response) -> bool:
+    return response.status_code in (403, 404) or (
+        response.status_code == 302 and "/admin/ho-so/" not in response.url
+    )
+
+
+@pytest.mark.parametrize("user", USERS)
+@pytest.mark.parametrize("screen", SCREENS, ids=lambda s: s.name)
+def test_case_screens_by_role_and_school(screen, user, world, client):
+    url = screen.url(world)
+    response = _client(client, world, user).get(url)
+
+    if user == "anonymous":
+        assert response.status_code == 302
+        assert "/admin/login/" in response.url
+        return
+    if user in screen.allowed:
+        assert response.status_code in (200, 302), (screen.name, user, response.status_code)
+        if response.status_code == 302:
+            # A start leads into its wizard; nothing else redirects an allowed user.
+            assert "/admin/ho-so/" in response.url, response.url
+        return
+
+    body = response.content.decode(errors="replace") if response.status_code == 200 else ""
+    assert LEARNER_NAME not in body
+    if screen.kind == "object" and user not in CASE_ROLES_A:
+        assert response.status_code == 404, (screen.name, user, response.status_code)
+    elif user in CASE_ROLES_A:
+        # Reads the case, but this is not theirs to do (a principal's decision, someone
+        # else's draft: a draft is private to its author and answers 404).
+        assert response.status_code in (403, 404), (screen.name, user, response.status_code)
+    else:
+        assert _refused(response), (screen.name, user, response.status_code)
+
+
+@pytest.mark.parametrize("user", USERS)
+@pytest.mark.parametrize("screen", list(AREA_SCREENS), ids=str)
+def test_area_screens_by_role(screen, user, world, client):
+    response = _client(client, world, user).get(AREA_SCREENS[screen](world))
+    if user == "anonymous":
+        assert response.status_code == 302
+        assert "/admin/login/" in response.url
+    elif user in CASE_ROLE_USERS:
+        assert response.status_code == 200
+        html = response.content.decode()
+        own = user.endswith("_a")
+        for case in world["cases"].values():
+            if not own:
+                assert case.reference not in html
+        if not own:
+            assert LEARNER_NAME not in html
+    else:
+        assert _refused(response), (screen, user, response.status_code)
+        if response.status_code == 200:
+            assert LEARNER_NAME not in response.content.decode()
+
+
+def test_every_case_area_url_is_in_the_matrix():
+    """A new URL of the case area must be added to the matrix above."""
+    from forms_app import urls
+
+    covered = {
+        "drafts",
+        "todo",
+        "plan_decide",
+        "case_start",
+        "case_refer",
+        "referral_sent",
+        "case_close",
+        "record_print",
+        "record_pdf",
+        "intake_start",
+        "intake_step",
+        "assessment_start",
+        "assessment_step",
+        "plan_start",
+        "plan_step",
+        "review_start",
+        "review_step",
+    }
+    names = {pattern.name for pattern in urls.urlpatterns}
+    assert names <= covered, names - covered
