@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: run setup install install-dev translations messages test lint format bench clean
+.PHONY: run setup install install-dev system-libs translations messages test lint format bench clean
 
 run: setup ## Set up everything and serve the demo site on http://127.0.0.1:8000
 	@echo "Serving on http://$(HOST):$(PORT)/  (admin: http://$(HOST):$(PORT)/admin/)"
@@ -28,8 +28,25 @@ $(VENV)/.installed-dev: requirements.txt requirements-dev.txt | $(BIN)/python
 	$(BIN)/pip install --quiet -r requirements-dev.txt
 	touch $(VENV)/.installed $@
 
-install: $(VENV)/.installed
-install-dev: $(VENV)/.installed-dev
+install: system-libs $(VENV)/.installed
+install-dev: system-libs $(VENV)/.installed-dev
+
+# WeasyPrint (the case records' PDFs) draws text with Pango, which a fresh Debian
+# may lack. Running as root, it is installed with apt, as bin/ensure-chromium does
+# for Chromium; otherwise a missing Pango is reported and only the PDFs fail.
+PANGO_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0
+HAS_PANGO := $(PYTHON) -c "import ctypes.util, sys; sys.exit(not ctypes.util.find_library('pangoft2-1.0'))"
+
+system-libs: ## Pango for the PDFs (installed with apt when run as root on Debian)
+	@$(HAS_PANGO) || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "Installing Pango for WeasyPrint…"; \
+	    export DEBIAN_FRONTEND=noninteractive; \
+	    apt-get update -qq >/dev/null && apt-get install -y -qq $(PANGO_PACKAGES) >/dev/null || true; \
+	  fi; \
+	  $(HAS_PANGO) || echo "WARNING: Pango is missing, so record PDFs cannot be made;" \
+	    "install $(PANGO_PACKAGES)." >&2; \
+	}
 
 translations: install ## Compile the committed .po catalogues into .mo
 	$(BIN)/python bin/compile_translations.py

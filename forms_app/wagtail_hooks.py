@@ -1,9 +1,12 @@
-"""The case area in the Wagtail admin: the case list and its reference lists.
+"""The case area in the Wagtail admin: the case list and page, its menu, its dashboard panel.
 
 Cases are listed with wagtail-modeladmin, whose views are narrowed to what
 :mod:`forms_app.permissions` allows: a case of another school is a 404, never a
 403, and nothing is deleted. Cases are opened through the intake wizard only,
-which is where a case reference is made.
+which is where a case reference is made. The case page starts with the next
+steps the user may take (``views_actions.case_actions``); the "Case records"
+menu and the "Việc cần làm" dashboard panel are shown to case roles only. The
+reference lists are snippets of their own.
 """
 
 import datetime
@@ -21,7 +24,9 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
 from wagtail.admin.forms import WagtailAdminModelForm
+from wagtail.admin.menu import Menu, MenuItem, SubmenuMenuItem
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, ObjectList
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
@@ -46,7 +51,10 @@ from forms_app.models import (
     Referral,
     Review,
     SchoolCalendar,
+    TemplateCode,
 )
+from forms_app.todo import TodoPanel, deadline_label
+from forms_app.views_actions import case_actions
 
 INTAKE_START_URL_NAME = "forms_app:intake_start"
 
@@ -250,19 +258,39 @@ def _describe(obj: Model, names: list[str]) -> SafeString:
     return format_html_join(" · ", "{}: {}", parts)
 
 
-def _record_list(records: list[Model], names: list[str], empty: str) -> SafeString | str:
+def _record_links(code: str, record: Model) -> SafeString | str:
+    """Links to the printable layout and the PDF of a record, when those views are installed."""
+    links = []
+    for name, label in (("forms_app:record_print", _("Print")), ("forms_app:record_pdf", "PDF")):
+        try:
+            url = reverse(name, args=[code, record.pk])
+        except NoReverseMatch:
+            continue
+        links.append((url, label, f"{record._meta.verbose_name} · {_when(record.created_at)}"))
+    if not links:
+        return ""
+    return format_html(
+        " · {}",
+        format_html_join(" · ", '<a href="{}">{}<span class="w-sr-only"> · {}</span></a>', links),
+    )
+
+
+def _record_list(
+    records: list[Model], names: list[str], empty: str, code: str | None = None
+) -> SafeString | str:
     if not records:
         return empty
     return format_html(
         "<ul>{}</ul>",
         format_html_join(
             "",
-            "<li>{} · {} · {}</li>",
+            "<li>{} · {} · {}{}</li>",
             (
                 (
                     _when(record.created_at),
                     _who(record.author),
                     _describe(record, [*names, "template_version", "legal_basis"]),
+                    _record_links(code, record) if code else "",
                 )
                 for record in records
             ),
@@ -270,14 +298,42 @@ def _record_list(records: list[Model], names: list[str], empty: str) -> SafeStri
     )
 
 
+def _deadline_text(case: Case) -> str:
+    """The case's next deadline with its kind in words: "05/03/2026 17:00 · Referral due"."""
+    if case.next_deadline is None:
+        return ""
+    label = deadline_label(case.next_deadline_label)
+    when = formats.date_format(timezone.localtime(case.next_deadline), "d/m/Y H:i")
+    return f"{when} · {label}" if label else when
+
+
 class CaseInspectView(InspectView):
-    """A case's details, then its timeline and its records (Mẫu 01–04 and referrals)."""
+    """A case's page: what the user can do next, its details, timeline and records.
+
+    The next steps come first, because the page is where a worker or the
+    principal lands after every form and every to-do item.
+    """
 
     def get_field_display_value(self, field_name: str, field=None):
         value = getattr(self.instance, field_name, None)
+        if field_name == "next_deadline":
+            text = _deadline_text(self.instance)
+            if not text:
+                return self.model_admin.get_empty_value_display(field_name)
+            if self.instance.is_overdue:
+                return format_html(
+                    '{} · <strong class="w-status w-status--label">{}</strong>',
+                    text,
+                    capfirst(_("overdue")),
+                )
+            return text
         if isinstance(value, get_user_model()):
             return _who(value)
         return super().get_field_display_value(field_name, field)
+
+    def get_context_data(self, **kwargs) -> dict:
+        kwargs.setdefault("case_actions", case_actions(self.request.user, self.instance))
+        return super().get_context_data(**kwargs)
 
     def get_fields_dict(self) -> list[dict]:
         case = self.instance
@@ -297,11 +353,12 @@ class CaseInspectView(InspectView):
                     list(intake),
                     ["received_at", "urgency", "referral_suggested", "informant_consented"],
                     empty,
+                    TemplateCode.INTAKE,
                 ),
             ),
             (
                 Assessment._meta.verbose_name_plural,
-                _record_list(list(assessments), ["conclusion"], empty),
+                _record_list(list(assessments), ["conclusion"], empty, TemplateCode.ASSESSMENT),
             ),
             (
                 InterventionPlan._meta.verbose_name_plural,
@@ -319,11 +376,12 @@ class CaseInspectView(InspectView):
                         "decided_at",
                     ],
                     empty,
+                    TemplateCode.PLAN,
                 ),
             ),
             (
                 Review._meta.verbose_name_plural,
-                _record_list(list(reviews), ["plan", "conclusion"], empty),
+                _record_list(list(reviews), ["plan", "conclusion"], empty, TemplateCode.REVIEW),
             ),
             (
                 Referral._meta.verbose_name_plural,
@@ -378,13 +436,15 @@ class CaseAdmin(ModelAdmin):
     menu_label = _("Case records")
     menu_icon = "clipboard-list"
     menu_order = 250
+    # The list is one entry of the "Case records" submenu (see register_case_menu).
+    add_to_admin_menu = False
 
     list_display = (
         "reference",
         "category_names",
         "state",
         "worker",
-        "next_deadline",
+        "deadline",
         "overdue",
     )
     list_filter = ("state", CategoryFilter, AssignedWorkerFilter, OverdueFilter)
@@ -394,6 +454,7 @@ class CaseAdmin(ModelAdmin):
 
     inspect_view_enabled = True
     inspect_view_class = CaseInspectView
+    inspect_template_name = "forms_app/case_inspect.html"
     inspect_view_fields = [
         "reference",
         "school",
@@ -455,6 +516,12 @@ class CaseAdmin(ModelAdmin):
     def worker(self, obj: Case) -> str:
         return _who(obj.assigned_worker)
 
+    @display(
+        description=Case._meta.get_field("next_deadline").verbose_name, ordering="next_deadline"
+    )
+    def deadline(self, obj: Case) -> str:
+        return _deadline_text(obj)
+
     @display(description=_("overdue"), ordering="next_deadline")
     def overdue(self, obj: Case) -> SafeString | str:
         # A label, not Django admin's boolean icon: that icon is a static file of
@@ -494,6 +561,54 @@ class CaseAdmin(ModelAdmin):
 
 
 modeladmin_register(CaseAdmin)
+
+
+# The case area in the admin menu and on the dashboard -----------------------------------
+
+
+class CaseAreaMenuItem(MenuItem):
+    """An entry of the "Case records" submenu, shown to case roles only."""
+
+    def is_shown(self, request: HttpRequest) -> bool:
+        return permissions.can_list_cases(request.user)
+
+
+@hooks.register("register_admin_menu_item")
+def register_case_menu() -> SubmenuMenuItem:
+    """One "Case records" menu: the case list, a new intake, the to-do list, one's drafts.
+
+    The submenu shows only when one of its entries does, so editors and
+    administrators without a case role never see the case area in the menu.
+    Called on the first request, when the URLconf is loaded.
+    """
+    entries = [
+        ("case-list", _("All cases"), "forms_app_case_modeladmin_index", "list-ul"),
+        ("case-intake", _("New intake"), INTAKE_START_URL_NAME, "plus"),
+        ("case-todo", _("To do"), "forms_app:todo", "tasks"),
+        ("case-drafts", _("My drafts"), "forms_app:drafts", "draft"),
+    ]
+    items = []
+    for order, (name, label, url_name, icon) in enumerate(entries, start=1):
+        try:
+            url = reverse(url_name)
+        except NoReverseMatch:
+            # A screen not installed (yet) must not take the whole admin menu down.
+            continue
+        items.append(CaseAreaMenuItem(label, url, name=name, icon_name=icon, order=order * 100))
+    return SubmenuMenuItem(
+        _("Case records"),
+        Menu(items=items),
+        name="case-records",
+        icon_name=CaseAdmin.menu_icon,
+        order=CaseAdmin.menu_order,
+    )
+
+
+@hooks.register("construct_homepage_panels")
+def add_todo_panel(request: HttpRequest, panels: list) -> None:
+    """Việc cần làm on the dashboard, for case workers and principals only."""
+    if permissions.can_list_cases(request.user):
+        panels.append(TodoPanel(request))
 
 
 # Reference lists --------------------------------------------------------------------

@@ -6,9 +6,11 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.forms import Form
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from forms_app.cases import open_case
 from forms_app.forms.intake import (
+    CHANNEL_CHOICES,
     FamilyForm,
     FirstAssessmentForm,
     InformantConsentForm,
@@ -20,6 +22,7 @@ from forms_app.forms.intake import (
 from forms_app.models import IntakeReport, TemplateCode, WizardDraft
 from forms_app.models.records import TT18_2025
 from forms_app.permissions import can_open_case, case_schools
+from forms_app.sections import Row, Section, as_text, choice_text
 from forms_app.wizards.base import CaseWizard
 
 
@@ -128,3 +131,109 @@ class IntakeWizard(CaseWizard):
             legal_basis=self.legal_basis,
             author=user,
         )
+
+    @classmethod
+    def describe_sections(cls, record: IntakeReport) -> list[Section]:
+        """The report as the seven numbered parts of Mẫu 01, in the order of the paper form.
+
+        The learner's identity is read from the case (where the wizard put it, and
+        where later corrections go), the rest from the report's answers. Labels are
+        the step forms' own, so the print says what the screen asked.
+        """
+        answers = record.answers or {}
+        case = record.case
+
+        def step(name: str) -> dict:
+            value = answers.get(name)
+            return value if isinstance(value, dict) else {}
+
+        def label(form_class: type[Form], name: str) -> str:
+            return str(form_class.base_fields[name].label)
+
+        received_at = timezone.localtime(record.received_at)
+        source = [
+            Row(
+                label(SourceForm, "channel"),
+                choice_text(CHANNEL_CHOICES, step("source").get("channel")),
+            ),
+            Row(label(SourceForm, "received_date"), received_at.strftime("%d/%m/%Y")),
+            Row(label(SourceForm, "received_time"), received_at.strftime("%H:%M")),
+        ]
+
+        learner_answers = step("learner")
+        if case.learner_birth_date is None and case.learner_age_estimate is not None:
+            age = Row(label(LearnerForm, "age_estimate"), as_text(case.learner_age_estimate))
+        else:
+            age = Row(
+                label(LearnerForm, "birth_date"),
+                as_text(case.learner_birth_date, person_fact=True),
+            )
+        learner = [
+            Row(label(LearnerForm, "name"), as_text(case.learner_name, person_fact=True)),
+            age,
+            # "Not known" is itself the label of the unknown gender.
+            Row(label(LearnerForm, "gender"), case.get_learner_gender_display()),
+            Row(label(LearnerForm, "learner_class"), as_text(case.learner_class, person_fact=True)),
+            *(
+                Row(label(LearnerForm, name), as_text(learner_answers.get(name), person_fact=True))
+                for name in ("place", "current_condition", "likely_consequences")
+            ),
+            Row(
+                label(LearnerForm, "categories"),
+                as_text([category.name for category in case.categories.all()], person_fact=True),
+            ),
+        ]
+
+        family = [
+            Row(label(FamilyForm, name), as_text(step("family").get(name), person_fact=True))
+            for name in FamilyForm.base_fields
+        ]
+
+        support = [
+            Row(
+                label(SupportSoFarForm, "support_so_far"),
+                as_text(step("support_so_far").get("support_so_far")),
+            )
+        ]
+
+        if record.informant_consented:
+            given = step("informant")
+            informant = [
+                Row(label(InformantForm, name), as_text(given.get(name), person_fact=True))
+                for name in InformantForm.base_fields
+            ]
+        else:
+            informant = [
+                Row(
+                    str(InformantConsentForm.title),
+                    gettext(
+                        "The informant did not agree to give their details; "
+                        "nothing about them was recorded."
+                    ),
+                )
+            ]
+
+        first = step("first_assessment")
+        assessment = [
+            Row(label(FirstAssessmentForm, "urgency"), record.get_urgency_display()),
+            Row(label(FirstAssessmentForm, "needs"), as_text(first.get("needs"))),
+            Row(
+                label(FirstAssessmentForm, "referral_suggested"),
+                as_text(record.referral_suggested),
+            ),
+        ]
+        notes = [Row(label(FirstAssessmentForm, "notes"), as_text(first.get("notes")))]
+
+        parts = [
+            (SourceForm.title, source),
+            (LearnerForm.title, learner),
+            (FamilyForm.title, family),
+            (SupportSoFarForm.title, support),
+            (InformantForm.title, informant),
+            (FirstAssessmentForm.title, assessment),
+            (FirstAssessmentForm.base_fields["notes"].label, notes),
+        ]
+        return [
+            Section(f"{number}. {title}", items)
+            for number, (title, items) in enumerate(parts, start=1)
+        ]

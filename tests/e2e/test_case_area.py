@@ -81,3 +81,31 @@ def test_intake_left_midway_is_finished_after_signing_in_again(live_server, desk
     assert case.learner_class == "8B"
     assert IntakeReport.objects.filter(case=case, informant_consented=False).count() == 1
     assert not WizardDraft.objects.filter(submitted_at__isnull=True).exists()
+
+
+def test_principal_approves_a_waiting_plan_from_the_dashboard(live_server, desktop, school):
+    from forms_app.models import CaseState, InterventionPlan
+    from tests.forms_app.factories import make_case
+
+    worker = staff("ctxh.tn", Role.CASE_WORKER, school)
+    principal = staff("hieutruong.tn", Role.PRINCIPAL, school)
+    case = make_case(school, worker, principal, state=CaseState.PLAN_SUBMITTED)
+    base = live_server.url
+    page = desktop
+
+    sign_in(page, base, "hieutruong.tn")
+    page.goto(base + "/admin/")
+    # The dashboard says what waits for the principal and leads to the case.
+    panel = page.locator("main")
+    expect(panel).to_contain_text("Việc cần làm")
+    panel.get_by_role("link", name=case.reference).first.click()
+    page.get_by_role("link", name="Phê duyệt kế hoạch (phiên bản 1)").click()
+    page.get_by_label("Ý kiến").fill("Đồng ý, lưu ý phối hợp với gia đình.")
+    press(page, "Phê duyệt kế hoạch")
+    expect(page.get_by_text("Kế hoạch (phiên bản 1) đã được phê duyệt.")).to_be_visible()
+
+    plan = InterventionPlan.objects.get(case=case)
+    assert plan.status == InterventionPlan.Status.APPROVED
+    assert plan.decided_by == principal
+    case.refresh_from_db()
+    assert case.state == CaseState.PLAN_APPROVED

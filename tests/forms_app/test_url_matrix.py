@@ -66,9 +66,7 @@ def world(make_school, make_staff):
             CaseState.REFERRED,
         )
     }
-    draft = WizardDraft.objects.create(
-        owner=worker, school=a, template="01", current_step="source"
-    )
+    draft = WizardDraft.objects.create(owner=worker, school=a, template="01", current_step="source")
     return {"school": a, "users": users, "cases": cases, "draft": draft}
 
 

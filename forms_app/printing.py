@@ -1,0 +1,386 @@
+"""The printed form of a record (Mẫu 01–04): its description, its HTML page and its PDF.
+
+A record is printed in the layout of Vietnamese administrative forms: the issuing
+body and the school over the document number on the left, the national motto on
+the right, place and date, the form marker, the title, the numbered sections the
+template's wizard describes, the signature blocks, and the legal basis in small
+print. One template renders both the print page and the PDF, so what a browser
+prints and what WeasyPrint draws never disagree.
+
+The PDF is drawn with the DejaVu Serif font shipped in ``site/static/fonts``, read
+from the static source directory rather than ``STATIC_ROOT``: it must work before
+``collectstatic`` has run, and it must not depend on which fonts the server has,
+since a missing Vietnamese glyph would silently change what a signed record says.
+"""
+
+import datetime
+import re
+from pathlib import Path
+from urllib.parse import urlsplit
+from urllib.request import url2pathname
+
+from django.conf import settings
+from django.contrib.staticfiles import finders
+from django.forms import Form
+from django.http import HttpRequest
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from forms_app.models import (
+    Assessment,
+    IntakeReport,
+    InterventionPlan,
+    Review,
+    TemplateCode,
+)
+from forms_app.models.records import CaseRecord
+from forms_app.sections import (
+    RecordDescription,
+    Row,
+    Section,
+    Signature,
+    Table,
+    as_text,
+)
+from forms_app.wizards import WIZARDS, case_url
+from schools.models import School
+
+__all__ = [
+    "RECORD_MODELS",
+    "TEMPLATE_NAME",
+    "describe_record",
+    "generic_sections",
+    "issuing_body",
+    "pdf_filename",
+    "place_and_date",
+    "record_date",
+    "render_html",
+    "render_pdf",
+    "signatures",
+    "static_files_fetcher",
+    "static_source",
+]
+
+TEMPLATE_NAME = "forms_app/print/record.html"
+STYLESHEET = "css/print-record.css"
+
+RECORD_MODELS: dict[str, type[CaseRecord]] = {
+    TemplateCode.INTAKE: IntakeReport,
+    TemplateCode.ASSESSMENT: Assessment,
+    TemplateCode.PLAN: InterventionPlan,
+    TemplateCode.REVIEW: Review,
+}
+
+# The official titles of the four forms, in sentence case: the layout prints them
+# in capitals, and the case page may show them as they are.
+TITLES = {
+    TemplateCode.INTAKE: _("Report on the information received"),
+    TemplateCode.ASSESSMENT: _(
+        "Report on the assessment of the level and risk of harm and of the learner's needs"
+    ),
+    TemplateCode.PLAN: _("Intervention and support plan for the learner"),
+    TemplateCode.REVIEW: _(
+        "Report on the review and assessment of the learner's situation after "
+        "the intervention and support"
+    ),
+}
+
+# The symbol after the case reference in the document number ("Số: HB-2026-0007/BC-TN"):
+# báo cáo tiếp nhận, báo cáo đánh giá, kế hoạch can thiệp, báo cáo rà soát. Symbols of
+# Vietnamese documents are the same in every interface language, like the reference.
+DOCUMENT_SYMBOLS = {
+    TemplateCode.INTAKE: "BC-TN",
+    TemplateCode.ASSESSMENT: "BC-ĐG",
+    TemplateCode.PLAN: "KH-CT",
+    TemplateCode.REVIEW: "BC-RS",
+}
+
+PlanStatus = InterventionPlan.Status
+
+# Who signs each form, under the role's name.
+SIGNER_ROLES = {
+    TemplateCode.INTAKE: _("Received by"),
+    TemplateCode.ASSESSMENT: _("Assessed by"),
+    TemplateCode.PLAN: _("Plan drawn up by"),
+    TemplateCode.REVIEW: _("Reviewed by"),
+}
+
+
+# The description ------------------------------------------------------------------
+
+
+def person_name(user) -> str:
+    """A staff member as signed on a form: full name, else the user name."""
+    if user is None:
+        return ""
+    return user.get_full_name() or user.get_username()
+
+
+def record_date(record: CaseRecord) -> datetime.date:
+    """The date printed on the record: the day it was made, in the school's time zone."""
+    return timezone.localdate(record.created_at)
+
+
+def place_and_date(school: School, date: datetime.date) -> str:
+    """The place and date line ("…, ngày 05 tháng 3 năm 2026"), as Nghị định 30/2020 asks.
+
+    Days below 10 and the months January and February take a leading zero, so the
+    date cannot be altered by adding a digit. The place is the school's name: the
+    models hold no commune or district name to use instead.
+    """
+    day = f"{date.day:02d}" if date.day < 10 else str(date.day)
+    month = f"{date.month:02d}" if date.month < 3 else str(date.month)
+    return gettext("%(place)s, %(day)s/%(month)s/%(year)s") % {
+        "place": school.name,
+        "day": day,
+        "month": month,
+        "year": date.year,
+    }
+
+
+def issuing_body(school: School) -> str:
+    """The body above the school in the header (its Phòng GD&ĐT), or "" when none is set."""
+    district = school.district
+    return district.name if district is not None else ""
+
+
+def _steps(wizard) -> dict[str, type[Form]]:
+    return dict(wizard.form_list)
+
+
+def _cell(value) -> str:
+    if isinstance(value, dict) and "name" not in value:
+        return "; ".join(f"{key}: {as_text(item)}" for key, item in value.items())
+    return as_text(value)
+
+
+def _table(caption: str, items: list[dict]) -> Table:
+    columns: list[str] = []
+    for item in items:
+        columns += [key for key in item if key not in columns]
+    rows = [[_cell(item.get(key)) for key in columns] for item in items]
+    return Table(caption=caption, columns=columns, rows=rows)
+
+
+def _in_order(values: dict, known: list[str]) -> list[str]:
+    # JSON objects lose their key order in PostgreSQL's jsonb: the form's order first.
+    return [key for key in known if key in values] + [key for key in values if key not in known]
+
+
+def generic_sections(wizard, record: CaseRecord) -> list[Section]:
+    """A plain description of a record's answers, for a wizard that cannot describe itself.
+
+    One section per step in the wizard's order (titled by the step's form when the
+    step still exists), one row per field labelled by the form's field, and a table
+    for each list of items. Less faithful than a template's own description, but a
+    record is never unprintable.
+    """
+    answers = record.answers if isinstance(record.answers, dict) else {}
+    steps = _steps(wizard)
+    sections = []
+    for number, step in enumerate(_in_order(answers, list(steps)), start=1):
+        form_class = steps.get(step)
+        title = str(getattr(form_class, "title", "") or step)
+        fields = form_class.base_fields if form_class is not None else {}
+        values = answers[step]
+        if not isinstance(values, dict):
+            values = {step: values}
+        items: list[Row | Table] = []
+        for name in _in_order(values, list(fields)):
+            field = fields.get(name)
+            label = str(field.label) if field is not None and field.label else name
+            value = values[name]
+            if isinstance(value, list) and value and all(isinstance(v, dict) for v in value):
+                if all("name" in v and "id" in v for v in value):
+                    items.append(Row(label, as_text(value)))  # reference snapshots
+                else:
+                    items.append(_table(label, value))
+            else:
+                items.append(Row(label, _cell(value)))
+        sections.append(Section(f"{number}. {title}", items))
+    return sections
+
+
+def describe_sections(code: str, record: CaseRecord) -> list[Section]:
+    """The record's numbered sections, by its wizard when it can describe its template."""
+    wizard = WIZARDS[code]
+    describe = getattr(wizard, "describe_sections", None)
+    if describe is None:
+        return generic_sections(wizard, record)
+    return describe(record)
+
+
+def signatures(code: str, record: CaseRecord) -> list[Signature]:
+    """The signature blocks at the foot of the form, in the order they are printed.
+
+    The plan (Mẫu 03) has the principal's approval on the left and its author on
+    the right, as approval blocks stand on Vietnamese plans; the principal's block
+    names the decision, its date and the principal once decided, and is left empty
+    for a hand signature before.
+    """
+    author = Signature(role=str(SIGNER_ROLES[code]), name=person_name(record.author))
+    if code != TemplateCode.PLAN:
+        return [author]
+    approval = Signature(role=gettext("Principal's approval"))
+    if record.decided_at is not None:
+        decided_on = {"date": as_text(timezone.localdate(record.decided_at))}
+        # A superseded plan was approved before a newer version replaced it.
+        if record.status in (PlanStatus.APPROVED, PlanStatus.SUPERSEDED):
+            approval.note = gettext("Approved on %(date)s") % decided_on
+        elif record.status == PlanStatus.RETURNED:
+            approval.note = gettext("Returned on %(date)s") % decided_on
+        if approval.note:
+            approval.name = person_name(record.decided_by)
+    return [approval, author]
+
+
+def describe_record(code: str, record: CaseRecord) -> RecordDescription:
+    """Everything the print layout shows about ``record`` of template ``code``, in words."""
+    case = record.case
+    school = case.school
+    return RecordDescription(
+        form_marker=gettext("Form No. %(code)s") % {"code": code},
+        title=str(TITLES[code]),
+        number=gettext("No. %(number)s") % {"number": f"{case.reference}/{DOCUMENT_SYMBOLS[code]}"},
+        school_name=school.name,
+        place_and_date=place_and_date(school, record_date(record)),
+        sections=describe_sections(code, record),
+        signatures=signatures(code, record),
+        legal_basis=record.legal_basis,
+        template_version=record.template_version,
+    )
+
+
+def pdf_filename(code: str, record: CaseRecord) -> str:
+    """The PDF's file name: the case reference and the form, never anything about the child.
+
+    A file name shows in download lists, mail attachments and shared folders,
+    where the child's name must not.
+    """
+    return f"{record.case.reference}_mau-{code}.pdf"
+
+
+# HTML and PDF ------------------------------------------------------------------------
+
+
+def _printed(item: Row | Table) -> dict:
+    """An item as the template prints it: a table, or a row whose label ends with a colon.
+
+    A label that is a question ("…không?") or ends in a colon already keeps its own
+    punctuation.
+    """
+    if isinstance(item, Table):
+        return {"table": item}
+    label = str(item.label).rstrip()
+    if label and label[-1] not in ":?!.":
+        label += ":"
+    return {"label": label, "value": item.value}
+
+
+def render_html(
+    request: HttpRequest | None, code: str, record: CaseRecord, *, for_pdf: bool = False
+) -> str:
+    """The record as an HTML page; ``for_pdf`` leaves out the toolbar and the stylesheet link.
+
+    WeasyPrint is given the stylesheet as a file (see :func:`render_pdf`), and a
+    toolbar of links and buttons means nothing on paper.
+    """
+    description = describe_record(code, record)
+    context = {
+        "code": code,
+        "record": record,
+        "case": record.case,
+        "description": description,
+        "sections": [
+            {"title": section.title, "items": [_printed(item) for item in section.items]}
+            for section in description.sections
+        ],
+        "issuing_body": issuing_body(record.case.school),
+        "for_pdf": for_pdf,
+    }
+    if not for_pdf:
+        context.update(
+            case_url=case_url(record.case_id),
+            pdf_url=reverse("forms_app:record_pdf", args=[code, record.pk]),
+        )
+    return render_to_string(TEMPLATE_NAME, context, request=request)
+
+
+def static_source(name: str) -> Path:
+    """The file ``name`` of the static sources (not ``STATIC_ROOT``), as an absolute path."""
+    found = finders.find(name)
+    if found:
+        return Path(found).resolve()
+    return (Path(settings.BASE_DIR) / "site" / "static" / name).resolve()
+
+
+def _css_string(text: str) -> str:
+    escaped = text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\A ")
+    return f'"{escaped}"'
+
+
+def page_number_css() -> str:
+    """The footer's "Trang x/y" in the current language, as CSS for WeasyPrint.
+
+    The words come from the catalogue, the numbers from CSS counters, so the
+    stylesheet file itself stays free of interface text.
+    """
+    pattern = gettext("Page %(page)s/%(pages)s")
+    marked = pattern % {"page": "\x00page\x00", "pages": "\x00pages\x00"}
+    parts = []
+    for token in re.split(r"\x00(pages?)\x00", marked):
+        if token in ("page", "pages"):
+            parts.append(f"counter({token})")
+        elif token:
+            parts.append(_css_string(token))
+    content = " ".join(parts)
+    return "@page { @bottom-center { content: " + content + "; } }"
+
+
+def static_files_fetcher(root: Path):
+    """A WeasyPrint URL fetcher that reads files under ``root`` and nothing else."""
+    # WeasyPrint is imported on first use: it loads Pango through cffi, which
+    # the rest of the site has no need for.
+    from weasyprint.urls import URLFetcher
+
+    class StaticFilesOnly(URLFetcher):
+        """Lets WeasyPrint read the bundled stylesheet and fonts and nothing else.
+
+        No network, no other file: the PDF is made from data typed into forms,
+        and it must not be a way to make the server fetch or embed anything.
+        """
+
+        def fetch(self, url: str, headers=None):
+            parts = urlsplit(url)
+            if parts.scheme != "file":
+                raise ValueError("Only the bundled static files may be loaded.")
+            if not Path(url2pathname(parts.path)).resolve().is_relative_to(root):
+                raise ValueError("Only the bundled static files may be loaded.")
+            return super().fetch(url, headers)
+
+    return StaticFilesOnly(allowed_protocols={"file"})
+
+
+def render_pdf(request: HttpRequest | None, code: str, record: CaseRecord) -> bytes:
+    """The record as an A4 PDF, with the bundled Vietnamese-capable font."""
+    from weasyprint import CSS, HTML
+    from weasyprint.text.fonts import FontConfiguration
+
+    stylesheet = static_source(STYLESHEET)
+    root = stylesheet.parent.parent
+    fetcher = static_files_fetcher(root)
+    # Without a font configuration WeasyPrint ignores @font-face, and a font that
+    # fails to load is only a debug message: the text would silently take a system font.
+    fonts = FontConfiguration()
+    html = render_html(request, code, record, for_pdf=True)
+    document = HTML(string=html, base_url=root.as_uri() + "/", url_fetcher=fetcher)
+    return document.write_pdf(
+        stylesheets=[
+            CSS(filename=str(stylesheet), url_fetcher=fetcher, font_config=fonts),
+            CSS(string=page_number_css(), url_fetcher=fetcher, font_config=fonts),
+        ],
+        font_config=fonts,
+    )

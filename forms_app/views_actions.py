@@ -1,0 +1,616 @@
+"""The screens that move a case besides the wizards, and the full "Việc cần làm" page.
+
+Each action is one small view: a GET shows what is about to happen and a form,
+a POST does it through :mod:`forms_app.transitions` (the only code that changes a
+case's state) and leads back to the case. Every view loads the case through
+:func:`permissions.get_case_or_404` first, so another school's case is a 404.
+Then two questions are asked, in this order, by the ``*_permit`` functions the
+case page and the to-do list share:
+
+* may this user's role take this decision on this case at all? If not, a 403
+  (``forbidden``), e.g. a case worker asking to approve a plan;
+* does the case allow it now? If not, the screen still shows the case with the
+  reason and no button, answered with a 403 too, e.g. a plan decided already or
+  a second click on "Close".
+
+A refusal that only the transition itself can detect (another user moved the
+case meanwhile, a missing comment, consent without a reason) re-renders the form
+with the transition's message and the input kept.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from typing import Any
+
+from django import forms
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import NoReverseMatch, reverse
+from django.utils import formats, timezone
+from django.utils.translation import gettext
+from django.views import View
+from wagtail.admin import messages
+
+from forms_app import deadlines, permissions, transitions
+from forms_app.forms.actions import (
+    APPROVE,
+    CloseCaseForm,
+    PlanDecisionForm,
+    ReferralForm,
+    ReferralSentForm,
+    StartPlanForm,
+)
+from forms_app.models import (
+    Case,
+    CaseState,
+    IntakeReport,
+    InterventionPlan,
+    Referral,
+    Review,
+    TemplateCode,
+)
+from forms_app.todo import deadline_label, todo_for
+from forms_app.wizards import WIZARDS, CaseRecordWizard, case_url, forbidden
+
+__all__ = [
+    "Action",
+    "CaseStartView",
+    "CloseCaseView",
+    "Permit",
+    "PlanDecideView",
+    "ReferCaseView",
+    "ReferralSentView",
+    "case_actions",
+    "close_permit",
+    "decide_permit",
+    "refer_permit",
+    "referral_sent_permit",
+    "start_plan_permit",
+    "todo",
+]
+
+Status = InterventionPlan.Status
+_UNSET: Any = object()
+
+
+# Who may do what, and whether now ------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Permit:
+    """The answer to "may this user take this action on this case now?".
+
+    ``role_ok`` is False when the action is not theirs at all (a 403 whatever the
+    state); ``reason`` says why it cannot be taken now although it is theirs.
+    """
+
+    role_ok: bool
+    reason: str = ""
+
+    @property
+    def allowed(self) -> bool:
+        return self.role_ok and not self.reason
+
+
+def _move_refusal(case: Case, to_state: str) -> str:
+    """The transitions' own message when the procedure does not allow this move now."""
+    if to_state in transitions.TRANSITIONS.get(case.state, set()):
+        return ""
+    return " ".join(transitions.InvalidTransition(case.state, to_state).messages)
+
+
+def decide_permit(user, plan: InterventionPlan) -> Permit:
+    """A principal of the case's school decides on a submitted plan they did not write."""
+    if not permissions.is_principal(user, plan.case.school):
+        return Permit(role_ok=False)
+    if plan.status != Status.SUBMITTED:
+        return Permit(True, gettext("Only a submitted plan can be approved or returned."))
+    if plan.author_id is not None and plan.author_id == user.pk:
+        return Permit(
+            True,
+            gettext(
+                "The author of a plan cannot approve or return it; another principal must decide."
+            ),
+        )
+    return Permit(True)
+
+
+def start_plan_permit(user, case: Case) -> Permit:
+    """Either case role starts carrying out the plan once the principal has approved it."""
+    if not permissions.can_view_case(user, case):
+        return Permit(role_ok=False)
+    return Permit(True, _move_refusal(case, CaseState.IN_PROGRESS))
+
+
+def refer_permit(user, case: Case) -> Permit:
+    """Either case role refers a case straight from intake.
+
+    Later referrals are concluded in Mẫu 02 or Mẫu 04, whose wizards make them,
+    so the reason points there.
+    """
+    if not permissions.can_view_case(user, case):
+        return Permit(role_ok=False)
+    if case.state == CaseState.RECEIVED:
+        return Permit(True)
+    if CaseState.REFERRED in transitions.TRANSITIONS.get(case.state, set()):
+        return Permit(
+            True,
+            gettext(
+                "This screen refers a case just received. After the assessment, refer it "
+                "through the assessment (Mẫu 02) or the review (Mẫu 04)."
+            ),
+        )
+    return Permit(True, _move_refusal(case, CaseState.REFERRED))
+
+
+def referral_sent_permit(user, referral: Referral) -> Permit:
+    """Either case role records that a referral went out, once."""
+    if not permissions.can_view_case(user, referral.case):
+        return Permit(role_ok=False)
+    if referral.sent_at is not None:
+        return Permit(True, gettext("This referral has already been sent."))
+    return Permit(True)
+
+
+def _latest_review(case: Case) -> Review | None:
+    return Review.objects.filter(case=case).order_by("-created_at", "-pk").first()
+
+
+def close_permit(user, case: Case, latest_review: Review | None = _UNSET) -> Permit:
+    """Only a principal closes, after a referral or after a review proposing to close."""
+    if not permissions.is_principal(user, case.school):
+        return Permit(role_ok=False)
+    reason = _move_refusal(case, CaseState.CLOSED)
+    if not reason and case.state == CaseState.REVIEWED:
+        review = _latest_review(case) if latest_review is _UNSET else latest_review
+        if review is None or review.conclusion != Review.Conclusion.CLOSE:
+            reason = gettext("A case can only be closed after a review that proposes closing it.")
+    return Permit(True, reason)
+
+
+# What the case page offers -----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Action:
+    """A next step offered on the case page: a label and where it is taken."""
+
+    label: str
+    url: str
+
+
+def _url(name: str, *args) -> str | None:
+    try:
+        return reverse(name, args=args)
+    except NoReverseMatch:
+        return None
+
+
+def case_actions(user, case: Case) -> list[Action]:
+    """What ``user`` can do next on ``case``, in the order of the procedure.
+
+    Only actions they may take now are listed; each screen checks again.
+    """
+    actions: list[Action] = []
+    for wizard in WIZARDS.values():
+        if not issubclass(wizard, CaseRecordWizard):
+            continue
+        if not wizard.can_start(user, case.school, case):
+            continue
+        url = _url(wizard.start_url_name())
+        if url:
+            label = gettext("Fill in %(template)s") % {
+                "template": TemplateCode(wizard.template_code).label
+            }
+            actions.append(Action(label, f"{url}?case={case.pk}"))
+
+    for plan in InterventionPlan.objects.filter(case=case, status=Status.SUBMITTED):
+        plan.case = case
+        url = _url("forms_app:plan_decide", plan.pk)
+        if url and decide_permit(user, plan).allowed:
+            label = gettext("Decide on the plan (version %(version)s)") % {"version": plan.version}
+            actions.append(Action(label, url))
+
+    checks = [
+        (start_plan_permit, "forms_app:case_start", gettext("Start carrying out the plan")),
+        (refer_permit, "forms_app:case_refer", gettext("Refer outside the school")),
+    ]
+    for permit, name, label in checks:
+        url = _url(name, case.pk)
+        if url and permit(user, case).allowed:
+            actions.append(Action(label, url))
+
+    for referral in Referral.objects.filter(case=case, sent_at__isnull=True).select_related(
+        "receiving_body"
+    ):
+        referral.case = case
+        url = _url("forms_app:referral_sent", referral.pk)
+        if url and referral_sent_permit(user, referral).allowed:
+            label = gettext("Mark the referral to %(body)s as sent") % {
+                "body": referral.receiving_body.name
+            }
+            actions.append(Action(label, url))
+
+    url = _url("forms_app:case_close", case.pk)
+    if url and close_permit(user, case).allowed:
+        actions.append(Action(gettext("Close the case"), url))
+    return actions
+
+
+# Showing what is decided on ---------------------------------------------------------------
+
+
+def _local(moment: datetime.datetime | None) -> str:
+    if moment is None:
+        return ""
+    return formats.date_format(timezone.localtime(moment), "d/m/Y H:i")
+
+
+def _items(answers: dict, step: str, key: str = "items") -> list[dict]:
+    """A list of rows stored in a plan's answers, tolerating a missing or odd shape."""
+    section = answers.get(step) if isinstance(answers, dict) else None
+    rows = section.get(key) if isinstance(section, dict) else None
+    return [row for row in rows if isinstance(row, dict)] if isinstance(rows, list) else []
+
+
+def _names(items) -> str:
+    if not isinstance(items, list):
+        return ""
+    return ", ".join(
+        str(item.get("name", "")) if isinstance(item, dict) else str(item) for item in items
+    )
+
+
+def plan_summary(plan: InterventionPlan, now: datetime.datetime | None = None) -> dict:
+    """What a principal reads before deciding on a plan (Mẫu 03), from its columns and answers."""
+    answers = plan.answers if isinstance(plan.answers, dict) else {}
+    problems = answers.get("problems")
+    now = now or timezone.now()
+    return {
+        "plan": plan,
+        "problems": problems.get("text", "") if isinstance(problems, dict) else "",
+        "goals": [str(goal.get("text", "")) for goal in _items(answers, "goals")],
+        "activities": [
+            {
+                "need": row.get("need", ""),
+                "activity": row.get("activity", ""),
+                "responsible": row.get("responsible", ""),
+                "partners": _names(row.get("partners")),
+                "timing": row.get("timing", ""),
+                "resources": row.get("resources", ""),
+                "expected_result": row.get("expected_result", ""),
+            }
+            for row in _items(answers, "activities")
+        ],
+        "approval_due": _local(plan.approval_due_at),
+        "approval_overdue": (
+            plan.status == Status.SUBMITTED
+            and plan.approval_due_at is not None
+            and plan.approval_due_at < now
+        ),
+        "submitted": _local(plan.submitted_at),
+        "print_url": _url("forms_app:record_print", TemplateCode.PLAN.value, plan.pk),
+    }
+
+
+# The action screens -------------------------------------------------------------------
+
+
+class CaseActionView(View):
+    """What every action screen shares: loading, the two checks, the form and the outcome.
+
+    Subclasses set ``template_name``, ``form_class`` and ``title``, and implement
+    ``load`` (find the objects, 404 for another school's), ``get_permit`` and
+    ``perform`` (call the transition; return the success message).
+    """
+
+    http_method_names = ["get", "post"]
+    template_name = ""
+    form_class: type[forms.Form] = forms.Form
+    title = ""
+    submit_label = ""
+    # Which form field a transition's refusal belongs to, by its error code.
+    error_fields: dict[str, str] = {}
+
+    case: Case
+    permit: Permit
+
+    def load(self, **kwargs) -> None:
+        """Override to set ``self.case`` (and the record acted on) from the URL."""
+        self.case = permissions.get_case_or_404(self.request.user, kwargs["case_pk"])
+
+    def get_permit(self) -> Permit:
+        """Override to say whether the user may act now."""
+        raise NotImplementedError
+
+    def perform(self, form: forms.Form) -> str:
+        """Override to take the action through ``transitions``; return the success message."""
+        raise NotImplementedError
+
+    def get_form_kwargs(self) -> dict:
+        """Override to pass more to the form."""
+        return {}
+
+    def get_context_data(self, **kwargs) -> dict:
+        """Override to show more about what is acted on."""
+        case = self.case
+        return {
+            "case": case,
+            "case_url": case_url(case.pk),
+            "page_title": self.title,
+            "submit_label": self.submit_label or self.title,
+            "next_deadline": _local(case.next_deadline),
+            "next_deadline_label": deadline_label(case.next_deadline_label),
+            **kwargs,
+        }
+
+    def dispatch(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        self.load(**kwargs)
+        self.permit = self.get_permit()
+        if not self.permit.role_ok:
+            return forbidden(request)
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_form(self, data=None) -> forms.Form:
+        return self.form_class(data=data, **self.get_form_kwargs())
+
+    def render(self, form: forms.Form, refusal: str = "", status: int | None = None):
+        refusal = refusal or self.permit.reason
+        return TemplateResponse(
+            self.request,
+            self.template_name,
+            self.get_context_data(form=form, refusal=refusal),
+            status=status or (403 if refusal else 200),
+        )
+
+    def get(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        return self.render(self.get_form())
+
+    def post(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        form = self.get_form(data=request.POST)
+        if self.permit.reason:
+            return self.render(form)
+        if form.is_valid():
+            try:
+                message = self.perform(form)
+            except PermissionDenied as refusal:
+                return self.render(form, refusal=str(refusal), status=403)
+            except ValidationError as error:
+                self.add_errors(form, error)
+            else:
+                messages.success(request, message)
+                return redirect(case_url(self.case.pk))
+        return self.render(form)
+
+    def add_errors(self, form: forms.Form, error: ValidationError) -> None:
+        for item in error.error_list:
+            field = self.error_fields.get(item.code or "")
+            form.add_error(field if field in form.fields else None, item)
+
+
+class PlanDecideView(CaseActionView):
+    """The principal approves or returns a submitted plan (Mẫu 03)."""
+
+    template_name = "forms_app/actions/plan_decide.html"
+    form_class = PlanDecisionForm
+    error_fields = {"comment_required": "comment"}
+
+    plan: InterventionPlan
+
+    @property
+    def title(self) -> str:
+        return gettext("Decision on the plan (version %(version)s)") % {
+            "version": self.plan.version
+        }
+
+    def load(self, **kwargs) -> None:
+        case_id = (
+            InterventionPlan.objects.filter(pk=kwargs["plan_pk"])
+            .values_list("case_id", flat=True)
+            .first()
+        )
+        if case_id is None:
+            raise Http404("No plan matches the given query.")
+        self.case = permissions.get_case_or_404(self.request.user, case_id)
+        self.plan = InterventionPlan.objects.select_related("author", "decided_by").get(
+            pk=kwargs["plan_pk"]
+        )
+        self.plan.case = self.case
+
+    def get_permit(self) -> Permit:
+        return decide_permit(self.request.user, self.plan)
+
+    def get_context_data(self, **kwargs) -> dict:
+        return super().get_context_data(summary=plan_summary(self.plan), **kwargs)
+
+    def perform(self, form: forms.Form) -> str:
+        comment = form.cleaned_data["comment"]
+        params = {"version": self.plan.version}
+        if form.cleaned_data["decision"] == APPROVE:
+            transitions.approve_plan(self.plan, self.request.user, comment)
+            return gettext("The plan (version %(version)s) has been approved.") % params
+        transitions.return_plan(self.plan, self.request.user, comment)
+        return gettext("The plan (version %(version)s) has been returned to its author.") % params
+
+
+class CaseStartView(CaseActionView):
+    """Start carrying out the approved plan: the case goes "in progress"."""
+
+    template_name = "forms_app/actions/case_start.html"
+    form_class = StartPlanForm
+
+    @property
+    def title(self) -> str:
+        return gettext("Start carrying out the plan")
+
+    def get_permit(self) -> Permit:
+        return start_plan_permit(self.request.user, self.case)
+
+    def get_context_data(self, **kwargs) -> dict:
+        plan = (
+            InterventionPlan.objects.filter(case=self.case, status=Status.APPROVED)
+            .order_by("-version")
+            .first()
+        )
+        return super().get_context_data(
+            plan=plan, summary=plan_summary(plan) if plan else None, **kwargs
+        )
+
+    def perform(self, form: forms.Form) -> str:
+        transitions.start_plan(self.case, self.request.user, form.cleaned_data["note"].strip())
+        return gettext("Carrying out the plan has started.")
+
+
+class ReferCaseView(CaseActionView):
+    """Refer a case from intake to a body outside the school (12 working hours from intake)."""
+
+    template_name = "forms_app/actions/case_refer.html"
+    form_class = ReferralForm
+    error_fields = {
+        "consent_or_exception_required": "danger_exception",
+        "foreign_receiving_body": "receiving_body",
+    }
+
+    @property
+    def title(self) -> str:
+        return gettext("Refer outside the school")
+
+    def get_permit(self) -> Permit:
+        return refer_permit(self.request.user, self.case)
+
+    def get_form_kwargs(self) -> dict:
+        return {"case": self.case}
+
+    def received_at(self) -> datetime.datetime:
+        """The moment the information came in (Mẫu 01), which starts the 12-hour clock."""
+        return (
+            IntakeReport.objects.filter(case=self.case)
+            .values_list("received_at", flat=True)
+            .first()
+            or self.case.received_at
+        )
+
+    def get_context_data(self, **kwargs) -> dict:
+        received_at = self.received_at()
+        due = deadlines.referral_due(self.case.school, received_at)
+        intake = IntakeReport.objects.filter(case=self.case).only("referral_suggested").first()
+        return super().get_context_data(
+            received_at=_local(received_at),
+            referral_due=_local(due),
+            referral_overdue=due < timezone.now(),
+            referral_suggested=bool(intake and intake.referral_suggested),
+            **kwargs,
+        )
+
+    def perform(self, form: forms.Form) -> str:
+        data = form.cleaned_data
+        referral = transitions.refer_case(
+            self.case,
+            data["receiving_body"],
+            self.request.user,
+            consent_given=data["consent_given"],
+            danger_exception=data["danger_exception"],
+        )
+        return gettext(
+            "The referral has been recorded. Call 111 or send the letter by %(due)s, "
+            "then mark it as sent."
+        ) % {"due": _local(referral.due_at)}
+
+
+class ReferralSentView(CaseActionView):
+    """Record that the letter went out or 111 was called: the referral deadline is met."""
+
+    template_name = "forms_app/actions/referral_sent.html"
+    form_class = ReferralSentForm
+
+    referral: Referral
+
+    @property
+    def title(self) -> str:
+        return gettext("Mark the referral as sent")
+
+    def load(self, **kwargs) -> None:
+        case_id = (
+            Referral.objects.filter(pk=kwargs["referral_pk"])
+            .values_list("case_id", flat=True)
+            .first()
+        )
+        if case_id is None:
+            raise Http404("No referral matches the given query.")
+        self.case = permissions.get_case_or_404(self.request.user, case_id)
+        self.referral = Referral.objects.select_related("receiving_body").get(
+            pk=kwargs["referral_pk"]
+        )
+        self.referral.case = self.case
+
+    def get_permit(self) -> Permit:
+        return referral_sent_permit(self.request.user, self.referral)
+
+    def get_context_data(self, **kwargs) -> dict:
+        referral = self.referral
+        return super().get_context_data(
+            referral=referral,
+            due=_local(referral.due_at),
+            sent=_local(referral.sent_at),
+            overdue=referral.sent_at is None and referral.due_at < timezone.now(),
+            **kwargs,
+        )
+
+    def perform(self, form: forms.Form) -> str:
+        transitions.mark_referral_sent(self.referral, self.request.user)
+        return gettext("The referral to %(body)s has been marked as sent.") % {
+            "body": self.referral.receiving_body.name
+        }
+
+
+class CloseCaseView(CaseActionView):
+    """The principal closes the case, after a review proposing it or after a referral."""
+
+    template_name = "forms_app/actions/case_close.html"
+    form_class = CloseCaseForm
+
+    @property
+    def title(self) -> str:
+        return gettext("Close the case")
+
+    def get_permit(self) -> Permit:
+        self.latest_review = _latest_review(self.case)
+        return close_permit(self.request.user, self.case, self.latest_review)
+
+    def get_context_data(self, **kwargs) -> dict:
+        referrals = Referral.objects.filter(case=self.case).select_related("receiving_body")
+        return super().get_context_data(
+            latest_review=self.latest_review,
+            referrals=[
+                {"referral": r, "due": _local(r.due_at), "sent": _local(r.sent_at)}
+                for r in referrals
+            ],
+            **kwargs,
+        )
+
+    def perform(self, form: forms.Form) -> str:
+        transitions.close_case(self.case, self.request.user, form.cleaned_data["note"].strip())
+        return gettext("The case has been closed.")
+
+
+# Việc cần làm ------------------------------------------------------------------------------
+
+
+def todo(request: HttpRequest) -> HttpResponse:
+    """Everything waiting for the user across their cases, overdue first."""
+    if not permissions.can_list_cases(request.user):
+        return forbidden(request)
+    tasks = todo_for(request.user)
+    return TemplateResponse(
+        request,
+        "forms_app/todo.html",
+        {
+            "todo": tasks,
+            "items": tasks.items,
+            "drafts_url": reverse("forms_app:drafts"),
+        },
+    )
