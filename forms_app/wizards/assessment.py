@@ -47,16 +47,22 @@ def numbered(titles_and_items: list[tuple[str, list]]) -> list[Section]:
     ]
 
 
-class CaseStepsMixin:
-    """What Mẫu 02 and 04 show beside their fields: the learner, and a step's own template.
+def refer_from_step(case, user, referral: dict) -> None:
+    """Refer ``case`` as the referral step of Mẫu 02 or 04 says; due 12 working hours on."""
+    transitions.refer_case(
+        case,
+        referral["receiving_body"],
+        user,
+        consent_given=referral["consent"],
+        danger_exception=referral["danger_exception"],
+    )
 
-    A step form naming a ``step_template`` gets it included above its fields by
-    ``wizard_step.html`` (a table of criteria, the learner's details).
-    """
+
+class CaseStepsMixin:
+    """What Mẫu 02 and 04 show beside their fields: the learner's details from the case."""
 
     def get_context_data(self, form: Form, **kwargs) -> dict:
         context = super().get_context_data(form=form, **kwargs)
-        context["step_template"] = getattr(form, "step_template", "")
         context["learner_facts"] = learner_facts(self.case)
         return context
 
@@ -127,14 +133,7 @@ class AssessmentWizard(CaseStepsMixin, CaseRecordWizard):
             note=choice_text(Assessment.Conclusion.choices, conclusion),
         )
         if conclusion == REFERRAL:
-            referral = form_dict["referral"].cleaned_data
-            transitions.refer_case(
-                case,
-                referral["receiving_body"],
-                user,
-                consent_given=referral["consent"],
-                danger_exception=referral["danger_exception"],
-            )
+            refer_from_step(case, user, form_dict["referral"].cleaned_data)
         return assessment
 
     @classmethod

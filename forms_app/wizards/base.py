@@ -69,6 +69,8 @@ class CaseWizard(NamedUrlWizardView):
     """
 
     template_code: str = ""
+    # The last step's button: what submitting does, in the user's words.
+    final_button_label = _("Save and finish")
     url_base = ""
     url_slug = ""
     template_name = "forms_app/wizard_step.html"
@@ -297,6 +299,11 @@ class CaseWizard(NamedUrlWizardView):
             step_number=current["number"],
             step_list=step_list,
             is_last_step=self.steps.current == self.steps.last,
+            # A step form naming a ``step_template`` gets it included above its
+            # fields (a table of criteria, the learner's details). Not
+            # ``form.template_name``: every Django form has one, for ``{{ form }}``.
+            step_template=getattr(form, "step_template", None),
+            final_button_label=self.final_button_label,
             goto_button=self.goto_button,
             save_and_leave_button=self.save_and_leave_button,
         )

@@ -248,6 +248,7 @@ class PlanWizard(CaseRecordWizard):
     """
 
     template_code = TemplateCode.PLAN
+    final_button_label = _("Send for approval")
     url_base = "plan"
     url_slug = "ke-hoach"
     template_name = "forms_app/steps/plan_wizard_step.html"
@@ -445,10 +446,6 @@ class PlanWizard(CaseRecordWizard):
 
     def get_context_data(self, form: Form, **kwargs) -> dict:
         context = super().get_context_data(form=form, **kwargs)
-        # Read by wizard_step.html, which includes the step's own body when named.
-        # Not ``form.template_name``: every Django form has one (what ``{{ form }}``
-        # renders, "django/forms/div.html" by default).
-        context["step_template"] = getattr(form, "step_template", None)
         context["plan_purpose"] = self.purpose_text()
         step = self.steps.current
         situation = self.situation

@@ -38,7 +38,13 @@ from forms_app.models import (
 )
 from forms_app.models.records import TT18_2025
 from forms_app.sections import Row, Section, Table, as_text, choice_text
-from forms_app.wizards.assessment import CaseStepsMixin, label, numbered, referral_chosen
+from forms_app.wizards.assessment import (
+    CaseStepsMixin,
+    label,
+    numbered,
+    refer_from_step,
+    referral_chosen,
+)
 from forms_app.wizards.base import CaseRecordWizard
 from schools.models import School
 
@@ -180,14 +186,7 @@ class ReviewWizard(CaseStepsMixin, CaseRecordWizard):
                 case, CaseState.IN_PROGRESS, user, note=gettext("The plan continues.")
             )
         elif conclusion == REFERRAL:
-            referral = form_dict["referral"].cleaned_data
-            transitions.refer_case(
-                case,
-                referral["receiving_body"],
-                user,
-                consent_given=referral["consent"],
-                danger_exception=referral["danger_exception"],
-            )
+            refer_from_step(case, user, form_dict["referral"].cleaned_data)
         return review
 
     @classmethod
