@@ -109,3 +109,40 @@ def test_principal_approves_a_waiting_plan_from_the_dashboard(live_server, deskt
     assert plan.decided_by == principal
     case.refresh_from_db()
     assert case.state == CaseState.PLAN_APPROVED
+
+
+def test_case_screens_have_no_serious_accessibility_violations(live_server, phone, school):
+    """The wizards' steps (choices, tables, the growing activities table) and the case page."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    from forms_app.models import CaseState
+    from tests.e2e.test_public_site import SEVERE, _describe
+    from tests.forms_app.factories import make_case
+
+    worker = staff("ctxh.tn", Role.CASE_WORKER, school)
+    principal = staff("hieutruong.tn", Role.PRINCIPAL, school)
+    received = make_case(school, worker, principal, state=CaseState.RECEIVED)
+    assessed = make_case(school, worker, principal, state=CaseState.ASSESSED)
+    base, page, axe = live_server.url, phone, Axe()
+    sign_in(page, base, "ctxh.tn")
+
+    screens = [
+        f"/admin/forms_app/case/inspect/{received.pk}/",
+        "/admin/ho-so/tiep-nhan/",
+        f"/admin/ho-so/danh-gia/?case={received.pk}",
+        f"/admin/ho-so/ke-hoach/?case={assessed.pk}",
+    ]
+    report = []
+    for url in screens:
+        page.goto(base + url)
+        pages = [page.url]
+        if "/ke-hoach/" in url or "/danh-gia/" in url:
+            # The steps with tables: harm ratings (Mẫu 02), activities (Mẫu 03).
+            press(page, "Tiếp theo")
+            pages.append(page.url)
+        for shown in pages:
+            page.goto(shown)
+            violations = [v for v in axe.run(page).response["violations"] if v["impact"] in SEVERE]
+            if violations:
+                report.append(shown + "\n" + "\n".join(_describe(v) for v in violations))
+    assert not report, "axe-core, serious or critical:\n" + "\n".join(report)

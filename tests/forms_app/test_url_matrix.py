@@ -204,6 +204,9 @@ def test_case_screens_by_role_and_school(screen, user, world, client):
         if response.status_code == 302:
             # A start leads into its wizard; nothing else redirects an allowed user.
             assert "/admin/ho-so/" in response.url, response.url
+        else:
+            # A child's data is never kept by a browser's or a proxy's cache.
+            assert "no-store" in response["Cache-Control"], screen.name
         return
 
     body = response.content.decode(errors="replace") if response.status_code == 200 else ""
@@ -227,6 +230,7 @@ def test_area_screens_by_role(screen, user, world, client):
         assert "/admin/login/" in response.url
     elif user in CASE_ROLE_USERS:
         assert response.status_code == 200
+        assert "no-store" in response["Cache-Control"]
         html = response.content.decode()
         own = user.endswith("_a")
         for case in world["cases"].values():
