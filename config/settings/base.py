@@ -29,6 +29,14 @@ INSTALLED_APPS = [
     "schools",
     "pages",
     "forms_app",
+    "accounts",
+    "audit",
+    "case_files",
+    # Sign-in hardening: TOTP second factor with recovery codes, lockout
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "axes",
     # Wagtail
     "wagtail.contrib.settings",
     "wagtail.contrib.sitemaps",
@@ -120,6 +128,16 @@ LOGIN_URL = "wagtailadmin_login"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
+
+# Case data at rest ---------------------------------------------------------
+
+# Fernet keys (comma-separated, newest first) that encrypt case fields, drafts and
+# case files; CASE_INDEX_KEY keys the hash that lets a learner be found by exact
+# name. Both come from the environment; see docs/operations.md for rotation.
+CASE_ENCRYPTION_KEYS = env_list("CASE_ENCRYPTION_KEYS")
+CASE_INDEX_KEY = env_str("CASE_INDEX_KEY", "")
+# Case attachments live here, outside MEDIA_ROOT and every served path.
+PRIVATE_MEDIA_ROOT = Path(env_str("PRIVATE_MEDIA_ROOT", str(VAR_DIR / "private")))
 
 # Language and time --------------------------------------------------------
 

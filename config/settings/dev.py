@@ -13,3 +13,14 @@ EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 # Serve static files straight from site/static and the apps, no collectstatic needed.
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+
+# Case-data keys for a developer's machine: from the environment when given,
+# otherwise made once and kept in var/dev-keys.json (never committed), so the demo
+# database stays readable across restarts.
+from config.dev_keys import dev_case_keys  # noqa: E402
+
+CASE_ENCRYPTION_KEYS, CASE_INDEX_KEY = dev_case_keys(
+    VAR_DIR,  # noqa: F405
+    env_list("CASE_ENCRYPTION_KEYS"),
+    env_str("CASE_INDEX_KEY", ""),
+)

@@ -25,6 +25,12 @@ if (
         "(for example: python -c 'import secrets; print(secrets.token_urlsafe(64))')."
     )
 
+if not CASE_ENCRYPTION_KEYS or len(CASE_INDEX_KEY) < 32:  # noqa: F405
+    raise ImproperlyConfigured(
+        "CASE_ENCRYPTION_KEYS and CASE_INDEX_KEY must be set: case data is encrypted at "
+        "rest with keys that never live in the database (see docs/operations.md)."
+    )
+
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS")
 if not ALLOWED_HOSTS:
     raise ImproperlyConfigured("DJANGO_ALLOWED_HOSTS must list the site's host names.")

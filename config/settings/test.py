@@ -24,3 +24,7 @@ if env_str("CACHE_URL") is None:
     }
 WAGTAILADMIN_BASE_URL = "http://testserver"
 STATIC_ROOT = tempfile.mkdtemp(prefix="truong-an-toan-static-")
+# Fixed, public test keys: tests must never run with a deployment's keys.
+CASE_ENCRYPTION_KEYS = ["Vx5E9W8tqkQv1c0wJQ0S4aYyJ9Jt0m0S8mM1n3bV8s0="]
+CASE_INDEX_KEY = "test-only-index-key-not-secret-0123456789"
+PRIVATE_MEDIA_ROOT = tempfile.mkdtemp(prefix="truong-an-toan-private-")

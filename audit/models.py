@@ -1,0 +1,61 @@
+"""The access audit: who read or changed which case, when, and from where.
+
+Append-only and hash-chained: each entry stores the hash of the one before it and
+its own hash over its content, so editing or deleting a row breaks the chain, and
+``manage.py verify_audit_chain`` finds where. Entries name the case by id and
+reference, not by foreign key, so they outlive a case deleted under the
+retention rules. No entry ever holds a child's name or story.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Action(models.TextChoices):
+    VIEW = "view", _("Viewed")
+    PRINT = "print", _("Printed")
+    PDF = "pdf", _("Exported as PDF")
+    DOWNLOAD = "download", _("Downloaded a file")
+    UPLOAD = "upload", _("Uploaded a file")
+    SEARCH = "search", _("Searched")
+    CREATE = "create", _("Created")
+    CHANGE = "change", _("Changed")
+    EXPORT = "export", _("Exported")
+    ARCHIVE = "archive", _("Archived")
+    DELETE = "delete", _("Deleted")
+    ANONYMISE = "anonymise", _("Anonymised")
+
+
+class AuditEntry(models.Model):
+    at = models.DateTimeField(_("when"), db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("who"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_constraint=False,
+    )
+    # Copied so the entry still says who it was after the account is deleted.
+    actor_username = models.CharField(_("user name"), max_length=150, blank=True)
+    school_id_value = models.BigIntegerField(_("school"), null=True, blank=True, db_index=True)
+    case_id_value = models.BigIntegerField(_("case id"), null=True, blank=True, db_index=True)
+    case_reference = models.CharField(_("case"), max_length=32, blank=True, db_index=True)
+    action = models.CharField(_("action"), max_length=16, choices=Action.choices)
+    # What was touched, e.g. "intake:12", "file:3", "list"; never a name or a story.
+    target = models.CharField(_("what"), max_length=120, blank=True)
+    detail = models.CharField(_("detail"), max_length=255, blank=True)
+    ip_address = models.GenericIPAddressField(_("from address"), null=True, blank=True)
+    prev_hash = models.CharField(max_length=64)
+    entry_hash = models.CharField(max_length=64, unique=True)
+
+    class Meta:
+        verbose_name = _("audit entry")
+        verbose_name_plural = _("audit entries")
+        ordering = ["pk"]
+        default_permissions = ("view",)
+
+    def __str__(self) -> str:
+        return f"{self.at:%d/%m/%Y %H:%M} · {self.actor_username} · {self.get_action_display()}"
