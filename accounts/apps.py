@@ -8,3 +8,6 @@ class AccountsConfig(AppConfig):
     name = "accounts"
     verbose_name = _("Sign-in")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from accounts import signals  # noqa: F401  (connects the receivers)

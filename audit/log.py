@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import hashlib
+import ipaddress
 import json
+from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
+from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.utils import timezone
+from django.utils.ipv6 import clean_ipv6_address
 
+from accounts.lockout import client_ip
 from audit.models import Action, AuditEntry
 
 if TYPE_CHECKING:
@@ -42,10 +47,23 @@ def hashed_fields(entry: AuditEntry) -> dict:
 
 
 def client_address(request: HttpRequest | None) -> str | None:
-    """The address the request came from (REMOTE_ADDR; a proxy must set it right)."""
+    """The address the request came from, as the lockout sees it (a trusted proxy's
+    X-Forwarded-For entry when ``TRUSTED_PROXY_COUNT`` is set, else REMOTE_ADDR).
+
+    Written in the form the database gives back (IPv6 compressed, lower case), so
+    the hash computed now matches the one recomputed from the stored row. Anything
+    that is not an address is dropped rather than stored.
+    """
     if request is None:
         return None
-    return request.META.get("REMOTE_ADDR") or None
+    value = (client_ip(request) or "").strip()
+    if not value:
+        return None
+    try:
+        ipaddress.ip_address(value)
+        return clean_ipv6_address(value) if ":" in value else value
+    except (ValueError, ValidationError):
+        return None
 
 
 def record(
@@ -89,3 +107,24 @@ def record(
         entry.entry_hash = entry_digest(entry.prev_hash, hashed_fields(entry))
         entry.save(force_insert=True)
     return entry
+
+
+def record_counts(
+    request: HttpRequest | None,
+    action: Action | str,
+    counts: Mapping[int, int],
+    *,
+    target: str,
+    label: str = "results",
+) -> list[AuditEntry]:
+    """One entry per school for a screen listing cases of several schools.
+
+    ``counts`` maps a school id to how many of its cases were shown; each
+    school's principal then reads, in their own report, what was listed of their
+    school, and nothing of another's. Only the number is kept: never the search
+    term, which may be a child's name.
+    """
+    return [
+        record(request, action, school=school_id, target=target, detail=f"{label}: {count}")
+        for school_id, count in sorted(counts.items())
+    ]

@@ -12,6 +12,28 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 
+class AppendOnlyError(Exception):
+    """Raised when code tries to change or remove an audit entry.
+
+    The chain would detect it anyway; refusing early turns a silent break of the
+    evidence into a loud programming error.
+    """
+
+
+class AuditQuerySet(models.QuerySet):
+    """Entries can be added and read, never updated or deleted in bulk."""
+
+    def update(self, **kwargs):
+        raise AppendOnlyError("Audit entries cannot be changed.")
+
+    def delete(self):
+        raise AppendOnlyError("Audit entries cannot be deleted.")
+
+    # Used by bulk_update and by QuerySet.update internally.
+    def _update(self, values):
+        raise AppendOnlyError("Audit entries cannot be changed.")
+
+
 class Action(models.TextChoices):
     VIEW = "view", _("Viewed")
     PRINT = "print", _("Printed")
@@ -29,12 +51,14 @@ class Action(models.TextChoices):
 
 class AuditEntry(models.Model):
     at = models.DateTimeField(_("when"), db_index=True)
+    # DO_NOTHING without a constraint: deleting an account must not rewrite the
+    # entries (SET_NULL would, breaking the chain); actor_username keeps the name.
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("who"),
         null=True,
         blank=True,
-        on_delete=models.SET_NULL,
+        on_delete=models.DO_NOTHING,
         related_name="+",
         db_constraint=False,
     )
@@ -51,6 +75,8 @@ class AuditEntry(models.Model):
     prev_hash = models.CharField(max_length=64)
     entry_hash = models.CharField(max_length=64, unique=True)
 
+    objects = AuditQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("audit entry")
         verbose_name_plural = _("audit entries")
@@ -59,3 +85,13 @@ class AuditEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%d/%m/%Y %H:%M} · {self.actor_username} · {self.get_action_display()}"
+
+    def save(self, *args, **kwargs) -> None:
+        """Insert only: an entry already written is never saved again."""
+        if not self._state.adding or kwargs.get("force_update") or kwargs.get("update_fields"):
+            raise AppendOnlyError("Audit entries cannot be changed.")
+        kwargs["force_insert"] = True
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnlyError("Audit entries cannot be deleted.")

@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import unicodedata
+from collections.abc import Callable, Mapping
 from functools import lru_cache
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
@@ -25,14 +26,19 @@ from django.dispatch import receiver
 
 __all__ = [
     "InvalidToken",
+    "RotationHook",
     "blind_index",
     "decrypt_bytes",
     "decrypt_text",
     "encrypt_bytes",
     "encrypt_text",
     "generate_key",
+    "is_current",
     "normalise_name",
+    "register_rotation_hook",
+    "rotate_bytes",
     "rotate_token",
+    "rotation_hooks",
 ]
 
 
@@ -69,6 +75,7 @@ def _index_key() -> bytes:
 def _forget_keys(*, setting: str, **kwargs) -> None:
     if setting in {"CASE_ENCRYPTION_KEYS", "CASE_INDEX_KEY"}:
         _ring.cache_clear()
+        _primary.cache_clear()
         _index_key.cache_clear()
 
 
@@ -92,6 +99,59 @@ def decrypt_text(token: str) -> str:
 def rotate_token(token: str) -> str:
     """The same plaintext, encrypted again under the first key of the ring."""
     return _ring().rotate(token.encode("ascii")).decode("ascii")
+
+
+def rotate_bytes(token: bytes) -> bytes:
+    """``rotate_token`` for binary tokens (encrypted files)."""
+    return _ring().rotate(token)
+
+
+@lru_cache(maxsize=1)
+def _primary() -> Fernet:
+    _ring()  # the same checks and errors as for the whole ring
+    first = next(k.strip() for k in settings.CASE_ENCRYPTION_KEYS if k.strip())
+    return Fernet(first.encode("ascii"))
+
+
+def is_current(token: str | bytes) -> bool:
+    """Whether ``token`` is already encrypted with the first (newest) key.
+
+    Lets key rotation skip what an earlier, interrupted run already did, so the
+    command can be run again safely and reports what it really changed.
+    """
+    raw = token.encode("ascii") if isinstance(token, str) else token
+    try:
+        _primary().decrypt(raw)
+    except InvalidToken:
+        return False
+    return True
+
+
+# Key rotation of data outside model fields ---------------------------------------
+
+RotationHook = Callable[[], Mapping[str, int]]
+"""Re-encrypts one kind of data under the first key; returns counts by label.
+
+Called by ``manage.py rotate_case_keys`` after the encrypted model fields (which
+it finds by itself). An app whose encrypted data lives elsewhere (files under
+``PRIVATE_MEDIA_ROOT``) registers one, e.g. in its ``AppConfig.ready``::
+
+    register_rotation_hook(rotate_attachment_files)
+
+where ``rotate_attachment_files()`` re-encrypts with :func:`rotate_bytes` every
+file for which :func:`is_current` is false and returns
+``{"attachment files re-encrypted": n, "attachment files already current": m}``.
+It must be safe to run again after an interruption.
+"""
+
+rotation_hooks: list[RotationHook] = []
+
+
+def register_rotation_hook(hook: RotationHook) -> RotationHook:
+    """Add ``hook`` once (also usable as a decorator)."""
+    if hook not in rotation_hooks:
+        rotation_hooks.append(hook)
+    return hook
 
 
 def normalise_name(name: str) -> str:

@@ -109,9 +109,10 @@ def can_view_case(user, case: Case) -> bool:
 def can_change_case(user, case: Case) -> bool:
     """Whether ``user`` may edit the learner's details and the assignment of ``case``.
 
-    A closed case is a record: it is read, never changed.
+    A closed case is a record: it is read, never changed; an archived one (always
+    closed first, see ``forms_app.retention``) even less so.
     """
-    return can_view_case(user, case) and case.state != CaseState.CLOSED
+    return can_view_case(user, case) and case.state != CaseState.CLOSED and case.archived_at is None
 
 
 def can_delete_case(user, case: Case) -> bool:

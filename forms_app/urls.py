@@ -9,7 +9,7 @@ their own.
 
 from django.urls import path
 
-from forms_app import urls_actions, urls_print, views
+from forms_app import urls_actions, urls_export, urls_print, views
 from forms_app.wizards import WIZARDS
 
 app_name = "forms_app"
@@ -18,6 +18,7 @@ urlpatterns = [
     path("nhap/", views.drafts, name="drafts"),
     *urls_actions.urlpatterns,
     *urls_print.urlpatterns,
+    *urls_export.urlpatterns,
 ]
 
 for _wizard in WIZARDS.values():

@@ -4,14 +4,19 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils.decorators import method_decorator
 from django.views import View
+from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
 
+from audit import log as audit_log
+from audit.models import Action as AuditAction
 from forms_app.models import Case, WizardDraft
 from forms_app.permissions import can_list_cases, case_schools, get_case_or_404
 from forms_app.wizards import WIZARDS, CaseRecordWizard, CaseWizard, forbidden
 from schools.models import School
 
 
+@method_decorator([sensitive_post_parameters(), sensitive_variables()], name="dispatch")
 class StartDraftView(View):
     """Make a new draft for ``wizard_class`` and go to its first step.
 
@@ -89,6 +94,8 @@ def step_title(draft: WizardDraft) -> str:
     return str(getattr(form_class, "title", "")) if form_class else ""
 
 
+@sensitive_post_parameters()
+@sensitive_variables()
 def drafts(request: HttpRequest) -> HttpResponse:
     """The user's own unsubmitted drafts at the schools where they still hold a case role."""
     if not can_list_cases(request.user):
@@ -101,6 +108,11 @@ def drafts(request: HttpRequest) -> HttpResponse:
             school__in=case_schools(request.user),
         ).select_related("school")
     ]
+    if rows:
+        counts: dict[int, int] = {}
+        for row in rows:
+            counts[row["draft"].school_id] = counts.get(row["draft"].school_id, 0) + 1
+        audit_log.record_counts(request, AuditAction.VIEW, counts, target="drafts", label="drafts")
     return TemplateResponse(
         request,
         "forms_app/drafts.html",

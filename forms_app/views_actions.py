@@ -31,10 +31,14 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import NoReverseMatch, reverse
 from django.utils import formats, timezone
+from django.utils.decorators import method_decorator
 from django.utils.translation import gettext
 from django.views import View
+from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
 from wagtail.admin import messages
 
+from audit import log as audit_log
+from audit.models import Action as AuditAction
 from forms_app import deadlines, permissions, transitions
 from forms_app.forms.actions import (
     APPROVE,
@@ -300,6 +304,7 @@ def plan_summary(plan: InterventionPlan, now: datetime.datetime | None = None) -
 # The action screens -------------------------------------------------------------------
 
 
+@method_decorator([sensitive_post_parameters(), sensitive_variables()], name="dispatch")
 class CaseActionView(View):
     """What every action screen shares: loading, the two checks, the form and the outcome.
 
@@ -315,9 +320,13 @@ class CaseActionView(View):
     submit_label = ""
     # Which form field a transition's refusal belongs to, by its error code.
     error_fields: dict[str, str] = {}
+    # How the access audit names this action: "<audit_name>:<id of what is acted on>".
+    audit_name = ""
 
     case: Case
     permit: Permit
+    # Set by a successful ``perform``: the audit then records a change, not a view.
+    audit_change: str = ""
 
     def load(self, **kwargs) -> None:
         """Override to set ``self.case`` (and the record acted on) from the URL."""
@@ -348,12 +357,23 @@ class CaseActionView(View):
             **kwargs,
         }
 
+    def audit_target(self) -> str:
+        """Override to name what is acted on when it is not the case itself."""
+        return f"{self.audit_name}:{self.case.pk}"
+
     def dispatch(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
         self.load(**kwargs)
         self.permit = self.get_permit()
         if not self.permit.role_ok:
             return forbidden(request)
-        return super().dispatch(request, *args, **kwargs)
+        response = super().dispatch(request, *args, **kwargs)
+        # The screen shows the case (and the plan decided on): reading it is audited,
+        # and a decision taken is audited as a change, once per request either way.
+        if response.status_code != 405:
+            action = AuditAction.CHANGE if self.audit_change else AuditAction.VIEW
+            target = self.audit_change or self.audit_target()
+            audit_log.record(request, action, case=self.case, target=target)
+        return response
 
     def get_form(self, data=None) -> forms.Form:
         return self.form_class(data=data, **self.get_form_kwargs())
@@ -382,6 +402,7 @@ class CaseActionView(View):
             except ValidationError as error:
                 self.add_errors(form, error)
             else:
+                self.audit_change = self.audit_target()
                 messages.success(request, message)
                 return redirect(case_url(self.case.pk))
         return self.render(form)
@@ -396,6 +417,7 @@ class PlanDecideView(CaseActionView):
     """The principal approves or returns a submitted plan (Mẫu 03)."""
 
     template_name = "forms_app/actions/plan_decide.html"
+    audit_name = "plan-decide"
     form_class = PlanDecisionForm
     error_fields = {"comment_required": "comment"}
 
@@ -424,13 +446,18 @@ class PlanDecideView(CaseActionView):
     def get_permit(self) -> Permit:
         return decide_permit(self.request.user, self.plan)
 
+    def audit_target(self) -> str:
+        return f"{self.audit_name}:{self.plan.pk}"
+
     def get_context_data(self, **kwargs) -> dict:
         return super().get_context_data(summary=plan_summary(self.plan), **kwargs)
 
     def perform(self, form: forms.Form) -> str:
         comment = form.cleaned_data["comment"]
         params = {"version": self.plan.version}
-        if form.cleaned_data["decision"] == APPROVE:
+        approve = form.cleaned_data["decision"] == APPROVE
+        self.audit_name = "plan-approve" if approve else "plan-return"
+        if approve:
             transitions.approve_plan(self.plan, self.request.user, comment)
             return gettext("The plan (version %(version)s) has been approved.") % params
         transitions.return_plan(self.plan, self.request.user, comment)
@@ -441,6 +468,7 @@ class CaseStartView(CaseActionView):
     """Start carrying out the approved plan: the case goes "in progress"."""
 
     template_name = "forms_app/actions/case_start.html"
+    audit_name = "case-start"
     form_class = StartPlanForm
 
     @property
@@ -469,6 +497,7 @@ class ReferCaseView(CaseActionView):
     """Refer a case from intake to a body outside the school (12 working hours from intake)."""
 
     template_name = "forms_app/actions/case_refer.html"
+    audit_name = "case-refer"
     form_class = ReferralForm
     error_fields = {
         "consent_or_exception_required": "danger_exception",
@@ -525,6 +554,7 @@ class ReferralSentView(CaseActionView):
     """Record that the letter went out or 111 was called: the referral deadline is met."""
 
     template_name = "forms_app/actions/referral_sent.html"
+    audit_name = "referral-sent"
     form_class = ReferralSentForm
 
     referral: Referral
@@ -550,6 +580,9 @@ class ReferralSentView(CaseActionView):
     def get_permit(self) -> Permit:
         return referral_sent_permit(self.request.user, self.referral)
 
+    def audit_target(self) -> str:
+        return f"{self.audit_name}:{self.referral.pk}"
+
     def get_context_data(self, **kwargs) -> dict:
         referral = self.referral
         return super().get_context_data(
@@ -571,6 +604,7 @@ class CloseCaseView(CaseActionView):
     """The principal closes the case, after a review proposing it or after a referral."""
 
     template_name = "forms_app/actions/case_close.html"
+    audit_name = "case-close"
     form_class = CloseCaseForm
 
     @property
@@ -600,11 +634,24 @@ class CloseCaseView(CaseActionView):
 # Việc cần làm ------------------------------------------------------------------------------
 
 
+@sensitive_post_parameters()
+@sensitive_variables()
 def todo(request: HttpRequest) -> HttpResponse:
     """Everything waiting for the user across their cases, overdue first."""
     if not permissions.can_list_cases(request.user):
         return forbidden(request)
     tasks = todo_for(request.user)
+    schools = dict(
+        Case.objects.filter(pk__in={item.case_id for item in tasks.items}).values_list(
+            "pk", "school_id"
+        )
+    )
+    counts: dict[int, int] = {}
+    for item in tasks.items:
+        school_id = schools.get(item.case_id)
+        counts[school_id] = counts.get(school_id, 0) + 1
+    # Only a page that lists cases is an access to case data.
+    audit_log.record_counts(request, AuditAction.VIEW, counts, target="todo", label="items")
     return TemplateResponse(
         request,
         "forms_app/todo.html",

@@ -33,8 +33,11 @@ from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 from wagtail_modeladmin.helpers import AdminURLHelper, ButtonHelper, PermissionHelper
 from wagtail_modeladmin.helpers.search import BaseSearchHandler
 from wagtail_modeladmin.options import ModelAdmin, modeladmin_register
-from wagtail_modeladmin.views import EditView, InspectView, ModelFormView
+from wagtail_modeladmin.views import EditView, IndexView, InspectView, ModelFormView
 
+from audit import log as audit_log
+from audit.access import can_read_audit
+from audit.models import Action as AuditAction
 from forms_app import permissions
 from forms_app.models import (
     ActivityPartner,
@@ -124,15 +127,17 @@ class CaseButtonHelper(ButtonHelper):
 class CaseSearchHandler(BaseSearchHandler):
     """Finds a case by (part of) its reference, or by the learner's full name typed exactly.
 
-    A fragment of a name finds nothing, so the list cannot be browsed for a child
-    by guessing letters. Letter case is ignored (on SQLite, for ASCII letters only).
+    Names are encrypted, so a name is found through its keyed hash
+    (``Case.learner_name_index``): letter case, diacritics and extra spaces do not
+    matter ("nguyen van an" finds "Nguyễn Văn An"), and a fragment of a name finds
+    nothing, so the list cannot be browsed for a child by guessing letters.
     """
 
     def search_queryset(self, queryset: QuerySet[Case], search_term: str, **kwargs) -> QuerySet:
         term = " ".join(search_term.split())
         if not term:
             return queryset
-        return queryset.filter(Q(reference__icontains=term) | Q(learner_name__iexact=term))
+        return queryset.filter(Q(reference__icontains=term) | Case.name_lookup(term))
 
 
 # List filters -----------------------------------------------------------------
@@ -298,6 +303,16 @@ def _record_list(
     )
 
 
+def audit_trail_url(user, case: Case) -> str | None:
+    """The case's access log, for those who may read its school's audit (see audit.access)."""
+    if not can_read_audit(user, case.school_id):
+        return None
+    try:
+        return reverse("audit:case_trail", args=[case.pk])
+    except NoReverseMatch:
+        return None
+
+
 def _deadline_text(case: Case) -> str:
     """The case's next deadline with its kind in words: "05/03/2026 17:00 · Referral due"."""
     if case.next_deadline is None:
@@ -331,8 +346,18 @@ class CaseInspectView(InspectView):
             return _who(value)
         return super().get_field_display_value(field_name, field)
 
+    def dispatch(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        response = super().dispatch(request, *args, **kwargs)
+        # Reached only once modeladmin has checked the case may be read.
+        if response.status_code == 200:
+            audit_log.record(
+                request, AuditAction.VIEW, case=self.instance, target=f"case:{self.instance.pk}"
+            )
+        return response
+
     def get_context_data(self, **kwargs) -> dict:
         kwargs.setdefault("case_actions", case_actions(self.request.user, self.instance))
+        kwargs.setdefault("audit_trail_url", audit_trail_url(self.request.user, self.instance))
         return super().get_context_data(**kwargs)
 
     def get_fields_dict(self) -> list[dict]:
@@ -431,6 +456,23 @@ class CaseInspectView(InspectView):
 # The case list ---------------------------------------------------------------------
 
 
+class CaseIndexView(IndexView):
+    """The case list; a search is written to the audit with its number of results only.
+
+    Never the search term: it may be a child's name. One entry per school the
+    user holds a case role at, so each principal reads their own school's count.
+    """
+
+    def dispatch(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        response = super().dispatch(request, *args, **kwargs)
+        if response.status_code == 200 and self.query.strip():
+            counts = {school_id: 0 for school_id in permissions.case_school_ids(request.user)}
+            for school_id in self.queryset.values_list("school_id", flat=True):
+                counts[school_id] = counts.get(school_id, 0) + 1
+            audit_log.record_counts(request, AuditAction.SEARCH, counts, target="case-list")
+        return response
+
+
 class CaseAdmin(ModelAdmin):
     model = Case
     menu_label = _("Case records")
@@ -449,9 +491,11 @@ class CaseAdmin(ModelAdmin):
     )
     list_filter = ("state", CategoryFilter, AssignedWorkerFilter, OverdueFilter)
     list_per_page = 50
-    search_fields = ("reference", "learner_name")
+    # The learner's name is searched through its hash by CaseSearchHandler.
+    search_fields = ("reference",)
     search_handler_class = CaseSearchHandler
 
+    index_view_class = CaseIndexView
     inspect_view_enabled = True
     inspect_view_class = CaseInspectView
     inspect_template_name = "forms_app/case_inspect.html"

@@ -1,5 +1,5 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_migrate, post_save
+from django.db.models.signals import post_migrate, post_save, pre_save
 from django.utils.translation import gettext_lazy as _
 
 
@@ -13,7 +13,7 @@ class PagesConfig(AppConfig):
     def ready(self) -> None:
         from wagtail.signals import page_published
 
-        from pages import signals
+        from pages import sanitise, signals
         from pages.models import PlanPage
         from schools.models import School
 
@@ -26,3 +26,5 @@ class PagesConfig(AppConfig):
         page_published.connect(
             signals.plan_published, sender=PlanPage, dispatch_uid="pages.plan_published"
         )
+        # Rich text from anywhere but the editor is cut to the editor's vocabulary.
+        pre_save.connect(sanitise.clean_rich_text_before_save, dispatch_uid="pages.sanitise")

@@ -1,6 +1,7 @@
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
+from django.test import Client
 from wagtail.models import Site
 
 from pages.models import HomePage
@@ -57,3 +58,35 @@ def _fresh_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _force_login_is_a_full_sign_in(monkeypatch):
+    """``client.force_login(user)`` stands for a complete sign-in, both factors.
+
+    Staff with a case, principal or administrator role (and superusers) must pass a
+    second factor before the admin serves them (accounts.middleware). Tests about
+    what a role may see sign in with ``force_login``; for them it also confirms an
+    authenticator device and marks the session verified by it, as the code page
+    would. The second factor itself is tested through the real pages in
+    tests/accounts/.
+    """
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from accounts.policy import must_verify
+
+    original = Client.force_login
+
+    def force_login(self, user, backend=None):
+        original(self, user, backend)
+        if not must_verify(user):
+            return
+        device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+        if device is None:
+            device = TOTPDevice.objects.create(user=user, name="test", confirmed=True)
+        session = self.session
+        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+        session.save()
+
+    monkeypatch.setattr(Client, "force_login", force_login)

@@ -5,10 +5,13 @@ Safe by default: DEBUG is off and there is no secret here. ``dev``, ``test`` and
 (see ``config.env`` and the README's table of variables).
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
+from wagtail.embeds.oembed_providers import vimeo as oembed_vimeo
+from wagtail.embeds.oembed_providers import youtube as oembed_youtube
 
 from config.env import cache_config, env_bool, env_int, env_list, env_str
 
@@ -37,6 +40,8 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
     "axes",
+    # Content-Security-Policy (settings under "Security headers")
+    "csp",
     # Wagtail
     "wagtail.contrib.settings",
     "wagtail.contrib.sitemaps",
@@ -66,15 +71,22 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "config.middleware.ContentSecurityPolicyMiddleware",
+    "config.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "config.middleware.PreferredLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "config.middleware.NoStoreForStaffMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "accounts.middleware.SessionTimeoutMiddleware",
+    "accounts.middleware.TwoFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -115,6 +127,11 @@ CACHES = {"default": cache_config(env_str("CACHE_URL"), str(VAR_DIR / "cache"))}
 
 # Sign-in ------------------------------------------------------------------
 
+# Axes first: it refuses a locked-out account or address before any password check.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {
@@ -123,11 +140,38 @@ AUTH_PASSWORD_VALIDATORS = [
     },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    # Vietnamese favourites, compared without diacritics, case or spaces.
+    {"NAME": "accounts.passwords.CommonVietnamesePasswordValidator"},
+    # Neither the username nor the name of one of the user's schools.
+    {"NAME": "accounts.passwords.PersonalContextValidator"},
 ]
 LOGIN_URL = "wagtailadmin_login"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
+
+# Sessions end after SESSION_IDLE_TIMEOUT_MINUTES without a request and, whatever
+# the activity, SESSION_ABSOLUTE_TIMEOUT_HOURS after signing in
+# (accounts.middleware.SessionTimeoutMiddleware).
+SESSION_IDLE_TIMEOUT_MINUTES = env_int("SESSION_IDLE_TIMEOUT_MINUTES", 30)
+SESSION_ABSOLUTE_TIMEOUT_HOURS = env_int("SESSION_ABSOLUTE_TIMEOUT_HOURS", 8)
+SESSION_COOKIE_AGE = SESSION_ABSOLUTE_TIMEOUT_HOURS * 60 * 60
+
+# Lockout (django-axes): AXES_FAILURE_LIMIT failed sign-ins for one username, from
+# any address, lock that account; as many from one address, whatever the usernames,
+# lock that address. Separate entries are separate criteria (a nested list would
+# mean "this username from this address" only).
+AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 30))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_LOCKOUT_CALLABLE = "accounts.lockout.lockout_response"
+# REMOTE_ADDR, or the address a trusted reverse proxy reports (TRUSTED_PROXY_COUNT).
+AXES_CLIENT_IP_CALLABLE = "accounts.lockout.client_ip"
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+
+# Second factor (django-otp): the issuer names the site in the authenticator app.
+OTP_TOTP_ISSUER = env_str("OTP_TOTP_ISSUER", "Truong An Toan")
+RECOVERY_CODE_COUNT = 10
 
 # Case data at rest ---------------------------------------------------------
 
@@ -138,6 +182,8 @@ CASE_ENCRYPTION_KEYS = env_list("CASE_ENCRYPTION_KEYS")
 CASE_INDEX_KEY = env_str("CASE_INDEX_KEY", "")
 # Case attachments live here, outside MEDIA_ROOT and every served path.
 PRIVATE_MEDIA_ROOT = Path(env_str("PRIVATE_MEDIA_ROOT", str(VAR_DIR / "private")))
+# Largest case attachment accepted, in bytes (checked while the upload arrives).
+CASE_FILE_MAX_BYTES = env_int("CASE_FILE_MAX_BYTES", 10 * 1024 * 1024)
 
 # Language and time --------------------------------------------------------
 
@@ -198,10 +244,33 @@ WAGTAIL_ALLOW_UNICODE_SLUGS = False
 
 # Logging ------------------------------------------------------------------
 
+# Server errors are e-mailed to ADMINS as plain text only. What a report may show
+# is decided by config.error_reports (no POST values, query, local variables,
+# cookies or exception message of a staff request; no case-data keys), and the
+# console log of a staff request's error carries no exception message.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {
+        "require_debug_false": {"()": "django.utils.log.RequireDebugFalse"},
+        "redact_staff_exceptions": {"()": "config.error_reports.RedactStaffExceptions"},
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["redact_staff_exceptions"]},
+        "mail_admins": {
+            "class": "django.utils.log.AdminEmailHandler",
+            "level": "ERROR",
+            "filters": ["require_debug_false"],
+            "include_html": False,
+        },
+    },
+    "loggers": {
+        "django.request": {
+            "handlers": ["console", "mail_admins"],
+            "level": "ERROR",
+            "propagate": False,
+        },
+    },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "WARNING")},
 }
 
@@ -213,3 +282,87 @@ QUICK_EXIT_URL = env_str(
     "QUICK_EXIT_URL", "https://www.google.com/search?q=th%E1%BB%9Di+ti%E1%BA%BFt"
 )
 WAGTAILADMIN_USER_LOGIN_FORM = "config.forms.LoginForm"
+
+# Retention ----------------------------------------------------------------
+# How long a child's case stays as it is (see forms_app/retention.py). A closed
+# case stays within reach for a year, in case the child needs help again; it is
+# then archived (read-only), and the archived paper trail is kept five more years
+# before it is anonymised ("anonymise": the statistics stay, nothing identifies
+# the child) or deleted outright ("delete"). Each school sets these to its own
+# rules: the periods are counted in days.
+CASE_ARCHIVE_AFTER_DAYS = env_int("CASE_ARCHIVE_AFTER_DAYS", 365)
+CASE_PURGE_AFTER_DAYS = env_int("CASE_PURGE_AFTER_DAYS", 5 * 365)
+CASE_PURGE_MODE = env_str("CASE_PURGE_MODE", "anonymise")
+
+# Security headers ----------------------------------------------------------
+# Set here, not only in production, so development shows what the browser will
+# enforce. HSTS, HTTPS redirects and secure cookies are production's.
+
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+CSRF_COOKIE_SAMESITE = "Lax"
+LANGUAGE_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+# Where the "Video" block may play from; the embed finder accepts only these
+# providers, so an editor never adds a video the policy would then block.
+VIDEO_FRAME_SOURCES = [
+    "https://www.youtube.com",
+    "https://www.youtube-nocookie.com",
+    "https://player.vimeo.com",
+]
+WAGTAILEMBEDS_FINDERS = [
+    {"class": "wagtail.embeds.finders.oembed", "providers": [oembed_youtube, oembed_vimeo]}
+]
+# The public site: no inline script or style at all (scripts and styles are
+# static files), so an injected <script>, onclick="" or style="" does nothing.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "frame-src": VIDEO_FRAME_SOURCES,
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+# The Wagtail admin (and the case area inside it): Wagtail still writes inline
+# scripts (date pickers, inline panels, chooser modals) and inline styles, so
+# these need 'unsafe-inline'; no 'unsafe-eval', nothing from other origins but
+# video frames and their thumbnails. The page preview is framed by the admin.
+CONTENT_SECURITY_POLICY_ADMIN = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'", "'unsafe-inline'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:", "blob:", "https://i.ytimg.com", "https://i.vimeocdn.com"],
+        "font-src": ["'self'", "data:"],
+        "connect-src": ["'self'"],
+        "frame-src": ["'self'", *VIDEO_FRAME_SOURCES],
+        "worker-src": ["'self'", "blob:"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'self'"],
+    }
+}
+# Powerful browser features nobody here uses (config.middleware).
+PERMISSIONS_POLICY = {
+    "camera": [],
+    "microphone": [],
+    "geolocation": [],
+    "payment": [],
+    "usb": [],
+}
+# Staff avatars from gravatar.com would send a hash of every staff e-mail address
+# to another site and need a hole in the admin's img-src.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
+# What a server-error report may contain (see config.error_reports).
+DEFAULT_EXCEPTION_REPORTER_FILTER = "config.error_reports.CaseSafeExceptionReporterFilter"
+DEFAULT_EXCEPTION_REPORTER = "config.error_reports.CaseSafeExceptionReporter"

@@ -9,7 +9,7 @@ from django.core.exceptions import ImproperlyConfigured
 from config.env import env_bool, env_int, env_list, env_str
 
 from .base import *  # noqa: F403
-from .base import STORAGES
+from .base import CONTENT_SECURITY_POLICY, CONTENT_SECURITY_POLICY_ADMIN, STORAGES
 
 DEBUG = False
 
@@ -42,11 +42,24 @@ if env_bool("DJANGO_SECURE_PROXY_SSL_HEADER", False):
 SECURE_HSTS_SECONDS = env_int("DJANGO_SECURE_HSTS_SECONDS", 60 * 60 * 24 * 365)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("DJANGO_SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
 SECURE_HSTS_PRELOAD = env_bool("DJANGO_SECURE_HSTS_PRELOAD", True)
-SECURE_CONTENT_TYPE_NOSNIFF = True
-SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 SESSION_COOKIE_SECURE = env_bool("DJANGO_SECURE_COOKIES", True)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
-X_FRAME_OPTIONS = "DENY"
+LANGUAGE_COOKIE_SECURE = SESSION_COOKIE_SECURE
+# nosniff, Referrer-Policy, Cross-Origin-Opener-Policy, X-Frame-Options DENY and
+# the two Content-Security-Policies are set in base; here the browser is also told
+# to fetch any http:// reference over HTTPS.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        **CONTENT_SECURITY_POLICY["DIRECTIVES"],
+        "upgrade-insecure-requests": True,
+    }
+}
+CONTENT_SECURITY_POLICY_ADMIN = {
+    "DIRECTIVES": {
+        **CONTENT_SECURITY_POLICY_ADMIN["DIRECTIVES"],
+        "upgrade-insecure-requests": True,
+    }
+}
 
 # Hashed, compressed static files served by WhiteNoise from the app server.
 STORAGES = {

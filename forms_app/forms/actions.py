@@ -9,7 +9,7 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from forms_app.forms import yes_no_field
+from forms_app.consent import ReferralConsentMixin, guardian_consent_field, learner_consent_field
 from forms_app.models import Case, ReceivingBody
 
 APPROVE, RETURN = "approve", "return"
@@ -49,12 +49,14 @@ class StartPlanForm(forms.Form):
     note = _note(_("Note"), help_text=_("Optional: anything the timeline should say."))
 
 
-class ReferralForm(forms.Form):
+class ReferralForm(ReferralConsentMixin, forms.Form):
     """Refer a case from intake to a body outside the school.
 
     Only bodies offered to every school or added by the case's own school are
-    listed. The consent rule (a documented danger exception without consent) is
-    checked by ``transitions.refer_case``; the view shows its message on the field.
+    listed. The consent answers start as Mẫu 01 recorded them; without the
+    learner's (from age 7) and the guardian's consent the form asks for the
+    documented danger exception (``ReferralConsentMixin``), and
+    ``transitions.refer_case`` checks it again.
     """
 
     receiving_body = forms.ModelChoiceField(
@@ -62,13 +64,13 @@ class ReferralForm(forms.Form):
         queryset=ReceivingBody.objects.none(),
         empty_label=_("Choose the receiving body"),
     )
-    consent_given = yes_no_field(
-        _("Has the learner or their family agreed to share the information?"),
-    )
+    learner_consent = learner_consent_field()
+    guardian_consent = guardian_consent_field(required=True)
     danger_exception = _note(
         _("Why the information is shared without consent"),
         help_text=_(
-            "Only when the child is in danger: write down why. Required when there is no consent."
+            "Only when the child is in danger: write down why sharing the information "
+            "without consent protects the child. Required when consent is missing."
         ),
     )
 
@@ -77,6 +79,10 @@ class ReferralForm(forms.Form):
         self.fields["receiving_body"].queryset = ReceivingBody.objects.filter(
             Q(school__isnull=True) | Q(school_id=case.school_id), active=True
         ).order_by("sort_order", "name")
+        self.init_consent(case)
+
+    def clean(self) -> dict:
+        return self.clean_consent(super().clean())
 
 
 class ReferralSentForm(forms.Form):

@@ -14,6 +14,12 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from forms_app.consent import (
+    age_from,
+    check_learner_answer,
+    guardian_consent_field,
+    learner_consent_field,
+)
 from forms_app.forms import DateInput, StepForm, TimeInput, yes_no_field
 from forms_app.models import Gender, IntakeReport, IssueCategory
 
@@ -117,6 +123,7 @@ class LearnerForm(StepForm):
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
+    learner_consent = learner_consent_field()
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -134,6 +141,17 @@ class LearnerForm(StepForm):
     def clean_gender(self) -> str:
         return self.cleaned_data.get("gender") or Gender.UNKNOWN
 
+    def clean(self) -> dict:
+        """From age 7 the learner's own consent to share must be answered, when the age is known."""
+        cleaned = super().clean()
+        if "birth_date" in self.errors or "age_estimate" in self.errors:
+            return cleaned
+        age = age_from(cleaned.get("birth_date"), cleaned.get("age_estimate"))
+        error = check_learner_answer(cleaned.get("learner_consent") or "", age)
+        if error is not None:
+            self.add_error("learner_consent", error)
+        return cleaned
+
 
 class FamilyForm(StepForm):
     """3. Gia đình: father, mother, the family's situation and who looks after the learner."""
@@ -142,7 +160,7 @@ class FamilyForm(StepForm):
     fieldsets = [
         (_("Father"), ["father_name", "father_age", "father_occupation"]),
         (_("Mother"), ["mother_name", "mother_age", "mother_occupation"]),
-        (None, ["situation", "carer"]),
+        (None, ["situation", "carer", "guardian_consent"]),
     ]
 
     father_name = _text(_("Father's full name"))
@@ -153,6 +171,9 @@ class FamilyForm(StepForm):
     mother_occupation = _text(_("Mother's occupation"))
     situation = _long_text(_("Family situation"))
     carer = _text(_("Who currently looks after the learner (if known)"))
+    # Optional like every family fact at intake; a referral without it needs the
+    # documented danger exception.
+    guardian_consent = guardian_consent_field()
 
 
 class SupportSoFarForm(StepForm):

@@ -22,7 +22,14 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from forms_app.forms import DateInput, StepForm, yes_no_field
+from forms_app.consent import (
+    GUARDIAN_CONSENT_CHOICES,
+    LEARNER_CONSENT_CHOICES,
+    ReferralConsentMixin,
+    guardian_consent_field,
+    learner_consent_field,
+)
+from forms_app.forms import DateInput, StepForm
 from forms_app.models import Case, Gender, RatingCriterion, ReceivingBody
 from forms_app.sections import Row, Table, as_text, choice_text, snapshot, unknown_text
 
@@ -274,12 +281,14 @@ class ConclusionStepForm(StepForm):
     )
 
 
-class ReferralForm(StepForm):
+class ReferralForm(ReferralConsentMixin, StepForm):
     """The referral outside the school, shown only when the conclusion is to refer.
 
-    Sharing a child's information without consent is allowed only when the child
-    is in danger, and then the reason is written down: the step asks for it then,
-    and only then keeps it.
+    Sharing a child's information needs the learner's consent (from age 7) and the
+    parent's or guardian's; the answers start as Mẫu 01 recorded them. Without
+    them sharing is allowed only when the child is in danger, and then the reason
+    is written down: the step asks for it then, and only then keeps it
+    (``ReferralConsentMixin``).
     """
 
     title = _("Referral outside the school")
@@ -294,9 +303,8 @@ class ReferralForm(StepForm):
             "hours of receiving the information."
         ),
     )
-    consent = yes_no_field(
-        _("Did the learner and their parent or carer agree to the referral?"),
-    )
+    learner_consent = learner_consent_field()
+    guardian_consent = guardian_consent_field(required=True)
     danger_exception = forms.CharField(
         label=_("Why the information is shared without consent"),
         required=False,
@@ -307,7 +315,7 @@ class ReferralForm(StepForm):
         ),
     )
 
-    def __init__(self, *args, school=None, **kwargs):
+    def __init__(self, *args, school=None, case=None, **kwargs):
         super().__init__(*args, **kwargs)
         # The bodies every school may refer to, and this school's own.
         field = self.fields["receiving_body"]
@@ -315,30 +323,21 @@ class ReferralForm(StepForm):
             Q(school__isnull=True) | Q(school=school)
         )
         field.label_from_instance = _body_label
+        self.init_consent(case)
 
     def clean(self) -> dict:
-        cleaned = super().clean()
-        if cleaned.get("consent") is False:
-            if not (cleaned.get("danger_exception") or "").strip():
-                self.add_error(
-                    "danger_exception",
-                    forms.ValidationError(
-                        _(
-                            "Without consent the referral can only be made when the child is "
-                            "in danger: write down why."
-                        ),
-                        code="exception_required",
-                    ),
-                )
-        elif cleaned.get("consent") is True:
-            # With consent there is no exception to document; nothing stale is kept.
-            cleaned["danger_exception"] = ""
+        cleaned = self.clean_consent(super().clean())
+        # ``refer_from_step`` and the stored answers read the outcome as "consent".
+        if "consent_given" in cleaned:
+            cleaned["consent"] = cleaned["consent_given"]
         return cleaned
 
     def answers(self) -> dict:
         """The step as stored in the record's answers (the Referral row holds it too)."""
         return {
             "receiving_body": snapshot(self.cleaned_data["receiving_body"]),
+            "learner_consent": self.cleaned_data["learner_consent"],
+            "guardian_consent": self.cleaned_data["guardian_consent"],
             "consent": self.cleaned_data["consent"],
             "danger_exception": self.cleaned_data["danger_exception"].strip(),
         }
@@ -349,12 +348,19 @@ def _body_label(body: ReceivingBody) -> str:
 
 
 def describe_referral(stored: dict) -> list[Row]:
-    """The referral step's answers as rows of the conclusion section."""
+    """The referral step's answers as rows of the conclusion section.
+
+    Records made before the two consent questions have only the overall "consent".
+    """
     labels = ReferralForm.base_fields
-    rows = [
-        Row(str(labels["receiving_body"].label), as_text(stored.get("receiving_body"))),
-        Row(str(labels["consent"].label), as_text(stored.get("consent"))),
-    ]
+    rows = [Row(str(labels["receiving_body"].label), as_text(stored.get("receiving_body")))]
+    for name, choices in (
+        ("learner_consent", LEARNER_CONSENT_CHOICES),
+        ("guardian_consent", GUARDIAN_CONSENT_CHOICES),
+    ):
+        if stored.get(name):
+            rows.append(Row(str(labels[name].label), choice_text(choices, stored[name])))
+    rows.append(Row(str(_("Consent to share was given")), as_text(stored.get("consent"))))
     if stored.get("consent") is False:
         rows.append(Row(str(labels["danger_exception"].label), stored.get("danger_exception", "")))
     return rows

@@ -1,4 +1,7 @@
-"""Each school's working calendar, for deadlines counted in working time."""
+"""Each school's working calendar, for deadlines counted in working time.
+
+Not encrypted: a calendar note names a holiday or a school event, never a child.
+"""
 
 import datetime
 

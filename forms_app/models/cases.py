@@ -1,9 +1,29 @@
-"""A case (hồ sơ vụ việc) and its timeline."""
+"""A case (hồ sơ vụ việc) and its timeline.
+
+What is encrypted at rest (see ``forms_app.fields``): everything about the learner
+(name, date of birth, estimated age, gender, class) and the notes of the timeline.
+Kept in clear, because the case list, the to-do list, permissions and deadlines
+filter and sort on them and they say nothing about who the child is: the school,
+reference, year and sequence, state, assigned worker, the received/deadline/
+created/archived times, the issue categories (a link to a reference list) and, in
+the timeline, the kind of event, the states and the time.
+
+The learner's gender and estimated age are encrypted too: the case list neither
+shows nor filters on them, and with the school and a class they narrow a case down
+to a few children.
+"""
 
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from forms_app.encryption import blind_index
+from forms_app.fields import (
+    EncryptedDateField,
+    EncryptedPositiveSmallIntegerField,
+    EncryptedTextField,
+)
 
 
 class CaseState(models.TextChoices):
@@ -42,15 +62,18 @@ class Case(models.Model):
     sequence = models.PositiveIntegerField(editable=False)
 
     # The learner; any of it may be unknown at intake
-    learner_name = models.CharField(_("learner's full name"), max_length=255, blank=True)
-    learner_birth_date = models.DateField(_("date of birth"), null=True, blank=True)
-    learner_age_estimate = models.PositiveSmallIntegerField(
+    learner_name = EncryptedTextField(_("learner's full name"), max_length=255, blank=True)
+    # Keyed hash of the normalised name (forms_app.encryption.blind_index), set on
+    # every save: the only way to find a case by the learner's name.
+    learner_name_index = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
+    learner_birth_date = EncryptedDateField(_("date of birth"), null=True, blank=True)
+    learner_age_estimate = EncryptedPositiveSmallIntegerField(
         _("estimated age"), null=True, blank=True
     )
-    learner_gender = models.CharField(
+    learner_gender = EncryptedTextField(
         _("gender"), max_length=8, choices=Gender.choices, default=Gender.UNKNOWN
     )
-    learner_class = models.CharField(_("class"), max_length=32, blank=True)
+    learner_class = EncryptedTextField(_("class"), max_length=32, blank=True)
     categories = models.ManyToManyField(
         "forms_app.IssueCategory", verbose_name=_("issue categories"), blank=True, related_name="+"
     )
@@ -93,6 +116,28 @@ class Case(models.Model):
     def __str__(self) -> str:
         return self.reference
 
+    def save(self, *args, **kwargs) -> None:
+        """Keeps ``learner_name_index`` in step with the name.
+
+        ``QuerySet.update(learner_name=...)`` bypasses this: set the index in the
+        same update (``learner_name_index=blind_index(name)``).
+        """
+        self.learner_name_index = blind_index(self.learner_name or "")
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "learner_name" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "learner_name_index"}
+        super().save(*args, **kwargs)
+
+    @classmethod
+    def name_lookup(cls, name: str) -> models.Q:
+        """A filter for cases whose learner has exactly this name.
+
+        Letter case, diacritics and spacing are ignored; a part of a name
+        matches nothing. An empty name matches nothing either.
+        """
+        index = blind_index(name or "")
+        return models.Q(learner_name_index=index) if index else models.Q(pk__in=[])
+
     @property
     def is_overdue(self) -> bool:
         return self.next_deadline is not None and self.next_deadline < timezone.now()
@@ -115,7 +160,7 @@ class CaseEvent(models.Model):
     kind = models.CharField(max_length=16, choices=Kind.choices)
     from_state = models.CharField(max_length=16, choices=CaseState.choices, blank=True)
     to_state = models.CharField(max_length=16, choices=CaseState.choices, blank=True)
-    note = models.TextField(blank=True)
+    note = EncryptedTextField(blank=True)
 
     class Meta:
         verbose_name = _("case event")

@@ -3,9 +3,10 @@
 import uuid
 
 from django.conf import settings
-from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from forms_app.fields import EncryptedJSONField
 
 
 class TemplateCode(models.TextChoices):
@@ -34,7 +35,9 @@ class WizardDraft(models.Model):
     case = models.ForeignKey(
         "forms_app.Case", null=True, blank=True, on_delete=models.CASCADE, related_name="drafts"
     )
-    steps = models.JSONField(default=dict, encoder=DjangoJSONEncoder, blank=True)
+    # Everything typed so far, encrypted (forms_app.fields); the step name, the
+    # owner, school, case and times stay in clear for the drafts list.
+    steps = EncryptedJSONField(default=dict, blank=True)
     current_step = models.CharField(max_length=64, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

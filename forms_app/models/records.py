@@ -4,14 +4,23 @@ Fields that lists, filters and deadlines use are columns; the rest of a
 template's answers live in ``answers`` (JSON) beside the template version and
 legal basis they were given under, so a new template version never needs a
 migration of old records.
+
+Encrypted at rest (``forms_app.fields``): every record's ``answers`` (the story,
+the family, the informant, notes, ratings), the principal's comment on a plan and
+the documented reason for sharing without consent. Kept in clear, because lists,
+deadlines and the state machine filter on them and they do not say who the child
+is: template version and legal basis, author and times, the intake's received
+time, urgency and two yes/no answers, conclusions, a plan's version, status,
+period and review date, a referral's receiving body, due and sent times and
+whether consent was given.
 """
 
 from django.conf import settings
-from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from forms_app.fields import EncryptedJSONField, EncryptedTextField
 from forms_app.models.cases import Case
 
 TT33_2018 = "Thông tư 33/2018/TT-BGDĐT"
@@ -24,7 +33,7 @@ class CaseRecord(models.Model):
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="+")
     template_version = models.CharField(_("template version"), max_length=32, default="2025.1")
     legal_basis = models.CharField(_("legal basis"), max_length=120, default=TT18_2025)
-    answers = models.JSONField(_("answers"), default=dict, encoder=DjangoJSONEncoder, blank=True)
+    answers = EncryptedJSONField(_("answers"), default=dict, blank=True)
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -99,7 +108,7 @@ class InterventionPlan(CaseRecord):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
-    decision_comment = models.TextField(_("principal's comment"), blank=True)
+    decision_comment = EncryptedTextField(_("principal's comment"), blank=True)
 
     class Meta(CaseRecord.Meta):
         verbose_name = _("intervention plan (Mẫu 03)")
@@ -145,7 +154,7 @@ class Referral(CaseRecord):
     due_at = models.DateTimeField(_("due"))
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
     consent_given = models.BooleanField(_("consent to share was given"), default=False)
-    danger_exception = models.TextField(
+    danger_exception = EncryptedTextField(
         _("why it was shared without consent"),
         blank=True,
         help_text=_("Only when the child is in danger: the documented exception."),

@@ -3,6 +3,10 @@
 The official annexes of the circulars were not available when this was built
 (see shared/design/case-templates.md): categories, criteria, need domains and
 receiving bodies must change without a release.
+
+Nothing here is encrypted: these are public institutions and lists (a receiving
+body's phone and address are those of a commune office or a hotline), never a
+child or a family.
 """
 
 from django.db import models

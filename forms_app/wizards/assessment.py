@@ -96,7 +96,7 @@ class AssessmentWizard(CaseStepsMixin, CaseRecordWizard):
         if step == "verification":
             return {"case": self.case}
         if step == "referral":
-            return {"school": self.case.school}
+            return {"school": self.case.school, "case": self.case}
         return {}
 
     def get_record_answers(self, form_dict: dict[str, Form]) -> dict:

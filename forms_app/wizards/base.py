@@ -16,11 +16,15 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
+from django.utils.decorators import method_decorator
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
 from formtools.wizard.forms import ManagementForm
 from formtools.wizard.views import NamedUrlWizardView, StepsHelper, WizardView
 from wagtail.admin import messages
 
+from audit import log as audit_log
+from audit.models import Action as AuditAction
 from forms_app.models import Case, TemplateCode, WizardDraft
 from forms_app.permissions import can_open_case, can_view_case
 from forms_app.storage import DraftStorage
@@ -53,6 +57,7 @@ def case_url(case_id: int | None) -> str:
     return reverse("forms_app:drafts")
 
 
+@method_decorator([sensitive_post_parameters(), sensitive_variables()], name="dispatch")
 class CaseWizard(NamedUrlWizardView):
     """A formtools wizard whose state lives in a ``WizardDraft`` named in the URL.
 
@@ -147,7 +152,29 @@ class CaseWizard(NamedUrlWizardView):
         self.steps = StepsHelper(self)
         response = super(WizardView, self).dispatch(request, *args, **kwargs)
         self.storage.update_response(response)
+        self.audit(request, kwargs.get("step", ""), response)
         return response
+
+    def audit(self, request: HttpRequest, step: str, response: HttpResponse) -> None:
+        """Write this request to the access audit once: a step read or saved, or a record made.
+
+        Reached only after the permission checks. The step's name is kept, never
+        what was typed in it.
+        """
+        draft = self.draft
+        target, detail = f"draft:{draft.pk}", f"step: {step}"
+        if draft.record_id is not None:
+            # Only this request can have submitted it: dispatch turns away submitted drafts.
+            action, target = AuditAction.CREATE, f"mau-{self.template_code}:{draft.record_id}"
+        elif request.method in ("GET", "HEAD"):
+            if response.status_code != 200:
+                return  # sent on to another step, which is audited when shown
+            action = AuditAction.VIEW
+        else:
+            action = AuditAction.CHANGE
+        audit_log.record(
+            request, action, case=draft.case, school=draft.school_id, target=target, detail=detail
+        )
 
     # URLs
 
@@ -245,7 +272,15 @@ class CaseWizard(NamedUrlWizardView):
     def get_form_step_data(self, form: Form) -> dict:
         """Only this step's fields: formtools would keep the whole POST, CSRF token included."""
         prefix = f"{form.prefix}-"
-        return {key: values for key, values in form.data.lists() if key.startswith(prefix)}
+        # NUL characters are dropped: PostgreSQL cannot store them in JSON (a 500),
+        # and the form refuses them anyway, so nothing meaningful is lost.
+        return {
+            key: [
+                value.replace("\x00", "") if isinstance(value, str) else value for value in values
+            ]
+            for key, values in form.data.lists()
+            if key.startswith(prefix)
+        }
 
     def render_done(self, form: Form, **kwargs) -> HttpResponse:
         """Re-validate every shown step, then submit; the final POST itself submits.

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from forms_app.cases import open_case
+from forms_app.consent import GUARDIAN_CONSENT_CHOICES, LEARNER_CONSENT_CHOICES
 from forms_app.forms.intake import (
     CHANNEL_CHOICES,
     FamilyForm,
@@ -30,6 +31,13 @@ def informant_consented(wizard: CaseWizard) -> bool:
     """Show the informant's step only when they agreed to give their details."""
     cleaned = wizard.get_cleaned_data_for_step("informant_consent") or {}
     return bool(cleaned.get("consent"))
+
+
+def consent_text(choices, value) -> str:
+    """A consent answer in words; an intake made before the question reads "Not recorded"."""
+    if not value:
+        return gettext("Not recorded")
+    return choice_text(choices, value)
 
 
 class IntakeWizard(CaseWizard):
@@ -182,12 +190,24 @@ class IntakeWizard(CaseWizard):
                 label(LearnerForm, "categories"),
                 as_text([category.name for category in case.categories.all()], person_fact=True),
             ),
+            Row(
+                label(LearnerForm, "learner_consent"),
+                consent_text(LEARNER_CONSENT_CHOICES, learner_answers.get("learner_consent")),
+            ),
         ]
 
+        family_answers = step("family")
         family = [
-            Row(label(FamilyForm, name), as_text(step("family").get(name), person_fact=True))
+            Row(label(FamilyForm, name), as_text(family_answers.get(name), person_fact=True))
             for name in FamilyForm.base_fields
+            if name != "guardian_consent"
         ]
+        family.append(
+            Row(
+                label(FamilyForm, "guardian_consent"),
+                consent_text(GUARDIAN_CONSENT_CHOICES, family_answers.get("guardian_consent")),
+            )
+        )
 
         support = [
             Row(

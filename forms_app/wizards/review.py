@@ -123,7 +123,7 @@ class ReviewWizard(CaseStepsMixin, CaseRecordWizard):
         if step in ("harm", "resilience"):
             return {"previous": self.assessed_levels[step]}
         if step == "referral":
-            return {"school": self.case.school}
+            return {"school": self.case.school, "case": self.case}
         return {}
 
     def get_context_data(self, form: Form, **kwargs) -> dict:

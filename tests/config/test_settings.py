@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from cryptography.fernet import Fernet
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
@@ -20,6 +21,8 @@ DOCUMENTED_ENV = {
     "DJANGO_SECRET_KEY": secrets.token_urlsafe(64),
     "DJANGO_ALLOWED_HOSTS": "truong.example.edu.vn",
     "DATABASE_URL": "sqlite:////tmp/truong-an-toan-deploy-check.sqlite3",
+    "CASE_ENCRYPTION_KEYS": Fernet.generate_key().decode(),
+    "CASE_INDEX_KEY": secrets.token_urlsafe(48),
 }
 
 
@@ -55,6 +58,35 @@ def test_production_refuses_to_start_without_allowed_hosts():
     result = run_manage("check", env=env)
     assert result.returncode != 0
     assert "DJANGO_ALLOWED_HOSTS" in result.stderr
+
+
+def test_production_refuses_to_start_without_the_case_data_keys():
+    for missing in ("CASE_ENCRYPTION_KEYS", "CASE_INDEX_KEY"):
+        env = {k: v for k, v in DOCUMENTED_ENV.items() if k != missing}
+        result = run_manage("check", env=env)
+        assert result.returncode != 0, missing
+        assert "CASE_ENCRYPTION_KEYS and CASE_INDEX_KEY must be set" in result.stderr
+
+
+PRINT_SECURITY = """
+from django.conf import settings as s
+print(s.SECURE_HSTS_SECONDS, s.SECURE_HSTS_INCLUDE_SUBDOMAINS, s.SECURE_SSL_REDIRECT)
+print(s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE, s.SESSION_COOKIE_HTTPONLY)
+print(s.CONTENT_SECURITY_POLICY["DIRECTIVES"].get("upgrade-insecure-requests"))
+print(s.CONTENT_SECURITY_POLICY_ADMIN["DIRECTIVES"].get("upgrade-insecure-requests"))
+"""
+
+
+def test_production_sends_hsts_secure_cookies_and_upgrades_insecure_requests():
+    result = run_manage("shell", "-c", PRINT_SECURITY, env=DOCUMENTED_ENV)
+    assert result.returncode == 0, result.stderr
+    # The last four lines: ``shell`` may first say what it imported.
+    hsts, cookies, upgrade, upgrade_admin = result.stdout.strip().splitlines()[-4:]
+    seconds, subdomains, redirect = hsts.split()
+    assert int(seconds) >= 31_536_000
+    assert (subdomains, redirect) == ("True", "True")
+    assert cookies == "True True True"
+    assert (upgrade, upgrade_admin) == ("True", "True")
 
 
 def test_production_passes_check_deploy_with_the_documented_environment():

@@ -31,11 +31,28 @@ def staff(username: str, role: str, school: School):
 
 
 def sign_in(page, base_url: str, username: str) -> None:
+    """Both factors: the password, then the code an authenticator app would show.
+
+    The user's authenticator device is made here (enrolment itself is driven in
+    test_smoke.py); the code is computed from its secret like the app does.
+    """
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from tests.accounts.otp import next_code
+
+    user = get_user_model().objects.get(username=username)
+    device, _created = TOTPDevice.objects.get_or_create(
+        user=user, confirmed=True, defaults={"name": "e2e"}
+    )
     page.goto(base_url + "/admin/login/")
     page.fill("#id_username", username)
     page.fill("#id_password", PASSWORD)
     page.locator("form button[type=submit]").click()
     page.wait_for_url(lambda url: "/admin/login/" not in url)
+    assert "/admin/xac-thuc-2-buoc/nhap-ma/" in page.url
+    page.fill("#id_code", next_code(device))
+    page.locator("form.login-form button[type=submit]").click()
+    page.wait_for_url(lambda url: "/xac-thuc-2-buoc/" not in url)
 
 
 def press(page, name: str) -> None:

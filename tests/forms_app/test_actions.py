@@ -333,6 +333,10 @@ def national_body() -> ReceivingBody:
     return ReceivingBody.objects.filter(school__isnull=True, active=True).first()
 
 
+# Both consents given, as the referral screen asks them (issue 5).
+CONSENT = {"learner_consent": "yes", "guardian_consent": "yes"}
+
+
 def refer_url(case) -> str:
     return reverse("forms_app:case_refer", args=[case.pk])
 
@@ -342,7 +346,10 @@ def test_case_worker_refers_a_new_case_with_consent(world, client):
     body = national_body()
     client = login(client, world.worker)
 
-    response = client.post(refer_url(case), {"receiving_body": body.pk, "consent_given": "yes"})
+    response = client.post(
+        refer_url(case),
+        {"receiving_body": body.pk, "learner_consent": "yes", "guardian_consent": "yes"},
+    )
 
     assert response.status_code == 302
     assert response.url == case_url(case.pk)
@@ -373,12 +380,20 @@ def test_referral_without_consent_needs_the_danger_reason(world, client):
     client = login(client, world.worker)
 
     refused = client.post(
-        refer_url(case), {"receiving_body": body.pk, "consent_given": "no", "danger_exception": ""}
+        refer_url(case),
+        {
+            "receiving_body": body.pk,
+            "learner_consent": "no",
+            "guardian_consent": "no",
+            "danger_exception": "",
+        },
     )
 
     assert refused.status_code == 200
     assert vi(
-        "Without consent, a referral needs the documented reason why the child is in danger."
+        "Without the consent of the learner (from age 7) and of the parent or guardian, the "
+        "information can only be shared when the child is in danger: write down why sharing "
+        "it protects the child."
     ) in text(refused)
     # What was chosen is still chosen.
     assert refused.context["form"]["receiving_body"].value() == str(body.pk)
@@ -390,7 +405,8 @@ def test_referral_without_consent_needs_the_danger_reason(world, client):
         refer_url(case),
         {
             "receiving_body": body.pk,
-            "consent_given": "no",
+            "learner_consent": "no",
+            "guardian_consent": "no",
             "danger_exception": "Em có dấu hiệu bị bạo hành tại nhà, cần can thiệp ngay",
         },
     )
@@ -410,7 +426,10 @@ def test_referral_to_another_schools_body_is_refused(world, client):
     assert own.name in text(page)
     assert foreign.name not in text(page)
 
-    response = client.post(refer_url(case), {"receiving_body": foreign.pk, "consent_given": "yes"})
+    response = client.post(
+        refer_url(case),
+        {"receiving_body": foreign.pk, "learner_consent": "yes", "guardian_consent": "yes"},
+    )
     assert response.status_code == 200
     assert response.context["form"].errors["receiving_body"]
     assert not Referral.objects.filter(case=case).exists()
@@ -425,9 +444,7 @@ def test_referral_from_this_screen_is_refused_after_the_assessment(world, client
     )
 
     page = client.get(refer_url(case))
-    response = client.post(
-        refer_url(case), {"receiving_body": national_body().pk, "consent_given": "yes"}
-    )
+    response = client.post(refer_url(case), {"receiving_body": national_body().pk, **CONSENT})
 
     assert page.status_code == 403
     assert reason in text(page)
@@ -439,7 +456,7 @@ def test_referral_from_this_screen_is_refused_after_the_assessment(world, client
 
 def test_referring_twice_makes_one_referral(world, client):
     case = case_in(world, CaseState.RECEIVED)
-    data = {"receiving_body": national_body().pk, "consent_given": "yes"}
+    data = {"receiving_body": national_body().pk, **CONSENT}
     client = login(client, world.worker)
 
     client.post(refer_url(case), data)
@@ -456,9 +473,7 @@ def test_referring_another_schools_case_is_not_found(who, world, client):
     client = login(client, getattr(world, who))
 
     assert client.get(refer_url(case)).status_code == 404
-    response = client.post(
-        refer_url(case), {"receiving_body": national_body().pk, "consent_given": "yes"}
-    )
+    response = client.post(refer_url(case), {"receiving_body": national_body().pk, **CONSENT})
     assert response.status_code == 404
     assert not Referral.objects.filter(case=case).exists()
 

@@ -28,6 +28,10 @@ from forms_app.wizards import AssessmentWizard, case_url
 from schools.models import Membership
 from schools.roles import Role
 
+# The referral step asks both consents to share (issue 5).
+CONSENT = {"learner_consent": "yes", "guardian_consent": "yes"}
+NO_CONSENT = {"learner_consent": "no", "guardian_consent": "no"}
+
 HCM = zoneinfo.ZoneInfo("Asia/Ho_Chi_Minh")
 # A Thursday morning: 12 working hours (7:00–11:30, 13:30–17:00) end on Friday at 14:30.
 RECEIVED_AT = datetime.datetime(2026, 3, 5, 8, 30, tzinfo=HCM)
@@ -232,7 +236,7 @@ def test_referral_with_consent_refers_the_case_due_12_working_hours_after_intake
     response = post_step(client, draft, "conclusion", REFER)
     assert response.url == step_url(draft, "referral")
 
-    response = post_step(client, draft, "referral", {"receiving_body": body.pk, "consent": "yes"})
+    response = post_step(client, draft, "referral", {"receiving_body": body.pk, **CONSENT})
 
     assert response.status_code == 302
     case.refresh_from_db()
@@ -250,6 +254,8 @@ def test_referral_with_consent_refers_the_case_due_12_working_hours_after_intake
     assert assessment.conclusion == Assessment.Conclusion.REFERRAL
     assert assessment.answers["referral"] == {
         "receiving_body": {"id": body.pk, "name": body.name},
+        "learner_consent": "yes",
+        "guardian_consent": "yes",
         "consent": True,
         "danger_exception": "",
     }
@@ -266,7 +272,7 @@ def test_referral_without_consent_needs_the_documented_danger(client_as, worker,
     fill_until_conclusion(client, draft)
     post_step(client, draft, "conclusion", REFER)
 
-    response = post_step(client, draft, "referral", {"receiving_body": body.pk, "consent": "no"})
+    response = post_step(client, draft, "referral", {"receiving_body": body.pk, **NO_CONSENT})
 
     assert response.status_code == 200
     form = response.context["form"]
@@ -275,7 +281,7 @@ def test_referral_without_consent_needs_the_documented_danger(client_as, worker,
     assert 'href="#id_referral-danger_exception"' in html
     # What was chosen is still chosen.
     assert is_checked(html, "referral-receiving_body", body.pk)
-    assert is_checked(html, "referral-consent", "no")
+    assert is_checked(html, "referral-guardian_consent", "no")
     assert not Assessment.objects.exists()
     case.refresh_from_db()
     assert case.state == CaseState.RECEIVED
@@ -285,7 +291,7 @@ def test_referral_without_consent_needs_the_documented_danger(client_as, worker,
         client,
         draft,
         "referral",
-        {"receiving_body": body.pk, "consent": "no", "danger_exception": exception},
+        {"receiving_body": body.pk, **NO_CONSENT, "danger_exception": exception},
     )
     assert response.status_code == 302
     referral = Referral.objects.get()
@@ -350,9 +356,7 @@ def test_receiving_bodies_offered_are_the_common_ones_and_this_schools_own(
     assert set(ReceivingBody.objects.filter(school__isnull=True, active=True)) <= offered
     assert foreign not in offered
     assert withdrawn not in offered
-    response = post_step(
-        client, draft, "referral", {"receiving_body": foreign.pk, "consent": "yes"}
-    )
+    response = post_step(client, draft, "referral", {"receiving_body": foreign.pk, **CONSENT})
     assert response.context["form"].has_error("receiving_body", "invalid_choice")
     assert not Referral.objects.exists()
 
@@ -626,7 +630,7 @@ def test_a_double_submit_makes_one_assessment(client_as, worker, case, body):
     draft = start(client, case)
     fill_until_conclusion(client, draft)
     post_step(client, draft, "conclusion", REFER)
-    data = {"receiving_body": body.pk, "consent": "yes"}
+    data = {"receiving_body": body.pk, **CONSENT}
 
     first = post_step(client, draft, "referral", data)
     second = post_step(client, draft, "referral", data)
@@ -754,7 +758,7 @@ def test_the_description_follows_the_form_with_the_rated_tables_and_their_totals
         client,
         draft,
         "referral",
-        {"receiving_body": body.pk, "consent": "no", "danger_exception": "Nguy hiểm tức thời"},
+        {"receiving_body": body.pk, **NO_CONSENT, "danger_exception": "Nguy hiểm tức thời"},
     )
     record = Assessment.objects.get()
     record.refresh_from_db()

@@ -24,6 +24,8 @@ LEARNER = {
     "place": "Sân trường",
     "current_condition": "Lo âu, ít nói",
     "likely_consequences": "Có nguy cơ bỏ học",
+    # Born in 2013, so old enough that their own consent to share must be answered.
+    "learner_consent": "yes",
 }
 FAMILY = {
     "father_name": "Nguyễn Văn Bình",
@@ -32,6 +34,7 @@ FAMILY = {
     "mother_name": "Trần Thị Cúc",
     "situation": "Bố mẹ đi làm xa",
     "carer": "Bà ngoại",
+    "guardian_consent": "yes",
 }
 SUPPORT = {"support_so_far": "GVCN đã trò chuyện với em"}
 INFORMANT = {
@@ -156,6 +159,7 @@ def test_happy_path_with_consent_creates_one_case_and_intake_report(
             "place": "Sân trường",
             "current_condition": "Lo âu, ít nói",
             "likely_consequences": "Có nguy cơ bỏ học",
+            "learner_consent": "yes",
         },
         "family": {
             **FAMILY,

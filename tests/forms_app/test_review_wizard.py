@@ -31,6 +31,10 @@ from schools.models import Membership
 from schools.roles import Role
 from tests.forms_app.factories import make_case
 
+# The referral step asks both consents to share (issue 5).
+CONSENT = {"learner_consent": "yes", "guardian_consent": "yes"}
+NO_CONSENT = {"learner_consent": "no", "guardian_consent": "no"}
+
 HCM = zoneinfo.ZoneInfo("Asia/Ho_Chi_Minh")
 # A Thursday morning: 12 working hours (7:00–11:30, 13:30–17:00) end on Friday at 14:30.
 RECEIVED_AT = datetime.datetime(2026, 3, 5, 8, 30, tzinfo=HCM)
@@ -376,7 +380,7 @@ def test_a_referral_with_consent_is_due_12_working_hours_after_the_intake(
     response = post_step(client, draft, "conclusion", {"conclusion": "referral", "reasons": "…"})
     assert response.url == step_url(draft, "referral")
 
-    post_step(client, draft, "referral", {"receiving_body": body.pk, "consent": "yes"})
+    post_step(client, draft, "referral", {"receiving_body": body.pk, **CONSENT})
 
     case.refresh_from_db()
     assert case.state == CaseState.REFERRED
@@ -399,7 +403,7 @@ def test_a_referral_without_consent_needs_the_documented_danger(
     fill_until_conclusion(client, draft, plan)
     post_step(client, draft, "conclusion", {"conclusion": "referral", "reasons": "…"})
 
-    response = post_step(client, draft, "referral", {"receiving_body": body.pk, "consent": "no"})
+    response = post_step(client, draft, "referral", {"receiving_body": body.pk, **NO_CONSENT})
 
     assert response.status_code == 200
     assert response.context["form"].has_error("danger_exception", "exception_required")
@@ -410,7 +414,7 @@ def test_a_referral_without_consent_needs_the_documented_danger(
         client,
         draft,
         "referral",
-        {"receiving_body": body.pk, "consent": "no", "danger_exception": "Em bị đe dọa"},
+        {"receiving_body": body.pk, **NO_CONSENT, "danger_exception": "Em bị đe dọa"},
     )
     referral = Referral.objects.get()
     assert referral.consent_given is False

@@ -130,6 +130,11 @@ SCREENS = [
         for view in ("record_print", "record_pdf")
     ),
     Screen(
+        "whole case PDF",
+        lambda w: reverse("forms_app:case_bundle_pdf", args=[_case("received")(w).pk]),
+        BOTH,
+    ),
+    Screen(
         "decide on a plan",
         lambda w: reverse(
             "forms_app:plan_decide",
@@ -158,6 +163,11 @@ SCREENS = [
     Screen(
         "close",
         lambda w: reverse("forms_app:case_close", args=[w["cases"][CaseState.REVIEWED].pk]),
+        PRINCIPAL,
+    ),
+    Screen(
+        "export the case list",
+        lambda w: reverse("forms_app:case_export", args=[w["school"].pk, "csv"]),
         PRINCIPAL,
     ),
     Screen(
@@ -258,6 +268,8 @@ def test_every_case_area_url_is_in_the_matrix():
         "case_close",
         "record_print",
         "record_pdf",
+        "case_bundle_pdf",
+        "case_export",
         "intake_start",
         "intake_step",
         "assessment_start",

@@ -192,7 +192,7 @@ def test_a_case_referred_from_its_assessment_is_due_within_12_working_hours(
         client,
         case,
         mau02.REFER,
-        referral={"receiving_body": body.pk, "consent": "yes"},
+        referral={"receiving_body": body.pk, **mau02.CONSENT},
     )
     referral = Referral.objects.get(case=case)
     assert referral.due_at == datetime.datetime(2026, 3, 6, 14, 30, tzinfo=HCM)

@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from forms_app.cases import open_case
+from forms_app.consent import GUARDIAN_SUSPECTED, YES
 from forms_app.models import (
     ActivityPartner,
     Assessment,
@@ -165,7 +166,7 @@ class Command(BaseCommand):
                 continue
             principal = User.objects.filter(username=principal_username(code)).first()
             for demo in DEMO_CASES:
-                if Case.objects.filter(school=school, learner_name=demo.learner_name).exists():
+                if Case.objects.filter(Case.name_lookup(demo.learner_name), school=school).exists():
                     continue
                 self._load(school, worker, principal, demo)
                 created += 1
@@ -194,7 +195,14 @@ class Command(BaseCommand):
             urgency=IntakeReport.Urgency.NOT_URGENT,
             answers={
                 "source": {"channel": "in_person"},
-                "learner": {"current_condition": demo.situation},
+                "learner": {"current_condition": demo.situation, "learner_consent": YES},
+                # The referred case's harm came from an adult at home, so the guardian
+                # was not asked; its referral records the danger exception instead.
+                "family": {
+                    "guardian_consent": (
+                        GUARDIAN_SUSPECTED if demo.state == CaseState.REFERRED else YES
+                    )
+                },
                 "first_assessment": {"notes": "Dữ liệu minh họa, không phải người thật."},
             },
         )

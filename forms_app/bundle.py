@@ -1,0 +1,230 @@
+"""A whole case as one PDF, for the school's paper file.
+
+A cover (reference, school, dates, the timeline of states and a list of the
+records) and then every record of the case in the order of the procedure:
+Mẫu 01, each Mẫu 02, every version of Mẫu 03, each Mẫu 04, then the referrals.
+Each record is drawn exactly as its own PDF is (:mod:`forms_app.printing`, same
+template, stylesheet, font and page footer), so the file and a single printed
+record never disagree; a referral, which has no official form, is laid out the
+same way from its columns. Pages are numbered per record, as each one is filed
+and signed on its own.
+
+The cover names no child, and neither does the file name: only the reference.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.http import HttpRequest
+from django.template.loader import render_to_string
+from django.utils import formats, timezone
+from django.utils.text import capfirst
+from django.utils.translation import gettext
+
+from forms_app import printing
+from forms_app.models import (
+    Assessment,
+    Case,
+    CaseEvent,
+    IntakeReport,
+    InterventionPlan,
+    Referral,
+    Review,
+    TemplateCode,
+)
+from forms_app.models.records import CaseRecord
+from forms_app.sections import RecordDescription, Row, Section, Signature, as_text
+
+__all__ = ["COVER_TEMPLATE", "BundledRecord", "bundle_filename", "case_records", "render_bundle"]
+
+COVER_TEMPLATE = "forms_app/print/case_cover.html"
+
+
+@dataclass
+class BundledRecord:
+    """One record of the file: its template code ("" for a referral) and the record."""
+
+    code: str
+    record: CaseRecord
+
+    @property
+    def label(self) -> str:
+        name = capfirst(self.record._meta.verbose_name)
+        if isinstance(self.record, InterventionPlan):
+            return f"{name} v{self.record.version}"
+        return name
+
+
+def case_records(case: Case) -> list[BundledRecord]:
+    """Every record of ``case`` in the order of the procedure, plans by version."""
+    related = ("case__school__district", "author")
+    groups: list[tuple[str, object]] = [
+        (TemplateCode.INTAKE, IntakeReport.objects.filter(case=case)),
+        (TemplateCode.ASSESSMENT, Assessment.objects.filter(case=case)),
+        (
+            TemplateCode.PLAN,
+            InterventionPlan.objects.filter(case=case)
+            .select_related("decided_by")
+            .order_by("version", "pk"),
+        ),
+        (TemplateCode.REVIEW, Review.objects.filter(case=case)),
+        ("", Referral.objects.filter(case=case).select_related("receiving_body")),
+    ]
+    return [
+        BundledRecord(str(code), record)
+        for code, records in groups
+        for record in records.select_related(*related)
+    ]
+
+
+def bundle_filename(case: Case) -> str:
+    """The file's name: the reference and nothing else (it shows in download lists)."""
+    return f"{case.reference}.pdf"
+
+
+# The cover --------------------------------------------------------------------------
+
+
+def _moment(value) -> str:
+    if value is None:
+        return ""
+    return formats.date_format(timezone.localtime(value), "d/m/Y H:i")
+
+
+def _label(model, name: str) -> str:
+    return capfirst(model._meta.get_field(name).verbose_name)
+
+
+def cover_html(request: HttpRequest | None, case: Case, records: list[BundledRecord]) -> str:
+    """The cover page: facts of the case, its timeline and the list of records."""
+    facts = [
+        (_label(Case, "reference"), case.reference),
+        (_label(Case, "school"), case.school.name),
+        (_label(Case, "received_at"), _moment(case.received_at)),
+        (_label(Case, "state"), case.get_state_display()),
+        (_label(Case, "assigned_worker"), printing.person_name(case.assigned_worker)),
+    ]
+    if case.archived_at is not None:
+        facts.append((_label(Case, "archived_at"), _moment(case.archived_at)))
+    events = CaseEvent.objects.filter(case=case).select_related("actor")
+    timeline = [
+        [
+            _moment(event.at),
+            event.get_kind_display(),
+            event.get_from_state_display() if event.from_state else "",
+            event.get_to_state_display() if event.to_state else "",
+            printing.person_name(event.actor),
+        ]
+        for event in events
+    ]
+    contents = [
+        [str(number), item.label, as_text(printing.record_date(item.record))]
+        for number, item in enumerate(records, start=1)
+    ]
+    context = {
+        "case": case,
+        "title": gettext("Case file"),
+        "number": gettext("No. %(number)s") % {"number": case.reference},
+        "issuing_body": printing.issuing_body(case.school),
+        "place_and_date": printing.place_and_date(case.school, timezone.localdate()),
+        "facts": facts,
+        "timeline_title": capfirst(CaseEvent._meta.verbose_name_plural),
+        "timeline_columns": [
+            gettext("Date and time"),
+            gettext("Event"),
+            gettext("From"),
+            gettext("To"),
+            gettext("By"),
+        ],
+        "timeline": timeline,
+        "contents_columns": [gettext("No."), gettext("Record"), gettext("Date")],
+        "contents": contents,
+    }
+    return render_to_string(COVER_TEMPLATE, context, request=request)
+
+
+# Referrals, which have no official form --------------------------------------------------
+
+
+def describe_referral(referral: Referral) -> RecordDescription:
+    """A referral in the records' layout: its columns, then any further answers."""
+    case = referral.case
+    rows = [
+        Row(_label(Referral, "receiving_body"), str(referral.receiving_body)),
+        Row(_label(Referral, "due_at"), as_text(referral.due_at)),
+        Row(_label(Referral, "sent_at"), as_text(referral.sent_at)),
+        Row(_label(Referral, "consent_given"), as_text(referral.consent_given)),
+    ]
+    if referral.danger_exception:
+        rows.append(Row(_label(Referral, "danger_exception"), referral.danger_exception))
+    answers = referral.answers if isinstance(referral.answers, dict) else {}
+    rows += [Row(str(key), as_text(value)) for key, value in answers.items()]
+    return RecordDescription(
+        form_marker="",
+        title=capfirst(Referral._meta.verbose_name),
+        number=gettext("No. %(number)s") % {"number": case.reference},
+        school_name=case.school.name,
+        place_and_date=printing.place_and_date(case.school, printing.record_date(referral)),
+        sections=[Section(f"1. {capfirst(Referral._meta.verbose_name)}", rows)],
+        signatures=[
+            Signature(role=gettext("Referred by"), name=printing.person_name(referral.author))
+        ],
+        legal_basis=referral.legal_basis,
+        template_version=referral.template_version,
+    )
+
+
+def referral_html(request: HttpRequest | None, referral: Referral) -> str:
+    description = describe_referral(referral)
+    context = {
+        "code": "",
+        "record": referral,
+        "case": referral.case,
+        "description": description,
+        "sections": [
+            {"title": section.title, "items": [printing._printed(item) for item in section.items]}
+            for section in description.sections
+        ],
+        "issuing_body": printing.issuing_body(referral.case.school),
+        "for_pdf": True,
+    }
+    return render_to_string(printing.TEMPLATE_NAME, context, request=request)
+
+
+# The PDF ------------------------------------------------------------------------------
+
+
+def bundle_html(request: HttpRequest | None, case: Case) -> list[str]:
+    """The cover and each record as HTML documents, in the order they are printed."""
+    records = case_records(case)
+    pages = [cover_html(request, case, records)]
+    for item in records:
+        if item.code:
+            pages.append(printing.render_html(request, item.code, item.record, for_pdf=True))
+        else:
+            pages.append(referral_html(request, item.record))
+    return pages
+
+
+def render_bundle(request: HttpRequest | None, case: Case) -> bytes:
+    """The whole case as one A4 PDF, with the bundled font, as :func:`printing.render_pdf`."""
+    from weasyprint import CSS, HTML
+    from weasyprint.text.fonts import FontConfiguration
+
+    stylesheet = printing.static_source(printing.STYLESHEET)
+    root = stylesheet.parent.parent
+    fetcher = printing.static_files_fetcher(root)
+    fonts = FontConfiguration()
+    stylesheets = [
+        CSS(filename=str(stylesheet), url_fetcher=fetcher, font_config=fonts),
+        CSS(string=printing.page_number_css(), url_fetcher=fetcher, font_config=fonts),
+    ]
+    documents = [
+        HTML(string=html, base_url=root.as_uri() + "/", url_fetcher=fetcher).render(
+            stylesheets=stylesheets, font_config=fonts
+        )
+        for html in bundle_html(request, case)
+    ]
+    pages = [page for document in documents for page in document.pages]
+    return documents[0].copy(pages).write_pdf()

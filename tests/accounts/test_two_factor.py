@@ -1,0 +1,170 @@
+"""Case workers, principals and administrators cannot reach the admin on a password alone."""
+
+import re
+
+import pytest
+from django.core.management import call_command
+from django_otp.plugins.otp_static.models import StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from schools.roles import Role
+from tests.accounts.conftest import app_of, sign_in, vi
+from tests.accounts.otp import next_code
+
+SETUP = "/admin/xac-thuc-2-buoc/thiet-lap/"
+VERIFY = "/admin/xac-thuc-2-buoc/nhap-ma/"
+WRONG = vi("That code is wrong or has expired. Try again.")
+RECOVERY_USED = vi(
+    "You signed in with a recovery code; it cannot be used again. Recovery codes left: %(count)s."
+)
+
+
+def enrol(client, user) -> list[str]:
+    """Go through the set-up page as a user would; return the recovery codes shown."""
+    page = client.get(SETUP)
+    assert page.status_code == 200
+    device = TOTPDevice.objects.get(user=user, confirmed=False)
+    confirmed = client.post(SETUP, {"code": next_code(device), "next": "/admin/ho-so/nhap/"})
+    assert confirmed.status_code == 302
+    codes_page = client.get(confirmed["Location"])
+    return re.findall(r"<li><code>([a-z2-7]{8})</code></li>", codes_page.content.decode())
+
+
+@pytest.mark.parametrize("role", [Role.CASE_WORKER, Role.PRINCIPAL, Role.ADMINISTRATOR])
+def test_case_roles_are_sent_to_enrol_and_reach_the_case_area_only_after_a_code(
+    client, person, role
+):
+    user = person("nhanvien", role)
+    assert sign_in(client, "nhanvien").status_code == 302
+
+    blocked = client.get("/admin/ho-so/nhap/")
+    assert blocked.status_code == 302
+    assert blocked["Location"].startswith(SETUP)
+    # Every admin page, not only the case area.
+    assert client.get("/admin/").status_code == 302
+
+    page = client.get(SETUP)
+    html = page.content.decode()
+    assert "<svg" in html
+    assert "<script>" not in html.split("<main", 1)[1]
+    device = TOTPDevice.objects.get(user=user, confirmed=False)
+    # Reloading shows the same secret: a code scanned before the reload still works.
+    assert client.get(SETUP).context["secret"] == page.context["secret"]
+    assert TOTPDevice.objects.filter(user=user).count() == 1
+
+    codes = enrol(client, user)
+    assert len(codes) == 10
+    device.refresh_from_db()
+    assert device.confirmed
+    if role != Role.ADMINISTRATOR:
+        assert client.get("/admin/ho-so/nhap/").status_code == 200
+    assert client.get("/admin/").status_code == 200
+
+
+def test_recovery_codes_are_shown_once(client, person):
+    user = person("ctxh")
+    sign_in(client, "ctxh")
+    codes = enrol(client, user)
+    assert codes
+    again = client.get("/admin/xac-thuc-2-buoc/ma-du-phong/")
+    assert again.status_code == 302
+    assert codes[0] not in client.get(again["Location"]).content.decode()
+
+
+def test_next_sign_in_asks_for_a_code_and_accepts_the_app(client, person):
+    user = person("ctxh")
+    sign_in(client, "ctxh")
+    enrol(client, user)
+    client.post("/admin/logout/")
+
+    sign_in(client, "ctxh")
+    blocked = client.get("/admin/ho-so/nhap/")
+    assert blocked["Location"].startswith(VERIFY)
+    done = client.post(VERIFY, {"code": next_code(app_of(user)), "next": "/admin/ho-so/nhap/"})
+    assert done["Location"] == "/admin/ho-so/nhap/"
+    assert client.get("/admin/ho-so/nhap/").status_code == 200
+
+
+def test_wrong_code_is_refused_with_a_message(client, person):
+    user = person("ctxh")
+    sign_in(client, "ctxh")
+    enrol(client, user)
+    client.post("/admin/logout/")
+    sign_in(client, "ctxh")
+
+    good = next_code(app_of(user))
+    wrong = str((int(good) + 1) % 1_000_000).zfill(6)
+    refused = client.post(VERIFY, {"code": wrong})
+    assert refused.status_code == 200
+    assert WRONG in refused.content.decode()
+    assert client.get("/admin/ho-so/nhap/").status_code == 302
+
+
+def test_a_recovery_code_works_once(client, person):
+    user = person("ctxh")
+    sign_in(client, "ctxh")
+    codes = enrol(client, user)
+
+    for attempt in ("first", "second"):
+        client.post("/admin/logout/")
+        sign_in(client, "ctxh")
+        # Typed in capitals with a space, as people copy them from paper.
+        typed = f"{codes[0][:4].upper()} {codes[0][4:]}"
+        response = client.post(VERIFY, {"code": typed, "next": "/admin/"}, follow=True)
+        if attempt == "first":
+            assert response.request["PATH_INFO"] == "/admin/"
+            assert RECOVERY_USED % {"count": 9} in response.content.decode()
+        else:
+            assert response.request["PATH_INFO"] == VERIFY
+            assert WRONG in response.content.decode()
+    assert StaticToken.objects.filter(device__user=user).count() == 9
+
+
+def test_editor_and_district_officer_are_not_forced(client, person):
+    person("bientap", Role.EDITOR)
+    sign_in(client, "bientap")
+    assert client.get("/admin/").status_code == 200
+    assert not TOTPDevice.objects.exists()
+
+
+def test_editor_who_enrolled_is_asked_for_the_code_too(client, person):
+    user = person("bientap", Role.EDITOR)
+    sign_in(client, "bientap")
+    enrol(client, user)
+    client.post("/admin/logout/")
+    sign_in(client, "bientap")
+    assert client.get("/admin/")["Location"].startswith(VERIFY)
+
+
+def test_reset_command_sends_the_user_back_to_enrolment(client, person):
+    user = person("ctxh")
+    sign_in(client, "ctxh")
+    enrol(client, user)
+
+    call_command("reset_2fa", "ctxh", stdout=open("/dev/null", "w"))  # noqa: SIM115
+
+    # The session verified by the removed device no longer counts.
+    assert client.get("/admin/")["Location"].startswith(SETUP)
+
+
+def test_superuser_resets_a_users_two_factor_on_the_security_screen(
+    client, person, django_user_model
+):
+    user = person("ctxh")
+    TOTPDevice.objects.create(user=user, name="x", confirmed=True)
+    admin = django_user_model.objects.create_superuser("quantri", password="x")
+    client.force_login(admin)
+    response = client.post("/admin/bao-mat-dang-nhap/dat-lai-2-buoc/", {"username": "ctxh"})
+    assert response.status_code == 302
+    assert not TOTPDevice.objects.filter(user=user).exists()
+
+
+def test_others_cannot_use_the_security_screen(client, person):
+    user = person("hieutruong", Role.PRINCIPAL)
+    TOTPDevice.objects.create(user=person("ctxh"), name="x", confirmed=True)
+    client.force_login(user)
+    refused = client.get("/admin/bao-mat-dang-nhap/")
+    # Wagtail answers a refusal in the admin by sending back to the dashboard.
+    assert refused.status_code in (302, 403)
+    client.post("/admin/bao-mat-dang-nhap/dat-lai-2-buoc/", {"username": "ctxh"})
+    assert TOTPDevice.objects.filter(user__username="ctxh").exists()

@@ -1,0 +1,116 @@
+"""The principal's export of the school's case list (CSV and XLSX).
+
+Only the principal of the school gets it; it holds the school's cases and none
+of another school's, no learner's name, and nothing a spreadsheet would run as a
+formula. Each export is in the audit trail.
+"""
+
+import csv
+import io
+
+import pytest
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from audit.models import AuditEntry
+from forms_app.models import IssueCategory
+from schools.roles import Role
+from tests.forms_app.factories import LEARNER_NAME, make_case
+
+
+@pytest.fixture
+def world(make_school, make_staff):
+    a, b = make_school("AL"), make_school("BK")
+    worker = make_staff("worker_a", Role.CASE_WORKER, a)
+    worker.first_name, worker.last_name = '=HYPERLINK("http://evil")', ""
+    worker.save()
+    principal = make_staff("principal_a", Role.PRINCIPAL, a)
+    worker_b = make_staff("worker_b", Role.CASE_WORKER, b)
+    case = make_case(a, worker)
+    case.assigned_worker = worker
+    case.save()
+    category = IssueCategory.objects.create(name="=1+1", sort_order=99)
+    case.categories.add(category)
+    other = make_case(b, worker_b)
+    return {
+        "school": a,
+        "case": case,
+        "other": other,
+        "principal": principal,
+        "worker": worker,
+        "editor": make_staff("editor_a", Role.EDITOR, a),
+        "principal_b": make_staff("principal_b", Role.PRINCIPAL, b),
+    }
+
+
+def export_url(school, fmt: str) -> str:
+    return reverse("forms_app:case_export", args=[school.pk, fmt])
+
+
+def test_the_principal_gets_the_schools_cases_as_csv(world, client):
+    client.force_login(world["principal"])
+
+    response = client.get(export_url(world["school"], "csv"))
+
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/csv")
+    assert "no-store" in response["Cache-Control"]
+    assert 'filename="ho-so-al.csv"' in response["Content-Disposition"]
+    content = response.content.decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(content)))
+    assert len(rows) == 2
+    assert rows[1][0] == world["case"].reference
+    assert world["other"].reference not in content
+    # No fact about the learner leaves the protected area.
+    assert LEARNER_NAME not in content
+    # Text a spreadsheet would run as a formula is neutralised.
+    assert "'=1+1" in rows[1]
+    assert rows[1][-1] == '\'=HYPERLINK("http://evil")'
+    entry = AuditEntry.objects.get(action="export")
+    assert entry.detail == "cases csv"
+    assert entry.actor_username == "principal_a"
+
+
+def test_the_principal_gets_the_schools_cases_as_xlsx(world, client):
+    client.force_login(world["principal"])
+
+    response = client.get(export_url(world["school"], "xlsx"))
+
+    assert response.status_code == 200
+    assert "no-store" in response["Cache-Control"]
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    rows = [[cell.value for cell in row] for row in sheet.iter_rows()]
+    assert len(rows) == 2
+    assert rows[1][0] == world["case"].reference
+    assert "'=1+1" in rows[1]
+    assert rows[1][-1].startswith("'=")
+    assert all(LEARNER_NAME not in str(value) for row in rows for value in row)
+    assert all(cell.data_type != "f" for row in sheet.iter_rows() for cell in row)
+
+
+@pytest.mark.parametrize(
+    ("user", "status"),
+    [("worker", 403), ("editor", 404), ("principal_b", 404)],
+)
+def test_other_roles_are_refused(world, client, user, status):
+    client.force_login(world[user])
+
+    response = client.get(export_url(world["school"], "csv"))
+
+    assert response.status_code == status
+    assert world["case"].reference.encode() not in response.content
+    assert not AuditEntry.objects.filter(action="export").exists()
+
+
+def test_an_unknown_format_or_school_is_not_found(world, client):
+    client.force_login(world["principal"])
+
+    assert client.get(export_url(world["school"], "pdf")).status_code == 404
+    assert client.get(reverse("forms_app:case_export", args=[99999, "csv"])).status_code == 404
+
+
+def test_a_visitor_is_sent_to_sign_in(world, client):
+    response = client.get(export_url(world["school"], "csv"))
+
+    assert response.status_code == 302
+    assert "/admin/login/" in response.url
