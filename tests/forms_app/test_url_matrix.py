@@ -1,5 +1,10 @@
 """Every role against every URL of the case area, for its own school, another school and nobody.
 
+The case area here is everything that shows or changes case data: the case list and
+page, the wizards and drafts, print and PDF (one record or the whole case), the
+principal's export, case files (add, download, remove) and the access audit (a case's
+trail, the school's report and its exports).
+
 The server decides for every object: a case (or a record, a draft) the user may
 not read is a 404 whatever their role; a screen of the area they have no part
 in is refused; a decision that is not theirs on a case they read is a 403; a
@@ -14,6 +19,10 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.urls import reverse
 
+from audit import log as audit
+from audit.models import Action
+from case_files.validation import validate_bytes
+from case_files.views import attach
 from forms_app.models import (
     Assessment,
     CaseState,
@@ -24,6 +33,7 @@ from forms_app.models import (
     WizardDraft,
 )
 from schools.roles import Role
+from tests.case_files.samples import pdf
 from tests.forms_app.factories import LEARNER_NAME, make_case
 
 CASE_ROLES_A = {"worker_a", "principal_a"}
@@ -67,7 +77,16 @@ def world(make_school, make_staff):
         )
     }
     draft = WizardDraft.objects.create(owner=worker, school=a, template="01", current_step="source")
-    return {"school": a, "users": users, "cases": cases, "draft": draft}
+    attachment = attach(
+        cases[CaseState.RECEIVED],
+        worker,
+        validate_bytes(pdf()),
+        kind="signed_form",
+        description="Biên bản có chữ ký",
+        original_name=f"{LEARNER_NAME}.pdf",
+    )
+    audit.record(None, Action.VIEW, case=cases[CaseState.RECEIVED], user=worker, target="case")
+    return {"school": a, "users": users, "cases": cases, "draft": draft, "file": attachment}
 
 
 @dataclass
@@ -78,6 +97,9 @@ class Screen:
     # "object": about one case, record or draft: refused with 404 to whoever may not read it.
     # "area": a screen of the case area as a whole: refused to those without a case role.
     kind: str = "object"
+    # What a case worker or principal of the same school gets when this is not theirs:
+    # 403 for a decision that is someone else's, 404 for what is private to others.
+    own_refusal: int = 403
 
 
 def _case(state):
@@ -98,6 +120,8 @@ def _record(code: str, model, view: str) -> Callable[[dict], str]:
 
 BOTH = frozenset(CASE_ROLES_A)
 PRINCIPAL = frozenset({"principal_a"})
+# Who reads the access audit of school A: its principal and its administrator.
+AUDITORS = frozenset({"principal_a", "administrator_a"})
 SCREENS = [
     Screen(
         "case inspect",
@@ -118,6 +142,7 @@ SCREENS = [
             "forms_app:intake_step", kwargs={"draft_id": w["draft"].pk, "step": "source"}
         ),
         frozenset({"worker_a"}),
+        own_refusal=404,
     ),
     *(
         Screen(f"{view} Mẫu {code}", _record(code, model, view), BOTH)
@@ -171,6 +196,27 @@ SCREENS = [
         PRINCIPAL,
     ),
     Screen(
+        "add a file to a case",
+        lambda w: reverse("case_files:upload", args=[_case("received")(w).pk]),
+        BOTH,
+    ),
+    Screen(
+        "download a case file",
+        lambda w: reverse("case_files:download", args=[w["file"].pk]),
+        BOTH,
+    ),
+    Screen(
+        "remove a case file",
+        lambda w: reverse("case_files:delete", args=[w["file"].pk]),
+        PRINCIPAL,
+    ),
+    Screen(
+        "who has accessed the case",
+        lambda w: reverse("audit:case_trail", args=[_case("received")(w).pk]),
+        AUDITORS,
+        own_refusal=404,
+    ),
+    Screen(
         "new intake at school A",
         lambda w: reverse("forms_app:intake_start") + f"?school={w['school'].pk}",
         BOTH,
@@ -191,12 +237,6 @@ def _client(client, world, key):
     if key != "anonymous":
         client.force_login(world["users"][key])
     return client
-
-
-def _refused(response) -> bool:
-    return response.status_code in (403, 404) or (
-        response.status_code == 302 and "/admin/ho-so/" not in response.url
-    )
 
 
 @pytest.mark.parametrize("user", USERS)
@@ -224,11 +264,16 @@ def test_case_screens_by_role_and_school(screen, user, world, client):
     if screen.kind == "object" and user not in CASE_ROLES_A:
         assert response.status_code == 404, (screen.name, user, response.status_code)
     elif user in CASE_ROLES_A:
-        # Reads the case, but this is not theirs to do (a principal's decision, someone
-        # else's draft: a draft is private to its author and answers 404).
-        assert response.status_code in (403, 404), (screen.name, user, response.status_code)
+        # Reads the case, but this is not theirs to do (a principal's decision: 403;
+        # someone else's draft, or the audit a worker is the subject of: 404).
+        assert response.status_code == screen.own_refusal, (
+            screen.name,
+            user,
+            response.status_code,
+        )
     else:
-        assert _refused(response), (screen.name, user, response.status_code)
+        # A screen of the area to someone with no case role anywhere.
+        assert response.status_code == 403, (screen.name, user, response.status_code)
 
 
 @pytest.mark.parametrize("user", USERS)
@@ -248,14 +293,50 @@ def test_area_screens_by_role(screen, user, world, client):
                 assert case.reference not in html
         if not own:
             assert LEARNER_NAME not in html
+    elif screen == "case list":
+        # wagtail-modeladmin's refusal: back to the dashboard, with a message.
+        assert (response.status_code, response.url) == (302, "/admin/"), (screen, user)
     else:
-        assert _refused(response), (screen, user, response.status_code)
-        if response.status_code == 200:
-            assert LEARNER_NAME not in response.content.decode()
+        assert response.status_code == 403, (screen, user, response.status_code)
+
+
+# The access audit of a whole school: its principals and administrators, each their own.
+AUDIT_AREA_SCREENS = {
+    "access report": lambda w: reverse("audit:report"),
+    "access report as CSV": lambda w: reverse("audit:report_export", args=["csv"]),
+    "access report as XLSX": lambda w: reverse("audit:report_export", args=["xlsx"]),
+}
+AUDIT_READERS = {"principal_a", "administrator_a", "principal_b"}
+
+
+@pytest.mark.parametrize("user", USERS)
+@pytest.mark.parametrize("screen", list(AUDIT_AREA_SCREENS), ids=str)
+def test_audit_screens_by_role(screen, user, world, client):
+    response = _client(client, world, user).get(AUDIT_AREA_SCREENS[screen](world))
+    if user == "anonymous":
+        assert response.status_code == 302
+        assert "/admin/login/" in response.url
+        return
+    if user not in AUDIT_READERS:
+        # Case workers are what the audit watches; editors, district officers and a bare
+        # superuser have no part in it: the screen does not exist for them.
+        assert response.status_code == 404, (screen, user, response.status_code)
+        return
+    assert response.status_code == 200, (screen, user, response.status_code)
+    assert "no-store" in response["Cache-Control"]
+    body = b"".join(response.streaming_content) if response.streaming else response.content
+    reference = world["cases"][CaseState.RECEIVED].reference
+    if screen == "access report as XLSX":
+        return  # a zip: its cells are checked in tests/audit; here only who gets it
+    text = body.decode("utf-8-sig")
+    assert (reference in text) is user.endswith("_a"), (screen, user)
+    assert LEARNER_NAME not in text
 
 
 def test_every_case_area_url_is_in_the_matrix():
-    """A new URL of the case area must be added to the matrix above."""
+    """A new URL of the case area, its files or its audit must be added to the matrix above."""
+    from audit import urls as audit_urls
+    from case_files import urls as file_urls
     from forms_app import urls
 
     covered = {
@@ -279,5 +360,8 @@ def test_every_case_area_url_is_in_the_matrix():
         "review_start",
         "review_step",
     }
-    names = {pattern.name for pattern in urls.urlpatterns}
+    covered |= {"upload", "download", "delete", "report", "report_export", "case_trail"}
+    names = {
+        pattern.name for module in (urls, file_urls, audit_urls) for pattern in module.urlpatterns
+    }
     assert names <= covered, names - covered
