@@ -218,6 +218,21 @@ class CaseEditForm(WagtailAdminModelForm):
 
 
 class CaseEditView(EditView):
+    """The learner's details and the assignment; every opening and change is audited."""
+
+    def dispatch(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        response = super().dispatch(request, *args, **kwargs)
+        # Reached only once modeladmin has checked the case may be changed; the
+        # form shows the child's details, so showing it is a read.
+        if request.method == "GET" and response.status_code == 200:
+            audit_log.record(
+                request,
+                AuditAction.VIEW,
+                case=self.instance,
+                target=f"case-edit:{self.instance.pk}",
+            )
+        return response
+
     def get_success_url(self) -> str:
         return self.url_helper.get_action_url("inspect", self.pk_quoted)
 
@@ -227,6 +242,14 @@ class CaseEditView(EditView):
         # Wagtail's site history is readable by people who may not read cases.
         response = ModelFormView.form_valid(self, form)
         if changed:
+            # Which fields changed, by name: never their old or new values.
+            audit_log.record(
+                self.request,
+                AuditAction.CHANGE,
+                case=self.instance,
+                target=f"case:{self.instance.pk}",
+                detail="fields: " + ", ".join(changed),
+            )
             CaseEvent.objects.create(
                 case=self.instance,
                 actor=self.request.user,

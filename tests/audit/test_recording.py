@@ -212,3 +212,33 @@ def test_an_empty_todo_page_is_not_recorded(client_as, staff):
 
     assert client.get(reverse("forms_app:todo")).status_code == 200
     assert not AuditEntry.objects.exists()
+
+
+def test_opening_and_changing_the_learner_details_are_recorded_without_values(
+    client_as, staff, case
+):
+    client = client_as(staff["worker"], ADDRESS)
+    url = reverse("forms_app_case_modeladmin_edit", args=[case.pk])
+
+    assert client.get(url).status_code == 200
+    assert_entry(only_entry(), staff["worker"], Action.VIEW, case, f"case-edit:{case.pk}")
+
+    response = client.post(
+        url,
+        {
+            "learner_name": "Đinh Thị Mai Phương",
+            "learner_class": "9C",
+            "learner_birth_date": "2011-05-20",
+            "learner_age_estimate": "",
+            "learner_gender": "female",
+        },
+    )
+
+    assert response.status_code == 302
+    change = AuditEntry.objects.get(action=Action.CHANGE)
+    assert_entry(change, staff["worker"], Action.CHANGE, case, f"case:{case.pk}")
+    assert "learner_name" in change.detail
+    assert "learner_class" in change.detail
+    assert "Phương" not in change.detail
+    assert "9C" not in change.detail
+    assert verify().ok
