@@ -77,3 +77,20 @@ def cache_config(url: str | None, file_location: str) -> dict:
     raise ImproperlyConfigured(
         "CACHE_URL must start with redis://, rediss://, unix://, file:// or be locmem:// or dummy://."
     )
+
+
+def page_cache_config(url: str | None, file_location: str) -> dict:
+    """Build the ``pages`` cache (rendered public pages) from the same ``CACHE_URL``.
+
+    It shares the backend with ``default`` but never its entries: Redis keys get
+    their own prefix, and a file cache its own folder, so clearing or culling
+    one leaves the other alone. A file cache keeps up to 10,000 pages, enough
+    for every page of a school's site in two languages.
+    """
+    config = cache_config(url, file_location)
+    config["KEY_PREFIX"] = "pages"
+    if config["BACKEND"].endswith("FileBasedCache"):
+        if url is not None:
+            config["LOCATION"] = config["LOCATION"].rstrip("/") + "/pages"
+        config["OPTIONS"] = {"MAX_ENTRIES": 10_000}
+    return config

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.embeds.oembed_providers import vimeo as oembed_vimeo
 from wagtail.embeds.oembed_providers import youtube as oembed_youtube
 
-from config.env import cache_config, env_bool, env_int, env_list, env_str
+from config.env import cache_config, env_bool, env_int, env_list, env_str, page_cache_config
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 SITE_DIR = BASE_DIR / "site"
@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "accounts",
     "audit",
     "case_files",
+    "page_cache",
     # Sign-in hardening: TOTP second factor with recovery codes, lockout
     "django_otp",
     "django_otp.plugins.otp_totp",
@@ -46,6 +47,7 @@ INSTALLED_APPS = [
     "wagtail.contrib.settings",
     "wagtail.contrib.sitemaps",
     "wagtail.contrib.redirects",
+    "wagtail.contrib.frontend_cache",
     "wagtail.embeds",
     "wagtail.sites",
     "wagtail.users",
@@ -74,6 +76,8 @@ MIDDLEWARE = [
     "config.middleware.ContentSecurityPolicyMiddleware",
     "config.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Anonymous public pages from the shared cache, before sessions and the database.
+    "page_cache.middleware.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "config.middleware.PreferredLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -123,7 +127,30 @@ DATABASES = {
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-CACHES = {"default": cache_config(env_str("CACHE_URL"), str(VAR_DIR / "cache"))}
+CACHES = {
+    "default": cache_config(env_str("CACHE_URL"), str(VAR_DIR / "cache")),
+    "pages": page_cache_config(env_str("CACHE_URL"), str(VAR_DIR / "page-cache")),
+}
+
+# Public page cache (page_cache/): anonymous visitors' pages, shared by every
+# worker, made stale by any publish. PAGE_CACHE_SECONDS=0 turns the store off;
+# the Cache-Control, ETag and Last-Modified headers are sent either way.
+PAGE_CACHE_ALIAS = "pages"
+PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 600)
+# How long a browser may reuse a page without asking (then a cheap 304), and how
+# long a shared proxy or CDN may keep it (the shipped Varnish is purged on change).
+PAGE_CACHE_MAX_AGE = env_int("PAGE_CACHE_MAX_AGE", 60)
+PAGE_CACHE_PROXY_MAX_AGE = env_int("PAGE_CACHE_PROXY_MAX_AGE", 600)
+# Caching proxies in front (deploy/varnish): Wagtail purges a published page's
+# URLs there, and page_cache sends a BAN on every change.
+FRONTEND_CACHE_PURGE_URLS = env_list("FRONTEND_CACHE_PURGE_URL")
+WAGTAILFRONTENDCACHE = {
+    f"proxy{number}": {
+        "BACKEND": "wagtail.contrib.frontend_cache.backends.HTTPBackend",
+        "LOCATION": location,
+    }
+    for number, location in enumerate(FRONTEND_CACHE_PURGE_URLS)
+}
 
 # Sign-in ------------------------------------------------------------------
 

@@ -1,6 +1,6 @@
 """Local development: DEBUG on, a throwaway key, e-mail to the console."""
 
-from config.env import env_list, env_str
+from config.env import env_int, env_list, env_str
 
 from .base import *  # noqa: F403
 
@@ -13,6 +13,8 @@ EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 # Serve static files straight from site/static and the apps, no collectstatic needed.
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+# A developer changing a template wants to see it at once; PAGE_CACHE_SECONDS=600 tries the cache.
+PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 0)
 
 # Case-data keys for a developer's machine: from the environment when given,
 # otherwise made once and kept in var/dev-keys.json (never committed), so the demo

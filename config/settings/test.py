@@ -2,7 +2,7 @@
 
 import tempfile
 
-from config.env import env_str
+from config.env import env_int, env_str
 
 from .base import *  # noqa: F403
 from .base import CACHES
@@ -20,8 +20,16 @@ if env_str("CACHE_URL") is None:
         "default": {
             "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
             "LOCATION": tempfile.mkdtemp(prefix="truong-an-toan-cache-"),
-        }
+        },
+        "pages": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": tempfile.mkdtemp(prefix="truong-an-toan-page-cache-"),
+            "KEY_PREFIX": "pages",
+        },
     }
+# Most tests change content through the ORM and look again at once; the page
+# cache is switched on by the tests that are about it (tests/page_cache).
+PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 0)
 WAGTAILADMIN_BASE_URL = "http://testserver"
 STATIC_ROOT = tempfile.mkdtemp(prefix="truong-an-toan-static-")
 # Fixed, public test keys: tests must never run with a deployment's keys.

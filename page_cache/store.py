@@ -1,0 +1,99 @@
+"""Where rendered public pages are kept, and how a stale one is recognised.
+
+Every gunicorn worker is its own process, so the store is a Django cache that
+all of them share (``CACHES["pages"]``: files on disk by default, Redis when
+``CACHE_URL`` names it). A per-process memory cache would let one worker go on
+serving a page that another worker's publish has changed.
+
+Nothing is deleted on a change. Each entry's key carries the site's current
+*generation*, a random token kept in the same cache; a change to anything a
+public page shows (see :mod:`page_cache.invalidation`) replaces the token, so
+every worker's next lookup misses at once and the old entries age out. Listing
+pages show other pages' titles, every page shows the hotlines and the school's
+name, so working out which pages one change touches would be fragile; a whole
+new generation is always right and publishing is rare.
+
+The key also carries the local date, because a campaign's "running" or "ended"
+badge follows the calendar, not an edit.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import uuid
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.cache import caches
+from django.core.cache.backends.base import BaseCache
+from django.http import HttpRequest
+from django.utils import timezone
+
+GENERATION_KEY = "page-cache:generation"
+
+# Response headers worth replaying from a stored page. Set-Cookie is never kept:
+# a stored page must not hand one visitor's cookie to the next.
+STORED_HEADERS = (
+    "Content-Type",
+    "Content-Language",
+    "Cache-Control",
+    "Vary",
+    "X-Frame-Options",
+    "Link",
+)
+
+
+@dataclass
+class StoredPage:
+    """A rendered response, reduced to what is safe and needed to send it again."""
+
+    status: int
+    headers: list[tuple[str, str]]
+    content: bytes
+    etag: str
+    last_modified: float
+
+
+def page_cache() -> BaseCache:
+    """The cache shared by every worker that holds the pages and the generation."""
+    return caches[settings.PAGE_CACHE_ALIAS]
+
+
+def current_generation() -> str:
+    """The token that stored pages must carry to be served; made on first use."""
+    store = page_cache()
+    generation = store.get(GENERATION_KEY)
+    if generation is None:
+        store.add(GENERATION_KEY, uuid.uuid4().hex, timeout=None)
+        generation = store.get(GENERATION_KEY)
+    return generation
+
+
+def new_generation() -> str:
+    """Make every stored page stale, in every worker, from the next request on."""
+    generation = uuid.uuid4().hex
+    page_cache().set(GENERATION_KEY, generation, timeout=None)
+    return generation
+
+
+def language_for(request: HttpRequest) -> str:
+    """The language the page will be rendered in (as PreferredLanguageMiddleware chooses)."""
+    chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+    supported = {code for code, _name in settings.LANGUAGES}
+    return chosen if chosen in supported else settings.LANGUAGE_CODE
+
+
+def cache_key(request: HttpRequest, generation: str) -> str:
+    """The key of ``request``'s page: generation, date, language, host and full path.
+
+    The path is hashed so any query string makes a key every backend accepts.
+    """
+    place = f"{request.get_host()}\n{request.get_full_path()}"
+    digest = hashlib.sha256(place.encode("utf-8", "surrogateescape")).hexdigest()
+    today = timezone.localdate().isoformat()
+    return f"page-cache:{generation}:{today}:{language_for(request)}:{digest}"
+
+
+def etag_for(content: bytes) -> str:
+    """A strong validator for exactly these bytes."""
+    return '"' + hashlib.blake2b(content, digest_size=16).hexdigest() + '"'
