@@ -66,5 +66,11 @@ format: install-dev
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
+# Figures of the site under load beside same-run ceilings (see bench/README.md);
+# BENCH_ARGS=--quick for a short smoke run, BENCH_ARGS=--rebuild to rebuild the datasets.
+bench: translations ## Build the bench datasets, measure, write bench/RESULTS.md
+	bash bin/ensure-bench-tools
+	$(BIN)/python bench/run.py $(BENCH_ARGS)
+
 clean:
 	rm -rf $(VENV) var .pytest_cache .ruff_cache
