@@ -1,10 +1,12 @@
 """Project-wide middleware: language choice, security headers, no caching of staff pages."""
 
 from collections.abc import Callable
+from dataclasses import asdict
 from functools import cache
 
-from csp.middleware import CSPMiddleware, PolicyParts
-from csp.utils import default_config
+from csp.constants import HEADER
+from csp.middleware import CheckableLazyObject, CSPMiddleware, PolicyParts
+from csp.utils import build_policy, default_config
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
@@ -59,6 +61,47 @@ class ContentSecurityPolicyMiddleware(CSPMiddleware):
     here covers all of them. A view's own ``@csp_replace``/``@csp`` still wins.
     A page preview gets the public policy, which the admin may frame.
     """
+
+    # (policy settings object, header) per side, so the header string is built once
+    # rather than on every response; a changed setting (tests) is noticed by identity.
+    _built: dict[bool, tuple[object, str]] = {}
+
+    def process_response(
+        self, request: HttpRequest, response: HttpResponseBase
+    ) -> HttpResponseBase:
+        """Set the prebuilt policy when nothing about this response changes it.
+
+        Building the header from the settings costs about as much as answering a
+        page from the page cache, on every response. Anything unusual (a view's
+        own policy, a nonce, a preview, a report-only policy, excluded prefixes,
+        DEBUG error pages) goes the general way.
+        """
+        if (
+            HEADER in response
+            or getattr(request, "_csp_nonce", None) is not None
+            or getattr(request, "is_dummy", False)
+            or any(
+                hasattr(response, name)
+                for name in ("_csp_config", "_csp_update", "_csp_replace", "_csp_exempt")
+            )
+            or getattr(settings, "CONTENT_SECURITY_POLICY_REPORT_ONLY", None)
+            or (settings.CONTENT_SECURITY_POLICY or {}).get("EXCLUDE_URL_PREFIXES")
+            or settings.DEBUG
+        ):
+            return super().process_response(request, response)
+        admin = is_admin_request(request)
+        policy = (
+            settings.CONTENT_SECURITY_POLICY_ADMIN if admin else settings.CONTENT_SECURITY_POLICY
+        )
+        built = self._built.get(admin)
+        if built is None or built[0] is not policy:
+            built = (policy, build_policy(**asdict(self.get_policy_parts(request, response))))
+            self._built[admin] = built
+        if built[1]:
+            response[HEADER] = built[1]
+        # As django-csp does: a nonce asked for after the header is written is an error.
+        request.csp_nonce = CheckableLazyObject(self._csp_nonce_post_response)
+        return response
 
     def get_policy_parts(
         self,
