@@ -20,15 +20,19 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 from icalendar import Calendar, Event
 
-# Wagtail's sitemap view rather than Django's: only Wagtail's knows which Site the
+# Wagtail's sitemap rather than Django's: only Wagtail's knows which Site the
 # request is for and gives each page its full URL on that site.
-from wagtail.contrib.sitemaps.views import sitemap
-from wagtail.models import Site
+from wagtail.contrib.sitemaps import Sitemap
+from wagtail.contrib.sitemaps.views import sitemap as wagtail_sitemap
+from wagtail.models import Page, Site
 
+from pages.models.base import only_public
 from pages.models.campaigns import CampaignPage
 from pages.models.plans import PlanPage
 
 FEED_SIZE = 20
+# Sorts last: a page made live by code, never published, has no publication time.
+NEVER = datetime.datetime(1970, 1, 1, tzinfo=datetime.UTC)
 ICAL_CONTENT_TYPE = "text/calendar; charset=utf-8"
 ICAL_PRODID = "-//Truong An Toan//Campaigns//VI"
 
@@ -77,10 +81,15 @@ class FeedEntry:
     sort_key: tuple = ()
 
 
+def _published(page) -> datetime.datetime:
+    """When ``page`` went online; a page made live without a publish has no such time."""
+    return page.first_published_at or page.last_published_at or NEVER
+
+
 def _plan_entry(plan: PlanPage, request: HttpRequest) -> FeedEntry:
     # A document's date is the one printed on it; only undated ones fall back
     # to when the school put them online.
-    pubdate = _start_of_day(plan.issue_date) if plan.issue_date else plan.first_published_at
+    pubdate = _start_of_day(plan.issue_date) if plan.issue_date else _published(plan)
     return FeedEntry(
         title=plan.title,
         link=plan.get_full_url(request),
@@ -88,7 +97,7 @@ def _plan_entry(plan: PlanPage, request: HttpRequest) -> FeedEntry:
         pubdate=pubdate,
         updateddate=plan.last_published_at,
         categories=[topic.name for topic in plan.topics.all()],
-        sort_key=(pubdate, plan.first_published_at, plan.pk),
+        sort_key=(pubdate, _published(plan), plan.pk),
     )
 
 
@@ -97,10 +106,10 @@ def _campaign_entry(campaign: CampaignPage, request: HttpRequest) -> FeedEntry:
         title=campaign.title,
         link=campaign.get_full_url(request),
         description=campaign.intro or campaign.search_description,
-        pubdate=campaign.first_published_at,
+        pubdate=_published(campaign),
         updateddate=campaign.last_published_at,
         categories=[topic.name for topic in campaign.topics.all()],
-        sort_key=(campaign.first_published_at, campaign.first_published_at, campaign.pk),
+        sort_key=(_published(campaign), _published(campaign), campaign.pk),
     )
 
 
@@ -117,9 +126,7 @@ def latest_entries(site: Site, request: HttpRequest, limit: int = FEED_SIZE) -> 
 
     def pages(model):
         return (
-            model.objects.live()
-            .public()
-            .descendant_of(root, inclusive=True)
+            only_public(model.objects.live().descendant_of(root, inclusive=True))
             .defer_streamfields()
             .prefetch_related("topics")
         )
@@ -242,9 +249,7 @@ def campaigns_ical(request: HttpRequest) -> HttpResponse:
     """
     site = current_site(request)
     campaigns = (
-        CampaignPage.objects.live()
-        .public()
-        .descendant_of(site.root_page, inclusive=True)
+        only_public(CampaignPage.objects.live().descendant_of(site.root_page, inclusive=True))
         .defer_streamfields()
         .prefetch_related("topics")
         .order_by("start_date", "pk")
@@ -261,6 +266,28 @@ def campaigns_ical(request: HttpRequest) -> HttpResponse:
     response = HttpResponse(calendar.to_ical(), content_type=ICAL_CONTENT_TYPE)
     response["Content-Disposition"] = 'inline; filename="chien-dich.ics"'
     return response
+
+
+class PublicSitemap(Sitemap):
+    """Wagtail's sitemap of the request's site, without reading each page as its own type.
+
+    Wagtail's reads every page as its specific type (a query per page type) only
+    to ask it for its URL and date, which no page type of ours changes
+    (``get_sitemap_urls``): the tree's own columns say both.
+    """
+
+    def items(self):
+        root = self.get_wagtail_site().root_page
+        pages = only_public(Page.objects.descendant_of(root, inclusive=True).live())
+        return pages.order_by("path").only(
+            "path", "url_path", "last_published_at", "latest_revision_created_at"
+        )
+
+
+@require_safe
+def sitemap(request: HttpRequest) -> HttpResponse:
+    """Every live, public page of the request's site, for search engines."""
+    return wagtail_sitemap(request, sitemaps={"wagtail": PublicSitemap(request)})
 
 
 @require_safe

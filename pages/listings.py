@@ -11,6 +11,7 @@ from django.db.models import Q
 from django.http import HttpRequest
 from django.utils import timezone
 
+from pages.models.base import only_public
 from pages.models.campaigns import (
     CampaignPage,
     CampaignStatus,
@@ -37,12 +38,18 @@ def topic_choices() -> list[tuple[str, str]]:
 
 
 def _page(request: HttpRequest, queryset, size: int = PAGE_SIZE):
-    return Paginator(queryset, size).get_page(request.GET.get("page"))
+    """One page of results: a count and a slice, two queries whatever the size."""
+    return Paginator(queryset.defer_streamfields(), size).get_page(request.GET.get("page"))
+
+
+def _children(model, index):
+    """Live, public pages of ``model`` under ``index``, with the view restrictions in SQL."""
+    return only_public(model.objects.child_of(index).live())
 
 
 def plan_listing(index, request: HttpRequest) -> dict:
     """Plans under ``index`` filtered by year, kind, issuing body and topic."""
-    base = PlanPage.objects.child_of(index).live().public()
+    base = _children(PlanPage, index)
     plans = base
     year = _int(request.GET.get("year"))
     if year:
@@ -61,24 +68,27 @@ def plan_listing(index, request: HttpRequest) -> dict:
         plans = plans.filter(issuing_body=issuer)
     topic = request.GET.get("topic", "")
     if topic:
-        plans = plans.filter(topics__slug=topic)
+        plans = plans.filter(pk__in=PlanPage.objects.filter(topics__slug=topic).values("pk"))
 
+    # Both facets from one query over the distinct combinations, not the plans.
     years: set[int] = set()
-    for start, end, issued in base.values_list(
-        "period_start_year", "period_end_year", "issue_date"
+    issuers: set[str] = set()
+    for start, end, issued, issuer in (
+        base.order_by()
+        .values_list("period_start_year", "period_end_year", "issue_date__year", "issuing_body")
+        .distinct()
     ):
-        first = start or (issued.year if issued else None)
+        first = start or issued
         if first:
             years.update(range(first, (end or first) + 1))
+        issuers.add(issuer)
 
     return {
-        "plans": _page(request, plans.order_by("-issue_date", "-pk").distinct()),
+        "plans": _page(request, plans.order_by("-issue_date", "-pk")),
         "filters": {"year": year, "kind": kind, "issuer": issuer, "topic": topic},
         "year_choices": [(y, y) for y in sorted(years, reverse=True)],
         "kind_choices": DocumentKind.choices,
-        "issuer_choices": [
-            (i, i) for i in sorted(set(base.values_list("issuing_body", flat=True)))
-        ],
+        "issuer_choices": [(i, i) for i in sorted(issuers)],
         "topic_choices": topic_choices(),
         "filtered": bool(year or kind or issuer or topic),
     }
@@ -87,7 +97,7 @@ def plan_listing(index, request: HttpRequest) -> dict:
 def campaign_listing(index, request: HttpRequest) -> dict:
     """Campaigns under ``index``: by status (ongoing, upcoming, past) and topic."""
     today = timezone.localdate()
-    campaigns = CampaignPage.objects.child_of(index).live().public().select_related("hero_image")
+    campaigns = _children(CampaignPage, index)
     status = request.GET.get("status", "")
     if status in CampaignStatus.values:
         campaigns = campaigns.filter(campaign_status_filter(status, today))
@@ -95,9 +105,11 @@ def campaign_listing(index, request: HttpRequest) -> dict:
         status = ""
     topic = request.GET.get("topic", "")
     if topic:
-        campaigns = campaigns.filter(topics__slug=topic)
+        campaigns = campaigns.filter(
+            pk__in=CampaignPage.objects.filter(topics__slug=topic).values("pk")
+        )
     return {
-        "campaigns": _page(request, campaigns.order_by("-start_date").distinct()),
+        "campaigns": _page(request, campaigns.order_by("-start_date", "pk")),
         "filters": {"status": status, "topic": topic},
         "status_choices": CampaignStatus.choices,
         "topic_choices": topic_choices(),
@@ -107,20 +119,26 @@ def campaign_listing(index, request: HttpRequest) -> dict:
 
 def material_listing(index, request: HttpRequest) -> dict:
     """Materials under ``index`` by topic, audience and format."""
-    materials = MaterialPage.objects.child_of(index).live().public().select_related("image")
+    materials = _children(MaterialPage, index)
     topic = request.GET.get("topic", "")
+    # Through subqueries rather than joins, so no plan is listed twice and no
+    # DISTINCT over whole rows is needed.
     if topic:
-        materials = materials.filter(topics__slug=topic)
+        materials = materials.filter(
+            pk__in=MaterialPage.objects.filter(topics__slug=topic).values("pk")
+        )
     audience = request.GET.get("audience", "")
     if audience:
-        materials = materials.filter(audiences__code=audience)
+        materials = materials.filter(
+            pk__in=MaterialPage.objects.filter(audiences__code=audience).values("pk")
+        )
     fmt = request.GET.get("format", "")
     if fmt in MaterialFormat.values:
         materials = materials.filter(format=fmt)
     else:
         fmt = ""
     return {
-        "materials": _page(request, materials.order_by("title").distinct()),
+        "materials": _page(request, materials.order_by("title", "pk")),
         "filters": {"topic": topic, "audience": audience, "format": fmt},
         "topic_choices": topic_choices(),
         "audience_choices": list(Audience.objects.values_list("code", "name")),

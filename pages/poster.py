@@ -12,6 +12,7 @@ from django.utils.safestring import mark_safe
 from wagtail.models import Page
 
 from pages.models import Hotline, HotlineNoticePage
+from pages.models.base import only_public
 from pages.models.hotlines import help_lines
 from pages.text import dial_number
 from schools.models import School
@@ -34,9 +35,7 @@ def help_page_for(school: School) -> Page | None:
     if school.root_page is None:
         return None
     notice = (
-        HotlineNoticePage.objects.live()
-        .public()
-        .descendant_of(school.root_page)
+        only_public(HotlineNoticePage.objects.live().descendant_of(school.root_page))
         .order_by("depth", "path")
         .first()
     )

@@ -42,8 +42,8 @@ from pages.models import (
     PlanAttachment,
     PlanPage,
     SiteDocument,
-    Topic,
 )
+from pages.models.base import only_public
 from pages.text import fold
 
 PAGE_SIZE = 20
@@ -119,20 +119,23 @@ def search_terms(query: str) -> str:
     return " ".join(WORD.findall(fold(query[:MAX_QUERY_LENGTH])))
 
 
-def read_filters(request: HttpRequest) -> dict[str, str]:
-    """The type and topic filters in force; unknown values count as no filter."""
+def read_filters(request: HttpRequest, topics: list[tuple[str, str]]) -> dict[str, str]:
+    """The type and topic filters in force; unknown values count as no filter.
+
+    ``topics`` are the (slug, name) choices the form offers, already read.
+    """
     page_type = request.GET.get("type", "")
     if page_type not in TYPE_MODELS and page_type != OTHER_PAGES:
         page_type = ""
     topic = request.GET.get("topic", "")
-    if topic and not Topic.objects.filter(slug=topic).exists():
+    if topic not in {slug for slug, _name in topics}:
         topic = ""
     return {"type": page_type, "topic": topic}
 
 
 def candidate_pages(request: HttpRequest, filters: dict[str, str]) -> PageQuerySet:
     """Live, public pages of the request's site that pass the filters."""
-    pages = Page.objects.live().public()
+    pages = only_public(Page.objects.live())
     site = Site.find_for_request(request)
     if site is not None:
         pages = pages.descendant_of(site.root_page, inclusive=True)
@@ -158,27 +161,57 @@ def published_documents(pages: PageQuerySet) -> QuerySet[SiteDocument]:
     )
 
 
-def page_snippet(page: Page) -> str:
-    text = (
-        page.search_description or getattr(page, "intro", "") or getattr(page, "summary", "") or ""
+# The text a result shows under its title, by page type: read for the whole
+# page of results in one query rather than by loading each page as its type.
+SNIPPET_FIELDS = (
+    "planpage__summary",
+    "homepage__intro",
+    "campaignpage__intro",
+    "materialpage__intro",
+    "standardpage__intro",
+    "hotlinenoticepage__intro",
+    "planindexpage__intro",
+    "campaignindexpage__intro",
+    "materialindexpage__intro",
+)
+
+
+def page_snippets(pages: list[Page]) -> dict[int, str]:
+    """The snippet of each of ``pages``: its search description, else its introduction."""
+    if not pages:
+        return {}
+    rows = Page.objects.filter(pk__in=[page.pk for page in pages]).values_list(
+        "pk", "search_description", *SNIPPET_FIELDS
     )
-    return Truncator(strip_tags(str(text))).words(SNIPPET_WORDS)
+    return {
+        pk: Truncator(strip_tags(next((text for text in texts if text), ""))).words(SNIPPET_WORDS)
+        for pk, *texts in rows
+    }
+
+
+def document_sources(document_ids: list[int], pages: PageQuerySet) -> dict[int, Page]:
+    """For each document, the first (by title) of ``pages`` that attaches it, in one query."""
+    page_ids = pages.values("pk")
+    links = [
+        model.objects.filter(document__in=document_ids, page__in=page_ids)
+        .order_by()
+        .values_list("document_id", "page_id", "page__title", "page__url_path")
+        for model in (PlanAttachment, MaterialFile)
+    ]
+    sources: dict[int, Page] = {}
+    for document_id, page_id, title, url_path in sorted(
+        links[0].union(links[1], all=True), key=lambda link: link[2]
+    ):
+        # Enough of a page to give its URL: Wagtail builds it from url_path alone.
+        sources.setdefault(document_id, Page(id=page_id, title=title, url_path=url_path))
+    return sources
 
 
 def as_results(items: list, request: HttpRequest, pages: PageQuerySet) -> list[Result]:
     """The results shown, with a document's page so the visitor sees its context."""
     document_ids = [item.pk for item in items if isinstance(item, SiteDocument)]
-    sources: dict[int, Page] = {}
-    if document_ids:
-        page_ids = pages.values("pk")
-        for model in (PlanAttachment, MaterialFile):
-            links = (
-                model.objects.filter(document__in=document_ids, page__in=page_ids)
-                .select_related("page")
-                .order_by("page__title")
-            )
-            for link in links:
-                sources.setdefault(link.document_id, link.page)
+    sources = document_sources(document_ids, pages) if document_ids else {}
+    snippets = page_snippets([item for item in items if not isinstance(item, SiteDocument)])
 
     results = []
     for item in items:
@@ -195,12 +228,13 @@ def as_results(items: list, request: HttpRequest, pages: PageQuerySet) -> list[R
                 )
             )
         else:
+            model = item.specific_class or Page
             results.append(
                 Result(
                     title=item.title,
                     url=item.get_url(request=request) or "",
-                    kind=capfirst(item.specific_class._meta.verbose_name),
-                    snippet=page_snippet(item),
+                    kind=capfirst(model._meta.verbose_name),
+                    snippet=snippets.get(item.pk, ""),
                 )
             )
     return results
@@ -216,23 +250,22 @@ def search(request: HttpRequest) -> HttpResponse:
     """
     query = request.GET.get("q", "")
     terms = search_terms(query)
-    filters = read_filters(request)
+    topics = topic_choices()
+    filters = read_filters(request, topics)
     context = {
         "query": query,
         "searched": bool(query.strip()),
         "filters": filters,
         "filtered": bool(filters["type"] or filters["topic"]),
         "type_choices": TYPE_CHOICES,
-        "topic_choices": topic_choices(),
+        "topic_choices": topics,
         "results": [],
         "results_page": None,
         "result_count": 0,
     }
     if terms:
         pages = candidate_pages(request, filters)
-        page_hits = (
-            Page.objects.filter(pk__in=pages.values("pk")).specific().search(terms, operator="and")
-        )
+        page_hits = Page.objects.filter(pk__in=pages.values("pk")).search(terms, operator="and")
         document_hits = SiteDocument.objects.filter(
             pk__in=published_documents(pages).values("pk")
         ).search(terms, operator="and")

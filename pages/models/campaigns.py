@@ -112,6 +112,8 @@ class CampaignPage(AwarenessPage):
         index.FilterField("end_date"),
     ]
 
+    route_select_related = ("hero_image",)
+
     parent_page_types = ["pages.CampaignIndexPage"]
     subpage_types: list[str] = []
 
@@ -134,6 +136,11 @@ class CampaignPage(AwarenessPage):
 
     def get_status_display(self) -> str:
         return CampaignStatus(self.status()).label
+
+    def materials_shown(self) -> list["MaterialPage"]:
+        """The related materials that are published, fetched with their links in one query."""
+        links = self.related_materials.select_related("material")
+        return [link.material for link in links if link.material.live]
 
 
 class CampaignMaterial(Orderable):
@@ -198,12 +205,17 @@ class MaterialPage(AwarenessPage):
         index.FilterField("format"),
     ]
 
+    route_select_related = ("image",)
+
     parent_page_types = ["pages.MaterialIndexPage"]
     subpage_types: list[str] = []
 
     class Meta:
         verbose_name = _("material")
         verbose_name_plural = _("materials")
+
+    def files_shown(self) -> list["MaterialFile"]:
+        return list(self.files.select_related("document"))
 
 
 class MaterialFile(Orderable):

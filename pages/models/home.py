@@ -6,8 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
 from wagtail.fields import RichTextField
 
-from pages.models.base import BasePage
-from schools.models import School
+from pages.models.base import BasePage, only_public, school_for
 
 SHORT_FEATURES = ["bold", "italic", "link", "ol", "ul"]
 
@@ -63,26 +62,27 @@ class HomePage(BasePage):
         from pages.models.plans import PlanPage
 
         context = super().get_context(request, *args, **kwargs)
-        children = list(HomePage.objects.child_of(self).live().public().order_by("title"))
-        schools = {s.root_page_id: s for s in School.objects.filter(root_page__in=children)}
-        context["member_sites"] = [(child, schools.get(child.pk)) for child in children]
-        context["hotlines"] = help_lines(School.objects.for_page(self))
+        # The member schools come with their home pages: one query, however many.
+        children = only_public(
+            HomePage.objects.child_of(self).live().select_related("school").order_by("title")
+        )
+        context["member_sites"] = [
+            (child, getattr(child, "school", None)) for child in children.defer_streamfields()
+        ]
+        context["hotlines"] = help_lines(school_for(request, self))
         context["latest_plans"] = list(
-            PlanPage.objects.live()
-            .public()
-            .descendant_of(self)
+            only_public(PlanPage.objects.live().descendant_of(self))
+            .defer_streamfields()
             .order_by("-issue_date", "-first_published_at")[:5]
         )
         today = timezone.localdate()
         context["current_campaigns"] = list(
-            CampaignPage.objects.live()
-            .public()
-            .descendant_of(self)
+            only_public(CampaignPage.objects.live().descendant_of(self))
             .filter(
                 campaign_status_filter(CampaignStatus.ONGOING, today)
                 | campaign_status_filter(CampaignStatus.UPCOMING, today)
             )
-            .select_related("hero_image")
+            .defer_streamfields()
             .order_by("start_date")[:4]
         )
         return context

@@ -1,8 +1,12 @@
 """Plans and other official documents (kế hoạch, công văn, quyết định, báo cáo, hướng dẫn)."""
 
+import datetime
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import Q, Value
+from django.db.models.functions import Cast
 from django.http import HttpRequest
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
@@ -19,7 +23,7 @@ from wagtail.models import Orderable
 from wagtail.search import index
 
 from pages.blocks import PlanBodyBlock
-from pages.models.base import TOPIC_HELP, BasePage, IndexPage, stream_text
+from pages.models.base import TOPIC_HELP, BasePage, IndexPage, private_pages, stream_text
 
 
 class DocumentKind(models.TextChoices):
@@ -28,6 +32,14 @@ class DocumentKind(models.TextChoices):
     DECISION = "decision", _("Decision")
     REPORT = "report", _("Report")
     GUIDANCE = "guidance", _("Guidance")
+
+
+# The inline lists shown as tables, and the fields of each row the template reads.
+TABLE_FIELDS = {
+    "indicators": ("description", "target", "year"),
+    "milestones": ("year", "activities", None),
+    "responsibilities": ("unit", "duties", None),
+}
 
 
 class PlanIndexPage(IndexPage):
@@ -174,15 +186,109 @@ class PlanPage(BasePage):
         return range(start, end + 1) if start else range(0)
 
     @cached_property
-    def citing_pages(self) -> models.QuerySet:
-        """Published documents here that cite this one as a legal basis."""
-        return (
-            PlanPage.objects.live()
-            .public()
-            .filter(legal_bases__cited_page=self)
-            .distinct()
-            .order_by("-issue_date", "title")
+    def citing_pages(self) -> list["PlanPage"]:
+        """Published documents here that cite this one as a legal basis, newest first."""
+        return self._legal_links[1]
+
+    @cached_property
+    def legal_bases_shown(self) -> list["PlanLegalBasis"]:
+        """This document's legal bases, each with the document it cites when that is on the site."""
+        return self._legal_links[0]
+
+    @cached_property
+    def _legal_links(self) -> tuple[list["PlanLegalBasis"], list["PlanPage"]]:
+        # One query for both directions: the bases this document cites, and the
+        # bases of other live, public documents that cite it.
+        links = (
+            PlanLegalBasis.objects.filter(
+                Q(page=self) | Q(cited_page=self, page__live=True) & ~Q(page__in=private_pages())
+            )
+            .select_related("cited_page", "page")
+            .defer("cited_page__body", "page__body")
+            .order_by("sort_order", "pk")
         )
+        bases, citing = [], {}
+        if self.legal_bases.is_deferring:
+            # A preview or a revision: its bases are in memory, not yet in the database.
+            bases = list(self.legal_bases.all())
+            links = links.exclude(page=self)
+        for link in links:
+            if link.page_id == self.pk:
+                bases.append(link)
+            if link.cited_page_id == self.pk and link.page_id != self.pk:
+                citing[link.page_id] = link.page
+        newest_first = sorted(citing.values(), key=lambda page: page.title)
+        newest_first.sort(key=lambda page: page.issue_date or datetime.date.min, reverse=True)
+        return bases, newest_first
+
+    @cached_property
+    def attachments_shown(self) -> list["PlanAttachment"]:
+        return list(self.attachments.select_related("document"))
+
+    @cached_property
+    def table_rows(self) -> dict[str, list[dict]]:
+        """Indicators, timeline and responsibilities, read in one query.
+
+        The three inline lists are small text rows; a ``UNION ALL`` of them costs
+        one round trip instead of three on every view of a plan.
+        """
+        if any(getattr(self, name).is_deferring for name in TABLE_FIELDS):
+            # A preview or a revision: the rows are in memory, not yet in the database.
+            return {
+                name: [
+                    {field: getattr(row, field) for field in fields if field}
+                    for row in getattr(self, name).all()
+                ]
+                for name, fields in TABLE_FIELDS.items()
+            }
+        text = models.CharField()
+        indicators = (
+            PlanIndicator.objects.filter(page=self)
+            .order_by()
+            .values_list(
+                Value("indicators", output_field=text),
+                "sort_order",
+                "pk",
+                "description",
+                "target",
+                Cast("year", output_field=text),
+            )
+        )
+        milestones = (
+            PlanMilestone.objects.filter(page=self)
+            .order_by()
+            .values_list(
+                Value("milestones", output_field=text),
+                "sort_order",
+                "pk",
+                "year",
+                "activities",
+                Value("", output_field=text),
+            )
+        )
+        units = (
+            PlanResponsibility.objects.filter(page=self)
+            .order_by()
+            .values_list(
+                Value("responsibilities", output_field=text),
+                "sort_order",
+                "pk",
+                "unit",
+                "duties",
+                Value("", output_field=text),
+            )
+        )
+        names = TABLE_FIELDS
+        rows: dict[str, list[tuple]] = {kind: [] for kind in names}
+        for kind, order, pk, *values in indicators.union(milestones, units, all=True):
+            rows[kind].append((order if order is not None else -1, pk, values))
+        return {
+            kind: [
+                {name: value for name, value in zip(names[kind], values, strict=True) if name}
+                for *_key, values in sorted(rows[kind], key=lambda row: row[:2])
+            ]
+            for kind in names
+        }
 
 
 class PlanLegalBasis(Orderable):

@@ -8,7 +8,7 @@ from wagtail.fields import StreamField
 from wagtail.search import index
 
 from pages.blocks import StoryBlock
-from pages.models.base import BasePage, stream_text
+from pages.models.base import BasePage, school_for, stream_text
 
 
 class StandardPage(BasePage):
@@ -59,10 +59,5 @@ class HotlineNoticePage(BasePage):
         from pages.models.hotlines import help_lines
 
         context = super().get_context(request, *args, **kwargs)
-        context["hotlines"] = help_lines(self.get_school())
+        context["hotlines"] = help_lines(school_for(request, self))
         return context
-
-    def get_school(self):
-        from schools.models import School
-
-        return School.objects.for_page(self)

@@ -2,6 +2,7 @@ from django import template
 from django.conf import settings
 from wagtail.models import Page, Site
 
+from pages.models.base import only_public, school_for
 from pages.text import dial_number
 from schools.models import School
 
@@ -24,20 +25,15 @@ def school_for_page(context: template.Context, page: Page | None) -> School | No
     """The school whose section contains ``page`` (the nearest one), or None.
 
     Without a page, the school whose home is the current site's root, if any.
-
-    Memoised on the request: the header, the body and the footer all ask.
+    Memoised on the request (``pages.models.base.school_for``): the header, the
+    body and the footer all ask.
     """
+    request = context.get("request")
     if page is None or not getattr(page, "path", None):
         # Views without a page (search, 404) belong to the site they are served on.
-        request = context.get("request")
         site = Site.find_for_request(request) if request is not None else None
         page = site.root_page if site else None
-        if page is None:
-            return None
-    cache = _request_cache(context, "_school_for_path")
-    if page.path not in cache:
-        cache[page.path] = School.objects.for_page(page)
-    return cache[page.path]
+    return school_for(request, page)
 
 
 @register.simple_tag(takes_context=True)
@@ -57,7 +53,7 @@ def menu_pages(context: template.Context, root: Page | None) -> list[Page]:
         return []
     cache = _request_cache(context, "_menu_pages")
     if root.pk not in cache:
-        cache[root.pk] = list(root.get_children().live().public().in_menu())
+        cache[root.pk] = list(only_public(root.get_children().live().in_menu()))
     return cache[root.pk]
 
 
