@@ -78,10 +78,18 @@ def case_school_ids(user) -> frozenset[int]:
 
 
 def cases_for(user) -> QuerySet[Case]:
-    """The cases ``user`` may read: those of the schools where they hold a case role."""
-    if not _is_active(user):
+    """The cases ``user`` may read: those of the schools where they hold a case role.
+
+    Filters on the school ids cached on the user (as :func:`can_view_case` reads
+    them), not on a subquery: the list and its object-level twin then agree by
+    construction, and a single school becomes ``school_id = …``, which lets the
+    database walk the (school, received) index in order instead of sorting every
+    case of the school for each page of the list.
+    """
+    school_ids = case_school_ids(user)
+    if not school_ids:
         return Case.objects.none()
-    return Case.objects.filter(school_id__in=_case_memberships(user).values("school_id"))
+    return Case.objects.filter(school_id__in=sorted(school_ids))
 
 
 def get_case_or_404(user, pk: int | str) -> Case:

@@ -38,6 +38,7 @@ from forms_app.models import (
     Review,
     WizardDraft,
 )
+from forms_app.models.cases import LEARNER_FIELDS
 
 __all__ = [
     "DEADLINE_LABELS",
@@ -150,8 +151,11 @@ def todo_for(user, now: datetime.datetime | None = None) -> Todo:
     if not permissions.can_list_cases(user):
         return Todo(items=[], drafts_count=0)
     now = now or timezone.now()
-    cases = permissions.cases_for(user)
+    # A task names its case by reference only: the learner's encrypted details
+    # stay unread however many tasks there are.
+    cases = permissions.cases_for(user).defer(*LEARNER_FIELDS)
     open_cases = cases.exclude(state=CaseState.CLOSED)
+    case_details = [f"case__{name}" for name in LEARNER_FIELDS]
     principal_of = _principal_school_ids(user)
     # Cases whose legal deadlines concern this user (see the module docstring).
     concerned = (
@@ -185,6 +189,7 @@ def todo_for(user, now: datetime.datetime | None = None) -> Todo:
         )
         .exclude(author_id=user.pk)
         .select_related("case")
+        .defer("answers", *case_details)
     ):
         add(
             "plan_decision",
@@ -196,9 +201,11 @@ def todo_for(user, now: datetime.datetime | None = None) -> Todo:
         )
 
     # Referrals not sent yet: 12 working hours from intake.
-    for referral in Referral.objects.filter(
-        sent_at__isnull=True, case__in=open_cases.filter(concerned)
-    ).select_related("case", "receiving_body"):
+    for referral in (
+        Referral.objects.filter(sent_at__isnull=True, case__in=open_cases.filter(concerned))
+        .select_related("case", "receiving_body")
+        .defer(*case_details)
+    ):
         add(
             "referral",
             gettext("Send the referral to %(body)s") % {"body": referral.receiving_body.name},
@@ -233,6 +240,7 @@ def todo_for(user, now: datetime.datetime | None = None) -> Todo:
         .filter(Q(case__assigned_worker_id=user.pk) | Q(author_id=user.pk))
         .exclude(Exists(newer))
         .select_related("case")
+        .defer("answers", *case_details)
     ):
         add(
             "plan_returned",

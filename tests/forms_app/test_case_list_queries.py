@@ -1,0 +1,167 @@
+"""The case list costs the same few SQL queries with 3 cases or 40, for every role and filter.
+
+A query per row (a case's worker, categories, records or deadline, a permission
+or a button checked per row) would make the list slower with every case a
+school files; these counts fail as soon as one creeps in.
+"""
+
+import datetime
+from types import SimpleNamespace
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from forms_app.cases import open_case
+from forms_app.models import Case, CaseState, IssueCategory
+from schools.roles import Role
+from tests.forms_app.factories import LEARNER_NAME, make_case
+
+LIST_URL = "/admin/forms_app/case/"
+
+# Whatever the data size. Of these, seven belong to the admin around the list
+# (session, user, second factor, Django's permissions twice, Wagtail's user
+# profile, locale and page and collection permissions for its menu), one to the
+# audit menu, and the rest to the list: roles, the two filters' choices, the
+# count (a second one when filtered, for "n out of all"), the page and its
+# categories. A search adds its audit entry. A principal's menu has one more
+# (Wagtail's page explorer, as they edit their school's pages).
+BOUND = {"list": 16, "filtered": 17, "search": 21}
+PRINCIPAL_EXTRA = 1
+# On PostgreSQL an audit entry first takes the chain's advisory lock (audit.log).
+AUDIT_LOCK = {"postgresql": 1}
+
+# Cases move through the procedure, so the list shows every state, record and deadline.
+STATES = [
+    CaseState.RECEIVED,
+    CaseState.ASSESSED,
+    CaseState.PLAN_SUBMITTED,
+    CaseState.PLAN_RETURNED,
+    CaseState.IN_PROGRESS,
+    CaseState.REVIEWED,
+    CaseState.REFERRED,
+    CaseState.CLOSED,
+]
+
+
+@pytest.fixture
+def world(make_school, make_staff):
+    own, other = make_school("AL"), make_school("BK")
+    return SimpleNamespace(
+        school=own,
+        other=other,
+        worker=make_staff("ctxh.al", Role.CASE_WORKER, own),
+        colleague=make_staff("ctxh2.al", Role.CASE_WORKER, own),
+        principal=make_staff("hieutruong.al", Role.PRINCIPAL, own),
+        worker_b=make_staff("ctxh.bk", Role.CASE_WORKER, other),
+    )
+
+
+def add_cases(world, count: int) -> None:
+    """``count`` cases at the school, with records, categories, two workers and late ones."""
+    categories = list(IssueCategory.objects.all()[:3])
+    start = Case.objects.filter(school=world.school).count()
+    for i in range(start, start + count):
+        worker = world.worker if i % 2 else world.colleague
+        case = make_case(world.school, worker, world.principal, state=STATES[i % len(STATES)])
+        case.categories.set(categories[: 1 + i % len(categories)])
+        if i % 3 == 0:
+            Case.objects.filter(pk=case.pk).update(
+                next_deadline=timezone.now() - datetime.timedelta(hours=2)
+            )
+    # Another school's cases are never listed, but are there to be filtered out.
+    open_case(world.other, world.worker_b, learner_name=LEARNER_NAME)
+
+
+def scenarios(world) -> dict[str, tuple[str, dict]]:
+    category = IssueCategory.objects.order_by("pk").first()
+    return {
+        "all": ("list", {}),
+        "by state": ("filtered", {"state": CaseState.RECEIVED}),
+        "overdue": ("filtered", {"overdue": "yes"}),
+        "by category": ("filtered", {"category": category.pk}),
+        "by worker": ("filtered", {"worker": world.worker.pk}),
+        "sorted by worker": ("list", {"o": "3"}),
+        "search by reference": ("search", {"q": world.school.code}),
+        "search by name": ("search", {"q": LEARNER_NAME.lower()}),
+    }
+
+
+def count_queries(client, params: dict) -> tuple[int, int]:
+    client.get(LIST_URL, params)  # the same request once before, as a user would have
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(LIST_URL, params)
+    assert response.status_code == 200
+    return len(captured.captured_queries), len(response.context["object_list"])
+
+
+def queries_per_scenario(client, world) -> dict[str, tuple[int, int]]:
+    return {name: count_queries(client, params) for name, (_, params) in scenarios(world).items()}
+
+
+@pytest.mark.parametrize("role", ["worker", "principal"])
+def test_case_list_runs_the_same_few_queries_for_3_and_40_cases(role, world, client):
+    user = getattr(world, role)
+    client.force_login(user)
+    add_cases(world, 3)
+    few = queries_per_scenario(client, world)
+    add_cases(world, 37)
+    many = queries_per_scenario(client, world)
+
+    assert Case.objects.filter(school=world.school).count() == 40
+    # More rows shown, not more queries run.
+    assert many["all"][1] == 40 > few["all"][1]
+    assert many["by category"][1] > few["by category"][1]
+    assert many["search by name"][1] > few["search by name"][1]
+    assert {name: n for name, (n, _) in many.items()} == {name: n for name, (n, _) in few.items()}
+    extra = PRINCIPAL_EXTRA if role == "principal" else 0
+    for name, (kind, _params) in scenarios(world).items():
+        audit = AUDIT_LOCK.get(connection.vendor, 0) if kind == "search" else 0
+        assert many[name][0] <= BOUND[kind] + extra + audit, name
+
+
+def test_case_list_reads_no_learner_details(world, client, monkeypatch):
+    """The list shows none of the encrypted learner fields, so it decrypts none of them."""
+    from forms_app import fields
+
+    add_cases(world, 3)
+    decrypted = []
+    original = fields.EncryptedFieldMixin.decrypt_stored
+
+    def spy(self, stored):
+        if self.model is Case:
+            decrypted.append(self.name)
+        return original(self, stored)
+
+    monkeypatch.setattr(fields.EncryptedFieldMixin, "decrypt_stored", spy)
+    client.force_login(world.worker)
+    response = client.get(LIST_URL)
+
+    assert response.status_code == 200
+    assert len(response.context["object_list"]) == 3
+    assert decrypted == []
+
+
+def test_case_list_rows_keep_their_columns_and_buttons(world, client):
+    add_cases(world, 8)
+    late = Case.objects.filter(school=world.school, state=CaseState.IN_PROGRESS).first()
+    Case.objects.filter(pk=late.pk).update(
+        next_deadline=timezone.now() - datetime.timedelta(hours=2),
+        next_deadline_label="review",
+    )
+    late.refresh_from_db()
+    closed = Case.objects.get(school=world.school, state=CaseState.CLOSED)
+    client.force_login(world.worker)
+    html = client.get(LIST_URL).content.decode()
+
+    late_row = html[html.index(f'data-object-pk="{late.pk}"') :].split("</tr>")[0]
+    assert f'href="/admin/forms_app/case/inspect/{late.pk}/"' in late_row
+    assert f'href="/admin/forms_app/case/edit/{late.pk}/"' in late_row
+    assert late.reference in late_row
+    assert "w-status--label" in late_row
+    assert timezone.localtime(late.next_deadline).strftime("%d/%m/%Y") in late_row
+    # A closed case is read, never changed: no edit button.
+    closed_row = html[html.index(f'data-object-pk="{closed.pk}"') :].split("</tr>")[0]
+    assert f"/admin/forms_app/case/edit/{closed.pk}/" not in closed_row
+    assert f'href="/admin/forms_app/case/inspect/{closed.pk}/"' in closed_row
