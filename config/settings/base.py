@@ -141,6 +141,8 @@ PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 600)
 # long a shared proxy or CDN may keep it (the shipped Varnish is purged on change).
 PAGE_CACHE_MAX_AGE = env_int("PAGE_CACHE_MAX_AGE", 60)
 PAGE_CACHE_PROXY_MAX_AGE = env_int("PAGE_CACHE_PROXY_MAX_AGE", 600)
+# Costly parts of public pages (page_cache.fragments), kept until the next public change.
+FRAGMENT_CACHE_SECONDS = env_int("FRAGMENT_CACHE_SECONDS", 3600)
 # Caching proxies in front (deploy/varnish): Wagtail purges a published page's
 # URLs there, and page_cache sends a BAN on every change.
 FRONTEND_CACHE_PURGE_URLS = env_list("FRONTEND_CACHE_PURGE_URL")

@@ -30,6 +30,7 @@ if env_str("CACHE_URL") is None:
 # Most tests change content through the ORM and look again at once; the page
 # cache is switched on by the tests that are about it (tests/page_cache).
 PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 0)
+FRAGMENT_CACHE_SECONDS = env_int("FRAGMENT_CACHE_SECONDS", 0)
 WAGTAILADMIN_BASE_URL = "http://testserver"
 STATIC_ROOT = tempfile.mkdtemp(prefix="truong-an-toan-static-")
 # Fixed, public test keys: tests must never run with a deployment's keys.
