@@ -11,8 +11,7 @@ them reads no case.
 
 from __future__ import annotations
 
-from schools.models import Membership
-from schools.roles import Role
+from schools.roles import Role, school_roles
 
 __all__ = ["AUDIT_ROLES", "audit_school_ids", "can_read_audit"]
 
@@ -28,9 +27,7 @@ def audit_school_ids(user) -> frozenset[int]:
     cached = getattr(user, _CACHE_ATTR, None)
     if cached is None:
         cached = frozenset(
-            Membership.objects.filter(user_id=user.pk, role__in=AUDIT_ROLES).values_list(
-                "school_id", flat=True
-            )
+            school_id for school_id, roles in school_roles(user).items() if roles & AUDIT_ROLES
         )
         setattr(user, _CACHE_ATTR, cached)
     return cached

@@ -14,4 +14,15 @@ class FormsAppConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        from django.db.models.signals import post_delete, post_save
+
         from forms_app import wagtail_hooks_wizards  # noqa: F401  (registers admin URLs)
+        from forms_app.models import IssueCategory
+        from forms_app.wagtail_hooks import forget_category_choices
+
+        for signal in (post_save, post_delete):
+            signal.connect(
+                forget_category_choices,
+                sender=IssueCategory,
+                dispatch_uid=f"forms_app.category_choices.{signal is post_save}",
+            )

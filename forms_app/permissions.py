@@ -14,7 +14,7 @@ from django.http import Http404
 
 from forms_app.models import Case, CaseState
 from schools.models import Membership, School
-from schools.roles import Role
+from schools.roles import Role, school_roles
 
 __all__ = [
     "CASE_ROLES",
@@ -54,10 +54,11 @@ def _case_roles(user) -> dict[int, frozenset[str]]:
         return {}
     cached = getattr(user, _CACHE_ATTR, None)
     if cached is None:
-        roles: dict[int, set[str]] = {}
-        for school_id, role in _case_memberships(user).values_list("school_id", "role"):
-            roles.setdefault(school_id, set()).add(role)
-        cached = {school_id: frozenset(r) for school_id, r in roles.items()}
+        cached = {
+            school_id: roles & CASE_ROLES
+            for school_id, roles in school_roles(user).items()
+            if roles & CASE_ROLES
+        }
         setattr(user, _CACHE_ATTR, cached)
     return cached
 

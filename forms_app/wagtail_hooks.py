@@ -17,8 +17,10 @@ from django.contrib.admin import SimpleListFilter, display
 from django.contrib.admin.templatetags.admin_list import result_headers
 from django.contrib.admin.utils import quote
 from django.contrib.auth import get_user_model
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import InvalidPage
+from django.db import transaction
 from django.db.models import Count, Exists, Model, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
@@ -209,13 +211,35 @@ class OverdueFilter(SimpleListFilter):
         return queryset
 
 
+CATEGORY_CHOICES_KEY = "forms_app:category-choices"
+
+
+def category_choices() -> list[tuple[int, str]]:
+    """(id, name) of every issue category, kept in the shared cache.
+
+    Every load of the case list shows them as a filter; the list changes only
+    when an administrator edits it, which drops the kept copy
+    (:func:`forget_category_choices`, connected in ``FormsAppConfig.ready``).
+    """
+    choices = cache.get(CATEGORY_CHOICES_KEY)
+    if choices is None:
+        choices = list(IssueCategory.objects.values_list("pk", "name"))
+        cache.set(CATEGORY_CHOICES_KEY, choices, 24 * 60 * 60)
+    return choices
+
+
+def forget_category_choices(**kwargs) -> None:
+    """Drop the kept category choices once an edit of the list is committed."""
+    transaction.on_commit(lambda: cache.delete(CATEGORY_CHOICES_KEY))
+
+
 class CategoryFilter(SimpleListFilter):
     # Django's related-field filter needs django.contrib.admin's site, not installed here.
     title = Case._meta.get_field("categories").verbose_name
     parameter_name = "category"
 
     def lookups(self, request: HttpRequest, model_admin) -> list[tuple[int, str]]:
-        return [(category.pk, category.name) for category in IssueCategory.objects.all()]
+        return category_choices()
 
     def queryset(self, request: HttpRequest, queryset: QuerySet[Case]) -> QuerySet[Case]:
         value = self.value()

@@ -257,3 +257,31 @@ def sync_user_groups(user) -> None:
     current = set(user.groups.values_list("pk", flat=True))
     user.groups.remove(*((current & managed) - wanted))
     user.groups.add(*(wanted - current))
+
+
+_SCHOOL_ROLES_ATTR = "_school_roles_by_school"
+
+
+def school_roles(user) -> dict[int, frozenset[str]]:
+    """Every role ``user`` holds, per school id, read once per user object.
+
+    The case area (who may open cases) and the audit (who may read it) both ask
+    on every admin page; one read serves both. Kept on the user object, as
+    Django's ModelBackend keeps permissions: a request's user is built once per
+    request, so a long-lived user object whose memberships change must be
+    fetched again.
+    """
+    if user is None or not user.is_authenticated or not user.is_active:
+        return {}
+    cached = getattr(user, _SCHOOL_ROLES_ATTR, None)
+    if cached is None:
+        from schools.models import Membership
+
+        roles: dict[int, set[str]] = {}
+        for school_id, role in Membership.objects.filter(user_id=user.pk).values_list(
+            "school_id", "role"
+        ):
+            roles.setdefault(school_id, set()).add(role)
+        cached = {school_id: frozenset(found) for school_id, found in roles.items()}
+        setattr(user, _SCHOOL_ROLES_ATTR, cached)
+    return cached
