@@ -407,3 +407,48 @@ def test_result_pages_link_to_each_other_keeping_the_filters(client, school):
     assert "q=huong%20dan&amp;type=page&amp;page=2" in first.content.decode()
     first_titles = {r.title for r in first.context["results"]}
     assert second.context["results"][0].title not in first_titles
+
+
+# Relevance and paging through every result ---------------------------------------
+
+
+def test_a_title_match_ranks_above_a_body_only_match(client, school):
+    # A word spelled the same folded or not, so that it is in the title as indexed
+    # (the folded copy is part of the body) on both engines.
+    publish(school.plans, plan("An toàn khi dùng Internet", slug="tieu-de"))
+    # Published last, so the newest-first tie-break alone would put it on top.
+    publish(
+        school.plans,
+        plan(
+            "Kế hoạch năm học",
+            slug="than-bai",
+            summary="Các hoạt động giáo dục kỹ năng sống trong năm học, trong đó có một buổi "
+            "hướng dẫn học sinh dùng Internet.",
+        ),
+    )
+
+    assert find(client, "internet")[0] == ["An toàn khi dùng Internet", "Kế hoạch năm học"]
+
+
+def test_page_two_continues_page_one_without_repeats(client, school):
+    document = make_document("Hướng dẫn sử dụng tài liệu")
+    with_document = plan("Hướng dẫn kèm tài liệu", slug="kem-tai-lieu")
+    with_document.attachments = [PlanAttachment(document=document)]
+    publish(school.plans, with_document)
+    for number in range(PAGE_SIZE + 2):
+        publish(school.home, StandardPage(title=f"Trang hướng dẫn {number}", slug=f"hd-{number}"))
+    expected = PAGE_SIZE + 4  # the pages, the plan and its document
+
+    first = client.get(SEARCH_URL, {"q": "huong dan"})
+    second = client.get(SEARCH_URL, {"q": "huong dan", "page": 2})
+    past_the_end = client.get(SEARCH_URL, {"q": "huong dan", "page": 9})
+
+    first_titles = [r.title for r in first.context["results"]]
+    second_titles = [r.title for r in second.context["results"]]
+    assert first.context["result_count"] == second.context["result_count"] == expected
+    assert len(first_titles) == PAGE_SIZE
+    assert not set(first_titles) & set(second_titles)
+    assert len(set(first_titles + second_titles)) == expected
+    # Pages come before the documents they publish.
+    assert second_titles[-1] == "Hướng dẫn sử dụng tài liệu"
+    assert [r.title for r in past_the_end.context["results"]] == second_titles
