@@ -11,6 +11,7 @@ from django.db.models import Q
 from django.http import HttpRequest
 from django.utils import timezone
 
+from page_cache.fragments import remember
 from pages.models.base import only_public
 from pages.models.campaigns import (
     CampaignPage,
@@ -32,9 +33,30 @@ def _int(value: str | None) -> int | None:
         return None
 
 
+# The columns each listing shows besides a page's title and URL: a listing
+# reads these rather than every column of the page and its parents.
+LISTED_FIELDS = ("id", "title", "url_path", "path", "depth")
+PLAN_FIELDS = (
+    *LISTED_FIELDS,
+    "document_number",
+    "kind",
+    "issuing_body",
+    "issue_date",
+    "period_label",
+    "summary",
+)
+CAMPAIGN_FIELDS = (*LISTED_FIELDS, "start_date", "end_date", "intro")
+MATERIAL_FIELDS = (*LISTED_FIELDS, "format", "intro")
+
+
 def topic_choices() -> list[tuple[str, str]]:
-    """(slug, name) of every topic, for filter selects."""
-    return list(Topic.objects.values_list("slug", "name"))
+    """(slug, name) of every topic, for filter selects; kept until the next public change."""
+    return remember("topic-choices", lambda: list(Topic.objects.values_list("slug", "name")))
+
+
+def audience_choices() -> list[tuple[str, str]]:
+    """(code, name) of every audience, for filter selects; kept until the next public change."""
+    return remember("audience-choices", lambda: list(Audience.objects.values_list("code", "name")))
 
 
 def _page(request: HttpRequest, queryset, size: int = PAGE_SIZE):
@@ -70,11 +92,27 @@ def plan_listing(index, request: HttpRequest) -> dict:
     if topic:
         plans = plans.filter(pk__in=PlanPage.objects.filter(topics__slug=topic).values("pk"))
 
-    # Both facets from one query over the distinct combinations, not the plans.
+    year_choices, issuer_choices = remember(f"plan-facets:{index.pk}", lambda: _plan_facets(base))
+    return {
+        "plans": _page(request, plans.order_by("-issue_date", "-pk").only(*PLAN_FIELDS)),
+        "filters": {"year": year, "kind": kind, "issuer": issuer, "topic": topic},
+        "year_choices": year_choices,
+        "kind_choices": DocumentKind.choices,
+        "issuer_choices": issuer_choices,
+        "topic_choices": topic_choices(),
+        "filtered": bool(year or kind or issuer or topic),
+    }
+
+
+def _plan_facets(plans) -> tuple[list[tuple[int, int]], list[tuple[str, str]]]:
+    """The year and issuer choices of a plan index, from every plan it lists.
+
+    Both facets come from one query over the distinct combinations, not the plans.
+    """
     years: set[int] = set()
     issuers: set[str] = set()
     for start, end, issued, issuer in (
-        base.order_by()
+        plans.order_by()
         .values_list("period_start_year", "period_end_year", "issue_date__year", "issuing_body")
         .distinct()
     ):
@@ -82,16 +120,7 @@ def plan_listing(index, request: HttpRequest) -> dict:
         if first:
             years.update(range(first, (end or first) + 1))
         issuers.add(issuer)
-
-    return {
-        "plans": _page(request, plans.order_by("-issue_date", "-pk")),
-        "filters": {"year": year, "kind": kind, "issuer": issuer, "topic": topic},
-        "year_choices": [(y, y) for y in sorted(years, reverse=True)],
-        "kind_choices": DocumentKind.choices,
-        "issuer_choices": [(i, i) for i in sorted(issuers)],
-        "topic_choices": topic_choices(),
-        "filtered": bool(year or kind or issuer or topic),
-    }
+    return [(y, y) for y in sorted(years, reverse=True)], [(i, i) for i in sorted(issuers)]
 
 
 def campaign_listing(index, request: HttpRequest) -> dict:
@@ -109,7 +138,7 @@ def campaign_listing(index, request: HttpRequest) -> dict:
             pk__in=CampaignPage.objects.filter(topics__slug=topic).values("pk")
         )
     return {
-        "campaigns": _page(request, campaigns.order_by("-start_date", "pk")),
+        "campaigns": _page(request, campaigns.order_by("-start_date", "pk").only(*CAMPAIGN_FIELDS)),
         "filters": {"status": status, "topic": topic},
         "status_choices": CampaignStatus.choices,
         "topic_choices": topic_choices(),
@@ -138,9 +167,9 @@ def material_listing(index, request: HttpRequest) -> dict:
     else:
         fmt = ""
     return {
-        "materials": _page(request, materials.order_by("title", "pk")),
+        "materials": _page(request, materials.order_by("title", "pk").only(*MATERIAL_FIELDS)),
         "filters": {"topic": topic, "audience": audience, "format": fmt},
         "topic_choices": topic_choices(),
-        "audience_choices": list(Audience.objects.values_list("code", "name")),
+        "audience_choices": audience_choices(),
         "format_choices": MaterialFormat.choices,
     }

@@ -20,6 +20,7 @@ from wagtail.models import Page, PageViewRestriction
 from wagtail.search import index
 from wagtail.url_routing import RouteResult
 
+from page_cache.fragments import remember
 from pages.text import fold
 from schools.models import School
 
@@ -80,7 +81,12 @@ def find_live_page(url_path: str) -> Page | None:
     """
     known = cache.get(_route_cache_key(url_path))
     if known is not None:
-        page = _fetch_specific(*known, url_path)
+        # The live page itself is kept until the next public change (a publish,
+        # a move, a restriction edited): a draft saved changes nothing it shows.
+        page = remember(
+            f"live-page:{known[0]}:{known[1]}:{_route_cache_key(url_path)}",
+            lambda: _fetch_specific(*known, url_path),
+        )
         if page is not None:
             return page
     found = Page.objects.filter(url_path=url_path).values_list("content_type_id", "pk").first()
@@ -119,7 +125,10 @@ def school_for(request: HttpRequest | None, page: Page | None) -> School | None:
         if request is not None:
             request._pages_school_for_path = memo
     if path not in memo:
-        memo[path] = School.objects.select_related("root_page").for_page(page)
+        # Kept until the next public change (a page moved, a school edited).
+        memo[path] = remember(
+            f"school-for:{path}", lambda: School.objects.select_related("root_page").for_page(page)
+        )
     return memo[path]
 
 

@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
@@ -14,6 +15,7 @@ from wagtail.fields import StreamField
 from wagtail.models import Orderable
 from wagtail.search import index
 
+from page_cache.fragments import remember
 from pages.blocks import StoryBlock
 from pages.models.base import TOPIC_HELP, BasePage, IndexPage, stream_text
 
@@ -66,6 +68,30 @@ class AwarenessPage(BasePage):
 
     def get_search_text(self) -> list[str]:
         return [*super().get_search_text(), self.intro, stream_text(self.body)]
+
+    @cached_property
+    def _shown(self) -> dict:
+        """What the page shows from other rows (topics, audiences, its type's own lists).
+
+        Published rows change only on a public change, so they are read once and
+        kept until the next one (``remember``). A preview or a revision has its
+        rows in memory, not in the database, and is read afresh.
+        """
+        if getattr(self, "_cluster_related_objects", None) or not self.pk:
+            return self._read_shown()
+        return remember(f"awareness-shown:{self.pk}", self._read_shown)
+
+    def _read_shown(self) -> dict:
+        """Override to add a page type's own lists."""
+        return {"topics": list(self.topics.all()), "audiences": list(self.audiences.all())}
+
+    @property
+    def topics_shown(self) -> list:
+        return self._shown["topics"]
+
+    @property
+    def audiences_shown(self) -> list:
+        return self._shown["audiences"]
 
 
 class CampaignIndexPage(IndexPage):
@@ -138,9 +164,20 @@ class CampaignPage(AwarenessPage):
         return CampaignStatus(self.status()).label
 
     def materials_shown(self) -> list["MaterialPage"]:
-        """The related materials that are published, fetched with their links in one query."""
+        """The related materials that are published."""
+        return self._shown["materials"]
+
+    def _read_shown(self) -> dict:
+        # The materials come with their links in one query, with only what is shown.
         links = self.related_materials.select_related("material")
-        return [link.material for link in links if link.material.live]
+        if not self.related_materials.is_deferring:
+            links = links.only(
+                "page", "material", "material__title", "material__url_path", "material__live"
+            )
+        return {
+            **super()._read_shown(),
+            "materials": [link.material for link in links if link.material.live],
+        }
 
 
 class CampaignMaterial(Orderable):
@@ -215,7 +252,10 @@ class MaterialPage(AwarenessPage):
         verbose_name_plural = _("materials")
 
     def files_shown(self) -> list["MaterialFile"]:
-        return list(self.files.select_related("document"))
+        return self._shown["files"]
+
+    def _read_shown(self) -> dict:
+        return {**super()._read_shown(), "files": list(self.files.select_related("document"))}
 
 
 class MaterialFile(Orderable):

@@ -1,14 +1,20 @@
 """Home pages of schools and of the district portal."""
 
+import datetime
+
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
 from wagtail.fields import RichTextField
 
+from page_cache.fragments import remember
 from pages.models.base import BasePage, only_public, school_for
 
 SHORT_FEATURES = ["bold", "italic", "link", "ol", "ul"]
+
+# What a listing of pages needs to link to each: its title and its URL.
+LISTED_FIELDS = ("id", "title", "url_path", "path", "depth")
 
 
 class HomePage(BasePage):
@@ -57,35 +63,46 @@ class HomePage(BasePage):
         verbose_name_plural = _("home pages")
 
     def get_context(self, request: HttpRequest, *args, **kwargs) -> dict:
-        from pages.models.campaigns import CampaignPage, CampaignStatus, campaign_status_filter
         from pages.models.hotlines import help_lines
-        from pages.models.plans import PlanPage
 
         context = super().get_context(request, *args, **kwargs)
+        context["hotlines"] = help_lines(school_for(request, self))
+        # The listings depend only on published pages and on the date (a campaign
+        # is current or not), so they are built once until the next public change.
+        today = timezone.localdate()
+        context.update(
+            remember(f"home-listings:{self.pk}:{today.isoformat()}", lambda: self._listings(today))
+        )
+        return context
+
+    def _listings(self, today: datetime.date) -> dict:
+        """Member schools, latest plans and current campaigns, with only the fields shown."""
+        from pages.models.campaigns import CampaignPage, CampaignStatus, campaign_status_filter
+        from pages.models.plans import PlanPage
+
         # The member schools come with their home pages: one query, however many.
         children = only_public(
             HomePage.objects.child_of(self).live().select_related("school").order_by("title")
-        )
-        context["member_sites"] = [
-            (child, getattr(child, "school", None)) for child in children.defer_streamfields()
-        ]
-        context["hotlines"] = help_lines(school_for(request, self))
-        context["latest_plans"] = list(
+        ).only(*LISTED_FIELDS, "school")
+        latest_plans = (
             only_public(PlanPage.objects.live().descendant_of(self))
-            .defer_streamfields()
-            .order_by("-issue_date", "-first_published_at")[:5]
+            .order_by("-issue_date", "-first_published_at")
+            .only(*LISTED_FIELDS, "document_number", "kind", "issue_date")[:5]
         )
-        today = timezone.localdate()
-        context["current_campaigns"] = list(
+        current_campaigns = (
             only_public(CampaignPage.objects.live().descendant_of(self))
             .filter(
                 campaign_status_filter(CampaignStatus.ONGOING, today)
                 | campaign_status_filter(CampaignStatus.UPCOMING, today)
             )
-            .defer_streamfields()
-            .order_by("start_date")[:4]
+            .order_by("start_date")
+            .only(*LISTED_FIELDS, "start_date", "end_date")[:4]
         )
-        return context
+        return {
+            "member_sites": [(child, getattr(child, "school", None)) for child in children],
+            "latest_plans": list(latest_plans),
+            "current_campaigns": list(current_campaigns),
+        }
 
     def get_search_text(self) -> list[str]:
         from django.utils.html import strip_tags

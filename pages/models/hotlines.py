@@ -1,9 +1,11 @@
 """Help lines shown on every page, the hotline notice and the printable poster."""
 
 from django.db import models
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 
+from page_cache.fragments import remember
 from pages.text import dial_number
 from schools.models import School
 
@@ -85,7 +87,15 @@ def help_lines(school: School | None) -> list[Hotline]:
     The school's own number from its School record is added (unsaved, last) when
     no Hotline snippet carries it yet, so a school that has only filled in its
     profile still has its line on the notice, the home page and the poster.
+
+    Kept until the next public change (a hotline or school edit is one), per
+    school and language (the added line's name is translated).
     """
+    school_id = school.pk if school is not None else 0
+    return remember(f"help-lines:{school_id}:{get_language()}", lambda: _help_lines(school))
+
+
+def _help_lines(school: School | None) -> list[Hotline]:
     lines = list(Hotline.objects.for_school(school))
     if school is not None and school.hotline:
         own = dial_number(school.hotline)

@@ -22,6 +22,7 @@ from wagtail.fields import StreamField
 from wagtail.models import Orderable
 from wagtail.search import index
 
+from page_cache.fragments import remember
 from pages.blocks import PlanBodyBlock
 from pages.models.base import TOPIC_HELP, BasePage, IndexPage, private_pages, stream_text
 
@@ -33,6 +34,10 @@ class DocumentKind(models.TextChoices):
     REPORT = "report", _("Report")
     GUIDANCE = "guidance", _("Guidance")
 
+
+# Labels by value: ``get_kind_display`` builds this mapping on every call, and a
+# listing shows the kind of every document.
+KIND_LABELS = dict(DocumentKind.choices)
 
 # The inline lists shown as tables, and the fields of each row the template reads.
 TABLE_FIELDS = {
@@ -176,6 +181,11 @@ class PlanPage(BasePage):
             stream_text(self.body),
         ]
 
+    @property
+    def kind_label(self) -> str:
+        """The kind as shown to visitors: the same as ``get_kind_display()``, quicker."""
+        return KIND_LABELS.get(self.kind, self.kind)
+
     def recipient_list(self) -> list[str]:
         return [line.strip() for line in self.recipients.splitlines() if line.strip()]
 
@@ -186,16 +196,42 @@ class PlanPage(BasePage):
         return range(start, end + 1) if start else range(0)
 
     @cached_property
+    def _shown(self) -> dict:
+        """Everything the page shows from other rows: links, tables, files and topics.
+
+        Published rows change only on a public change, so they are read once and
+        kept until the next one (``remember``). A preview or a revision has its
+        rows in memory, not in the database, and is read afresh.
+        """
+        if getattr(self, "_cluster_related_objects", None) or not self.pk:
+            return self._read_shown()
+        return remember(f"plan-shown:{self.pk}", self._read_shown)
+
+    def _read_shown(self) -> dict:
+        bases, citing = self._legal_links()
+        return {
+            "legal_bases": bases,
+            "citing": citing,
+            "table_rows": self._table_rows(),
+            "attachments": list(self.attachments.select_related("document")),
+            "topics": list(self.topics.all()),
+        }
+
+    @property
     def citing_pages(self) -> list["PlanPage"]:
         """Published documents here that cite this one as a legal basis, newest first."""
-        return self._legal_links[1]
+        return self._shown["citing"]
 
-    @cached_property
+    @property
     def legal_bases_shown(self) -> list["PlanLegalBasis"]:
         """This document's legal bases, each with the document it cites when that is on the site."""
-        return self._legal_links[0]
+        return self._shown["legal_bases"]
 
-    @cached_property
+    @property
+    def topics_shown(self) -> list:
+        """The document's topics, in their display order."""
+        return self._shown["topics"]
+
     def _legal_links(self) -> tuple[list["PlanLegalBasis"], list["PlanPage"]]:
         # One query for both directions: the bases this document cites, and the
         # bases of other live, public documents that cite it.
@@ -221,12 +257,16 @@ class PlanPage(BasePage):
         newest_first.sort(key=lambda page: page.issue_date or datetime.date.min, reverse=True)
         return bases, newest_first
 
-    @cached_property
+    @property
     def attachments_shown(self) -> list["PlanAttachment"]:
-        return list(self.attachments.select_related("document"))
+        return self._shown["attachments"]
 
-    @cached_property
+    @property
     def table_rows(self) -> dict[str, list[dict]]:
+        """Indicators, timeline and responsibilities (see ``_table_rows``)."""
+        return self._shown["table_rows"]
+
+    def _table_rows(self) -> dict[str, list[dict]]:
         """Indicators, timeline and responsibilities, read in one query.
 
         The three inline lists are small text rows; a ``UNION ALL`` of them costs

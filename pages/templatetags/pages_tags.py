@@ -1,7 +1,15 @@
+import re
+
 from django import template
 from django.conf import settings
+from django.urls import reverse
+from django.utils.formats import localize
+from django.utils.html import format_html_join
+from django.utils.safestring import SafeString, mark_safe
+from wagtail.coreutils import WAGTAIL_APPEND_SLASH
 from wagtail.models import Page, Site
 
+from page_cache.fragments import remember
 from pages.models.base import only_public, school_for
 from pages.text import dial_number
 from schools.models import School
@@ -18,6 +26,53 @@ def _request_cache(context: template.Context, name: str) -> dict:
         cache = {}
         setattr(request, name, cache)
     return cache
+
+
+# A page path that Wagtail's own URL pattern takes as it is (ASCII slugs ending
+# in "/"): its URL is the pattern's prefix followed by the path, unquoted.
+PLAIN_PAGE_PATH = re.compile(r"(?:[A-Za-z0-9_\-]+/)*\Z", re.ASCII)
+
+
+@register.simple_tag(takes_context=True)
+def page_url(context: template.Context, page: Page) -> str | None:
+    """The URL ``{% pageurl page %}`` gives, without reversing a URL per link.
+
+    Wagtail's tag reverses its URL pattern for every page; a listing has dozens
+    of links. The site root paths, the current site and the pattern's prefix are
+    worked out once per request; anything unusual (a non-ASCII slug, no request,
+    internationalised URLs) falls back to Wagtail's own ``get_url``.
+    """
+    request = context.get("request")
+    if (
+        request is None
+        or not WAGTAIL_APPEND_SLASH
+        or getattr(settings, "WAGTAIL_I18N_ENABLED", False)
+    ):
+        return page.get_url(request=request)
+    cache = _request_cache(context, "_pages_url_parts")
+    if not cache:
+        site = Site.find_for_request(request)
+        roots = page._get_site_root_paths(request)
+        cache["roots"] = roots
+        cache["site_id"] = site.pk if site else None
+        cache["single"] = len({root.site_id for root in roots}) == 1
+        cache["prefix"] = reverse("wagtail_serve", args=("",))
+    url_path = page.url_path
+    matches = [root for root in cache["roots"] if url_path.startswith(root.root_path)]
+    if not matches:
+        return page.get_url(request=request)
+    # As Wagtail chooses: the most specific root, unless the page is also in the
+    # current site (a school's section reached through its own domain).
+    site_id, root_path, root_url, _language = next(
+        (root for root in matches if root.site_id == cache["site_id"]), matches[0]
+    )
+    rest = url_path[len(root_path) :]
+    if not PLAIN_PAGE_PATH.match(rest):
+        return page.get_url(request=request)
+    path = cache["prefix"] + rest
+    if site_id == cache["site_id"] or cache["single"]:
+        return path
+    return root_url + path
 
 
 @register.simple_tag(takes_context=True)
@@ -48,13 +103,44 @@ def section_root(context: template.Context, school: School | None) -> Page | Non
 
 @register.simple_tag(takes_context=True)
 def menu_pages(context: template.Context, root: Page | None) -> list[Page]:
-    """Live, public children of ``root`` marked "show in menus", in tree order."""
+    """Live, public children of ``root`` marked "show in menus", in tree order.
+
+    Only what a menu shows (title and URL) is read, and the list is kept until
+    the next public change: every page of a section shows the same menu.
+    """
     if root is None:
         return []
     cache = _request_cache(context, "_menu_pages")
     if root.pk not in cache:
-        cache[root.pk] = list(only_public(root.get_children().live().in_menu()))
+        cache[root.pk] = remember(f"menu:{root.pk}", lambda: _menu(root))
     return cache[root.pk]
+
+
+def _menu(root: Page) -> list[Page]:
+    return list(
+        only_public(root.get_children().live().in_menu()).only(
+            "id", "title", "url_path", "path", "depth"
+        )
+    )
+
+
+@register.simple_tag
+def filter_options(choices, selected) -> SafeString:
+    """The ``<option>`` elements of a filter select, the one in force marked selected.
+
+    The same markup as a template loop, built in one call: a listing's selects
+    have dozens of options. Values are compared as text, since the query string's
+    value is text and a choice's may be a number (a year).
+    """
+    chosen = f"{selected}"
+    return format_html_join(
+        "",
+        '<option value="{}"{}>{}</option>',
+        (
+            (localize(value), mark_safe(" selected") if f"{value}" == chosen else "", text)
+            for value, text in choices
+        ),
+    )
 
 
 @register.simple_tag
