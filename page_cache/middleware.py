@@ -27,8 +27,10 @@ from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import http_date
+from wagtail.models import Site
 
 from config.middleware import is_admin_request
+from page_cache.fragments import remember
 from page_cache.store import (
     STORED_HEADERS,
     StoredPage,
@@ -150,3 +152,32 @@ class PageCacheMiddleware:
         return get_conditional_response(
             request, etag=stored.etag, last_modified=int(stored.last_modified), response=response
         )
+
+
+class KnownSiteMiddleware:
+    """Find the Wagtail site of a public request among the kept fragments.
+
+    Wagtail looks the site up by host name on every page (a query, then the
+    root page as its own type: about a quarter of rendering a plan page). The
+    answer changes only when a site or page is edited, which starts a new
+    generation (:mod:`page_cache.fragments`), so it is kept like any fragment.
+    The host is checked against ``ALLOWED_HOSTS`` first, so a made-up Host
+    header cannot fill the cache. Placed after ``PageCacheMiddleware``: a stored
+    page needs no site at all.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
+        if request.method in ("GET", "HEAD") and not is_admin_request(request):
+            host, port = request.get_host(), request.get_port()
+
+            def find() -> Site | None:
+                site = Site._find_for_request(request)
+                if site is not None:
+                    site.root_page.specific  # noqa: B018 (kept with the site)
+                return site
+
+            request._wagtail_site = remember(f"site-for:{host}:{port}", find)
+        return self.get_response(request)
