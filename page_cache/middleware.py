@@ -10,7 +10,7 @@ caching proxy in ``deploy/`` can keep it too and ask again with a cheap 304.
 Never stored or marked public: anything under the admin (the case area lives
 there), a visitor with a session or pending messages, a response that sets a
 cookie or carries a CSRF token, a signed-in user's page, anything the view
-marked private or uncacheable, and any status but 200.
+marked private or uncacheable, and any status but 200 and 404 (kept one minute).
 
 Sits after WhiteNoise and before the session middleware, so a stored page is
 answered without touching the session, the user or the database. Settings are
@@ -54,6 +54,7 @@ STORABLE_TYPES = (
 HARMLESS_VARY = {"cookie", "accept-language", "accept-encoding"}
 UNCACHEABLE_DIRECTIVES = ("private", "no-store", "no-cache", "max-age=0")
 MESSAGES_COOKIE = "messages"
+NOT_FOUND_SECONDS = 60
 
 
 def has_private_cookie(request: HttpRequest) -> bool:
@@ -72,7 +73,7 @@ def may_use_cache(request: HttpRequest) -> bool:
 
 def is_public_response(request: HttpRequest, response: HttpResponseBase) -> bool:
     """Whether ``response`` is the same for every anonymous visitor, so it may be shared."""
-    if response.status_code != 200 or response.streaming or response.cookies:
+    if response.status_code not in (200, 404) or response.streaming or response.cookies:
         return False
     if request.META.get("CSRF_COOKIE_NEEDS_UPDATE"):
         return False  # the page holds a CSRF token: it belongs to one visitor
@@ -89,14 +90,27 @@ def is_public_response(request: HttpRequest, response: HttpResponseBase) -> bool
     return vary <= HARMLESS_VARY
 
 
+def store_seconds(response: HttpResponseBase) -> int:
+    """How long the shared store keeps ``response``: a "not found" only briefly.
+
+    Any address can be asked for, so "not found" pages are kept for a minute at
+    most: long enough to absorb a burst for a mistyped link shared on social
+    media, too short for made-up addresses to crowd out real pages.
+    """
+    if response.status_code == 404:
+        return min(settings.PAGE_CACHE_SECONDS, NOT_FOUND_SECONDS)
+    return settings.PAGE_CACHE_SECONDS
+
+
 def mark_public(response: HttpResponseBase, etag: str, last_modified: float) -> None:
     """Tell browsers and proxies how long they may keep the page, and how to revalidate it."""
     if "Cache-Control" not in response:
+        found = response.status_code == 200
         patch_cache_control(
             response,
             public=True,
-            max_age=settings.PAGE_CACHE_MAX_AGE,
-            s_maxage=settings.PAGE_CACHE_PROXY_MAX_AGE,
+            max_age=settings.PAGE_CACHE_MAX_AGE if found else NOT_FOUND_SECONDS,
+            s_maxage=settings.PAGE_CACHE_PROXY_MAX_AGE if found else NOT_FOUND_SECONDS,
         )
     response["ETag"] = etag
     response["Last-Modified"] = http_date(last_modified)
@@ -132,7 +146,7 @@ class PageCacheMiddleware:
                 etag=etag,
                 last_modified=last_modified,
             )
-            page_cache().set(key, stored, settings.PAGE_CACHE_SECONDS)
+            page_cache().set(key, stored, store_seconds(response))
             response["X-Page-Cache"] = "miss"
         return get_conditional_response(
             request, etag=etag, last_modified=int(last_modified), response=response

@@ -184,10 +184,33 @@ def test_a_page_with_a_form_token_is_not_stored(client, plan_page):
         assert "public" not in response.get("Cache-Control", "")
 
 
-def test_errors_are_not_stored(client, page_cache_on):
+def test_not_found_is_kept_a_minute_and_a_new_page_there_shows_at_once(
+    client, plan_page, committed
+):
+    index = plan_page.get_parent().specific
+    address = index.url + "ke-hoach-sap-co/"
+    first = client.get(address)
+    assert first.status_code == 404
+    again = client.get(address)
+    assert (again.status_code, again["X-Page-Cache"]) == (404, "hit")
+    assert 'href="tel:111"' in again.content.decode()  # help stays one tap away
+    assert "max-age=60" in again["Cache-Control"]
+    with committed():
+        plan(index, "ke-hoach-sap-co", title="Kế hoạch sắp có")
+    assert client.get(address).status_code == 200
+
+
+def test_server_errors_are_not_stored(client, plan_page, monkeypatch):
+    from pages.models import PlanPage
+
+    def fail(*args, **kwargs):
+        raise RuntimeError("database away")
+
+    monkeypatch.setattr(PlanPage, "serve", fail)
+    client.raise_request_exception = False
     for _ in range(2):
-        response = client.get("/khong-co-trang-nay/")
-        assert response.status_code == 404
+        response = client.get(plan_page.url)
+        assert response.status_code == 500
         assert "X-Page-Cache" not in response
 
 
