@@ -733,7 +733,7 @@ class CaseAdmin(ModelAdmin):
         "overdue",
     )
     list_filter = ("state", CategoryFilter, AssignedWorkerFilter, OverdueFilter)
-    list_per_page = 50
+    list_per_page = 25
     # The learner's name is searched through its hash by CaseSearchHandler.
     search_fields = ("reference",)
     search_handler_class = CaseSearchHandler
