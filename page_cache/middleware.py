@@ -37,6 +37,7 @@ from page_cache.store import (
     cache_key,
     current_generation,
     etag_for,
+    one_generation_per_request,
     page_cache,
 )
 
@@ -125,6 +126,11 @@ class PageCacheMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponseBase:
         if not may_use_cache(request):
             return self.get_response(request)
+        with one_generation_per_request():
+            return self.answer(request)
+
+    def answer(self, request: HttpRequest) -> HttpResponseBase:
+        """The stored page, or the page rendered now (and stored when it is public)."""
         key = None
         if settings.PAGE_CACHE_SECONDS > 0:
             # The generation is read before rendering: a page rendered from data

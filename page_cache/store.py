@@ -21,6 +21,9 @@ from __future__ import annotations
 
 import hashlib
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -59,13 +62,36 @@ def page_cache() -> BaseCache:
     return caches[settings.PAGE_CACHE_ALIAS]
 
 
+# Within one public request the generation is read once (see one_generation_per_request):
+# the stored page and every fragment it uses then come from the same snapshot, and a
+# Redis round trip is not repeated for each fragment.
+_request_generation: ContextVar[list[str] | None] = ContextVar(
+    "page_cache_generation", default=None
+)
+
+
+@contextmanager
+def one_generation_per_request() -> Iterator[None]:
+    """Read the generation at most once while this block (one request) runs."""
+    token = _request_generation.set([])
+    try:
+        yield
+    finally:
+        _request_generation.reset(token)
+
+
 def current_generation() -> str:
     """The token that stored pages must carry to be served; made on first use."""
+    memo = _request_generation.get()
+    if memo:
+        return memo[0]
     store = page_cache()
     generation = store.get(GENERATION_KEY)
     if generation is None:
         store.add(GENERATION_KEY, uuid.uuid4().hex, timeout=None)
         generation = store.get(GENERATION_KEY)
+    if memo is not None:
+        memo.append(generation)
     return generation
 
 
@@ -73,6 +99,9 @@ def new_generation() -> str:
     """Make every stored page stale, in every worker, from the next request on."""
     generation = uuid.uuid4().hex
     page_cache().set(GENERATION_KEY, generation, timeout=None)
+    memo = _request_generation.get()
+    if memo is not None:
+        memo.clear()
     return generation
 
 
