@@ -22,18 +22,27 @@ from django.conf import settings
 from page_cache.store import current_generation, page_cache
 
 T = TypeVar("T")
-_MISSING = object()
+MISSING = object()
+
+
+def recall(name: str) -> object:
+    """The value kept under ``name`` since the last public change, or ``MISSING``."""
+    if settings.FRAGMENT_CACHE_SECONDS <= 0:
+        return MISSING
+    return page_cache().get(f"fragment:{current_generation()}:{name}", MISSING)
+
+
+def keep(name: str, value: object) -> None:
+    """Keep ``value`` under ``name`` until the next public change."""
+    seconds = settings.FRAGMENT_CACHE_SECONDS
+    if seconds > 0:
+        page_cache().set(f"fragment:{current_generation()}:{name}", value, seconds)
 
 
 def remember(name: str, compute: Callable[[], T]) -> T:
     """``compute()``, or its value kept since the last public change."""
-    seconds = settings.FRAGMENT_CACHE_SECONDS
-    if seconds <= 0:
-        return compute()
-    store = page_cache()
-    key = f"fragment:{current_generation()}:{name}"
-    value = store.get(key, _MISSING)
-    if value is _MISSING:
+    value = recall(name)
+    if value is MISSING:
         value = compute()
-        store.set(key, value, seconds)
+        keep(name, value)
     return value

@@ -23,14 +23,14 @@ import time
 from collections.abc import Callable
 
 from django.conf import settings
+from django.db import DatabaseError
 from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import http_date
-from wagtail.models import Site
 
 from config.middleware import is_admin_request
-from page_cache.fragments import remember
+from page_cache.fragments import MISSING, keep, recall
 from page_cache.store import (
     STORED_HEADERS,
     StoredPage,
@@ -175,29 +175,42 @@ class PageCacheMiddleware:
 
 
 class KnownSiteMiddleware:
-    """Find the Wagtail site of a public request among the kept fragments.
+    """Give Wagtail the site of a public request from the kept fragments.
 
     Wagtail looks the site up by host name on every page (a query, then the
     root page as its own type: about a quarter of rendering a plan page). The
     answer changes only when a site or page is edited, which starts a new
-    generation (:mod:`page_cache.fragments`), so it is kept like any fragment.
-    The host is checked against ``ALLOWED_HOSTS`` first, so a made-up Host
-    header cannot fill the cache. Placed after ``PageCacheMiddleware``: a stored
-    page needs no site at all.
+    generation (:mod:`page_cache.fragments`), so it is kept like any fragment:
+    handed to Wagtail when kept, and kept after a request in which Wagtail
+    looked it up. Nothing here touches the database before the view runs, so
+    ``/healthz`` still answers 503 by itself when the database is down. The host
+    is checked against ``ALLOWED_HOSTS`` first, so a made-up Host header cannot
+    fill the cache. Placed after ``PageCacheMiddleware``: a stored page needs no
+    site at all.
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponseBase:
-        if request.method in ("GET", "HEAD") and not is_admin_request(request):
-            host, port = request.get_host(), request.get_port()
+        if request.method not in ("GET", "HEAD") or is_admin_request(request):
+            return self.get_response(request)
+        # What is kept after the view is kept under the generation read before it.
+        with one_generation_per_request():
+            return self.answer(request)
 
-            def find() -> Site | None:
-                site = Site._find_for_request(request)
+    def answer(self, request: HttpRequest) -> HttpResponseBase:
+        name = f"site-for:{request.get_host()}:{request.get_port()}"
+        kept = recall(name)
+        if kept is not MISSING:
+            request._wagtail_site = kept
+        response = self.get_response(request)
+        if kept is MISSING and hasattr(request, "_wagtail_site"):
+            site = request._wagtail_site
+            try:
                 if site is not None:
                     site.root_page.specific  # noqa: B018 (kept with the site)
-                return site
-
-            request._wagtail_site = remember(f"site-for:{host}:{port}", find)
-        return self.get_response(request)
+                keep(name, site)
+            except DatabaseError:
+                pass  # the page has been answered; the next request tries again
+        return response

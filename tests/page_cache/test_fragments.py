@@ -33,3 +33,27 @@ def test_switched_off_it_always_computes(settings):
     remember("x", lambda: calls.append(1))
     remember("x", lambda: calls.append(1))
     assert len(calls) == 2
+
+
+def test_the_site_lookup_is_kept_and_dropped_by_a_site_change(
+    client, page_cache_on, settings, committed
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from wagtail.models import Site
+
+    settings.FRAGMENT_CACHE_SECONDS = 600
+    settings.PAGE_CACHE_SECONDS = 0
+
+    def site_queries() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get("/").status_code == 200
+        return sum('FROM "wagtailcore_site"' in q["sql"] for q in queries.captured_queries)
+
+    assert site_queries() == 1  # looked up, then kept
+    assert site_queries() == 0  # handed to Wagtail from the kept fragment
+    site = Site.objects.get(is_default_site=True)
+    site.site_name = "Cổng thông tin thử"
+    with committed():
+        site.save()
+    assert site_queries() == 1
