@@ -35,8 +35,8 @@ from page_cache.store import (
     STORED_HEADERS,
     StoredPage,
     cache_key,
-    current_generation,
     etag_for,
+    lookup,
     one_generation_per_request,
     page_cache,
 )
@@ -131,13 +131,13 @@ class PageCacheMiddleware:
 
     def answer(self, request: HttpRequest) -> HttpResponseBase:
         """The stored page, or the page rendered now (and stored when it is public)."""
-        key = None
+        key, generation = None, ""
         if settings.PAGE_CACHE_SECONDS > 0:
             # The generation is read before rendering: a page rendered from data
-            # that a publish is changing meanwhile lands under the old generation.
-            key = cache_key(request, current_generation())
-            stored = page_cache().get(key)
-            if isinstance(stored, StoredPage):
+            # that a publish is changing meanwhile is stored as of the old one.
+            key = cache_key(request)
+            generation, stored = lookup(key)
+            if stored is not None:
                 return self.replay(request, stored)
         response = self.get_response(request)
         if not is_public_response(request, response):
@@ -151,6 +151,7 @@ class PageCacheMiddleware:
                 content=response.content,
                 etag=etag,
                 last_modified=last_modified,
+                generation=generation,
             )
             page_cache().set(key, stored, store_seconds(response))
             response["X-Page-Cache"] = "miss"

@@ -5,10 +5,11 @@ all of them share (``CACHES["pages"]``: files on disk by default, Redis when
 ``CACHE_URL`` names it). A per-process memory cache would let one worker go on
 serving a page that another worker's publish has changed.
 
-Nothing is deleted on a change. Each entry's key carries the site's current
-*generation*, a random token kept in the same cache; a change to anything a
-public page shows (see :mod:`page_cache.invalidation`) replaces the token, so
-every worker's next lookup misses at once and the old entries age out. Listing
+Nothing is deleted on a change. Each entry carries the site's *generation* at
+the time it was rendered, a random token kept in the same cache; a change to
+anything a public page shows (see :mod:`page_cache.invalidation`) replaces the
+token, so every worker's next lookup finds its entry stale at once and renders
+afresh. Listing
 pages show other pages' titles, every page shows the hotlines and the school's
 name, so working out which pages one change touches would be fragile; a whole
 new generation is always right and publishing is rare.
@@ -55,6 +56,7 @@ class StoredPage:
     content: bytes
     etag: str
     last_modified: float
+    generation: str = ""
 
 
 def page_cache() -> BaseCache:
@@ -112,15 +114,35 @@ def language_for(request: HttpRequest) -> str:
     return chosen if chosen in supported else settings.LANGUAGE_CODE
 
 
-def cache_key(request: HttpRequest, generation: str) -> str:
-    """The key of ``request``'s page: generation, date, language, host and full path.
+def cache_key(request: HttpRequest) -> str:
+    """The key of ``request``'s page: date, language, host and full path.
 
     The path is hashed so any query string makes a key every backend accepts.
+    The generation is not in the key but in the stored entry, so that one
+    ``get_many`` (a single round trip to Redis) brings both.
     """
     place = f"{request.get_host()}\n{request.get_full_path()}"
     digest = hashlib.sha256(place.encode("utf-8", "surrogateescape")).hexdigest()
     today = timezone.localdate().isoformat()
-    return f"page-cache:{generation}:{today}:{language_for(request)}:{digest}"
+    return f"page-cache:{today}:{language_for(request)}:{digest}"
+
+
+def lookup(key: str) -> tuple[str, StoredPage | None]:
+    """The current generation, and the page stored under ``key`` if it is of that generation.
+
+    The generation becomes this request's (see :func:`one_generation_per_request`).
+    """
+    found = page_cache().get_many([GENERATION_KEY, key])
+    generation = found.get(GENERATION_KEY)
+    if generation is None:
+        generation = current_generation()
+    memo = _request_generation.get()
+    if memo is not None and not memo:
+        memo.append(generation)
+    stored = found.get(key)
+    if isinstance(stored, StoredPage) and getattr(stored, "generation", None) == generation:
+        return generation, stored
+    return generation, None
 
 
 def etag_for(content: bytes) -> str:
