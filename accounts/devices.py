@@ -1,7 +1,9 @@
 """The user's second factor: an authenticator app (TOTP) and single-use recovery codes.
 
 Kept apart from the views so the management command, the administrators' screen and
-the test helpers change devices the same way.
+the test helpers change devices the same way. The devices are the project's own
+(``accounts.models``): the app's secret is encrypted and recovery codes are kept as
+hashes, so a database dump cannot be used to pass the second step.
 """
 
 from base64 import b32encode
@@ -10,11 +12,12 @@ import segno
 from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import transaction
+from django.utils.crypto import get_random_string
 from django.utils.translation import gettext as _
 from django_otp import devices_for_user
 from django_otp.models import Device
-from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
-from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from accounts.models import AuthenticatorDevice, RecoveryCode, RecoveryCodeDevice
 
 # Device names are data, not interface text.
 APP_DEVICE_NAME = "authenticator"
@@ -26,29 +29,31 @@ def normalize_code(raw: str) -> str:
     return "".join(ch for ch in (raw or "") if ch not in " -\t").lower()
 
 
-def pending_app_device(user: AbstractBaseUser) -> TOTPDevice:
+def pending_app_device(user: AbstractBaseUser) -> AuthenticatorDevice:
     """The unconfirmed TOTP device being enrolled, created on first need.
 
     Reusing it keeps the QR code the same when the page is reloaded, so a user who
     scanned it and then refreshed is not left with a stale secret.
     """
-    device = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("-pk").first()
+    device = AuthenticatorDevice.objects.filter(user=user, confirmed=False).order_by("-pk").first()
     if device is None:
-        device = TOTPDevice.objects.create(user=user, name=APP_DEVICE_NAME, confirmed=False)
+        device = AuthenticatorDevice.objects.create(
+            user=user, name=APP_DEVICE_NAME, confirmed=False
+        )
     return device
 
 
 def has_confirmed_app(user: AbstractBaseUser) -> bool:
-    return TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+    return AuthenticatorDevice.objects.filter(user=user, confirmed=True).exists()
 
 
-def secret_text(device: TOTPDevice) -> str:
+def secret_text(device: AuthenticatorDevice) -> str:
     """The secret in base32, grouped by four, for typing into an app by hand."""
     secret = b32encode(device.bin_key).decode().rstrip("=")
     return " ".join(secret[i : i + 4] for i in range(0, len(secret), 4))
 
 
-def qr_svg(device: TOTPDevice) -> str:
+def qr_svg(device: AuthenticatorDevice) -> str:
     """An inline SVG QR code of the otpauth URL: no image request, no script."""
     code = segno.make(device.config_url, error="m")
     return code.svg_inline(
@@ -56,30 +61,41 @@ def qr_svg(device: TOTPDevice) -> str:
     )
 
 
-def confirm_app(device: TOTPDevice, code: str) -> bool:
+def confirm_app(device: AuthenticatorDevice, code: str) -> bool:
     """Confirm an enrolment with the first code the app shows."""
     code = normalize_code(code)
     if not code.isdigit() or not device.verify_token(code):
         return False
     device.confirmed = True
     device.save(update_fields=["confirmed"])
-    TOTPDevice.objects.filter(user=device.user, confirmed=False).delete()
+    AuthenticatorDevice.objects.filter(user=device.user, confirmed=False).delete()
     return True
 
 
+# Eight characters of base32 (40 random bits), lower case: what people copied from
+# paper before, so codes handed out by django-otp's static plugin keep their shape.
+RECOVERY_CODE_ALPHABET = "abcdefghijklmnopqrstuvwxyz234567"
+RECOVERY_CODE_LENGTH = 8
+
+
 def new_recovery_codes(user: AbstractBaseUser) -> list[str]:
-    """Replace the user's recovery codes with fresh ones and return them (shown once)."""
-    device, _created = StaticDevice.objects.get_or_create(
+    """Replace the user's recovery codes with fresh ones and return them (shown once).
+
+    Only their hashes are stored; the caller shows the returned list and forgets it.
+    """
+    device, _created = RecoveryCodeDevice.objects.get_or_create(
         user=user, name=RECOVERY_DEVICE_NAME, defaults={"confirmed": True}
     )
-    device.token_set.all().delete()
-    codes = [StaticToken.random_token() for _i in range(settings.RECOVERY_CODE_COUNT)]
-    StaticToken.objects.bulk_create(StaticToken(device=device, token=code) for code in codes)
+    codes = [
+        get_random_string(RECOVERY_CODE_LENGTH, RECOVERY_CODE_ALPHABET)
+        for _i in range(settings.RECOVERY_CODE_COUNT)
+    ]
+    device.replace_codes(codes)
     return codes
 
 
 def recovery_codes_left(user: AbstractBaseUser) -> int:
-    return StaticToken.objects.filter(device__user=user, device__confirmed=True).count()
+    return RecoveryCode.objects.filter(device__user=user, device__confirmed=True).count()
 
 
 class VerifyResult:
@@ -91,7 +107,7 @@ class VerifyResult:
 
     @property
     def used_recovery_code(self) -> bool:
-        return isinstance(self.device, StaticDevice)
+        return isinstance(self.device, RecoveryCodeDevice)
 
 
 def verify_code(user: AbstractBaseUser, raw: str) -> VerifyResult:
@@ -103,7 +119,7 @@ def verify_code(user: AbstractBaseUser, raw: str) -> VerifyResult:
     code = normalize_code(raw)
     if not code:
         return VerifyResult()
-    kind = TOTPDevice if code.isdigit() else StaticDevice
+    kind = AuthenticatorDevice if code.isdigit() else RecoveryCodeDevice
     throttled = False
     with transaction.atomic():
         for device in devices_for_user(user, confirmed=True, for_verify=True):
@@ -125,7 +141,7 @@ def reset_two_factor(user: AbstractBaseUser) -> int:
     (django-otp's middleware no longer finds the device).
     """
     removed = 0
-    for model in (TOTPDevice, StaticDevice):
+    for model in (AuthenticatorDevice, RecoveryCodeDevice):
         devices = model.objects.filter(user=user)
         removed += devices.count()
         devices.delete()

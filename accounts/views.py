@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -18,6 +18,7 @@ from django_otp import login as otp_login
 from accounts import devices, lockout
 from accounts.forms import CodeForm, UnlockForm, UsernameForm
 from accounts.policy import has_confirmed_device, requires_two_factor
+from schools import tenancy
 
 NEW_CODES_KEY = "accounts_new_recovery_codes"
 
@@ -147,25 +148,41 @@ def overview(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _require_superuser(request: HttpRequest) -> None:
-    if not request.user.is_superuser:
+def _may_use_security_screen(user) -> bool:
+    """Superusers, and administrators of a school (for the accounts they manage)."""
+    ids = tenancy.administered_school_ids(user)
+    return ids is None or bool(ids)
+
+
+def _require_security_screen(request: HttpRequest) -> None:
+    if not _may_use_security_screen(request.user):
         raise PermissionDenied
 
 
 @never_cache
 @login_required
 def security(request: HttpRequest) -> HttpResponse:
-    """Locked accounts and addresses, and a 2FA reset, for superusers."""
-    _require_superuser(request)
+    """Locked accounts (and, for superusers, addresses and the 2FA reset).
+
+    A school's administrator sees and unlocks only the accounts they manage
+    (``schools.tenancy.users_managed_by``): the teacher who typed a wrong password
+    five times should not have to wait for the deployment's operator. Addresses and
+    usernames that match nobody they manage are not theirs to see.
+    """
+    _require_security_screen(request)
+    operator = tenancy.is_operator(request.user)
+    managed = None if operator else tenancy.users_managed_by(request.user).values("username")
     return render(
         request,
         "accounts/security.html",
         {
             "title": _("Sign-in security"),
-            "usernames": lockout.locked_usernames(),
-            "addresses": lockout.locked_addresses(),
+            "usernames": lockout.locked_usernames(managed),
+            "addresses": lockout.locked_addresses() if operator else [],
+            "operator": operator,
             "reset_form": UsernameForm(),
             "cool_off_minutes": lockout.cool_off_minutes(),
+            "limits": lockout.Limits.from_settings(),
         },
     )
 
@@ -173,25 +190,46 @@ def security(request: HttpRequest) -> HttpResponse:
 @require_POST
 @login_required
 def unlock(request: HttpRequest) -> HttpResponse:
-    _require_superuser(request)
+    """Lift the locks on an account (every address) or, for superusers, an address.
+
+    An account the administrator does not manage, or an address, answers 404 to
+    them, as if it did not exist.
+    """
+    _require_security_screen(request)
     from axes.utils import reset
 
     form = UnlockForm(request.POST)
-    if form.is_valid():
-        value = form.cleaned_data["value"]
-        if form.cleaned_data["kind"] == "username":
-            reset(username=value)
-            messages.success(request, _("Account “%(name)s” unlocked.") % {"name": value})
-        else:
-            reset(ip=value)
-            messages.success(request, _("Address %(address)s unlocked.") % {"address": value})
+    if not form.is_valid():
+        return redirect("accounts_security")
+    value = form.cleaned_data["value"]
+    operator = tenancy.is_operator(request.user)
+    if form.cleaned_data["kind"] == "username":
+        if not operator:
+            target = get_user_model().objects.filter(username=value).first()
+            if target is None or not tenancy.manages_user(request.user, target):
+                raise Http404
+        reset(username=value)
+        messages.success(request, _("Account “%(name)s” unlocked.") % {"name": value})
+    else:
+        if not operator:
+            raise Http404
+        reset(ip=value)
+        messages.success(request, _("Address %(address)s unlocked.") % {"address": value})
     return redirect("accounts_security")
 
 
 @require_POST
 @login_required
 def reset_two_factor(request: HttpRequest) -> HttpResponse:
-    _require_superuser(request)
+    """Remove someone's second factor: superusers only.
+
+    A school's administrator may change the password of the staff they manage; if
+    they could also reset the second factor, they could take over a case worker's
+    account and read the children's records. Keeping the reset with the operator
+    means a password alone never opens a case account.
+    """
+    if not tenancy.is_operator(request.user):
+        raise PermissionDenied
     form = UsernameForm(request.POST)
     if form.is_valid():
         username = form.cleaned_data["username"]

@@ -6,6 +6,7 @@ from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 
 from accounts import urls
+from schools.tenancy import administered_school_ids
 
 
 @hooks.register("register_admin_urls")
@@ -13,14 +14,17 @@ def register_urls() -> list:
     return urls.urlpatterns
 
 
-class SuperuserMenuItem(MenuItem):
+class SecurityMenuItem(MenuItem):
+    """Shown to superusers and to schools' administrators (for their own staff)."""
+
     def is_shown(self, request) -> bool:
-        return request.user.is_superuser
+        ids = administered_school_ids(request.user)
+        return ids is None or bool(ids)
 
 
 @hooks.register("register_settings_menu_item")
 def register_security_menu() -> MenuItem:
-    return SuperuserMenuItem(
+    return SecurityMenuItem(
         _("Sign-in security"), reverse("accounts_security"), icon_name="lock", order=900
     )
 

@@ -540,8 +540,8 @@ def _index_pages(models_and_ids: list[tuple[type, list[int]]]) -> None:
 
 def _bench_user(username: str, first: str, last: str, role: str, school, key_hex: str):
     from django.contrib.auth import get_user_model
-    from django_otp.plugins.otp_totp.models import TOTPDevice
 
+    from accounts.models import AuthenticatorDevice
     from schools.models import Membership
 
     user, _created = get_user_model().objects.get_or_create(
@@ -552,8 +552,8 @@ def _bench_user(username: str, first: str, last: str, role: str, school, key_hex
     user.set_password(BENCH_PASSWORD)
     user.save()
     Membership.objects.get_or_create(school=school, user=user, role=role)
-    TOTPDevice.objects.filter(user=user).delete()
-    TOTPDevice.objects.create(user=user, name="authenticator", key=key_hex, confirmed=True)
+    AuthenticatorDevice.objects.filter(user=user).delete()
+    AuthenticatorDevice.objects.create(user=user, name="authenticator", key=key_hex, confirmed=True)
     return user
 
 

@@ -154,7 +154,8 @@ def totp_step(last_t: int, tolerance: int = 1) -> int:
 def last_totp_step(db_path: Path, username: str) -> int:
     with contextlib.closing(sqlite3.connect(db_path)) as db:
         row = db.execute(
-            "SELECT max(d.last_t) FROM otp_totp_totpdevice d JOIN auth_user u ON u.id = d.user_id "
+            "SELECT max(d.last_t) FROM accounts_authenticatordevice d "
+            "JOIN auth_user u ON u.id = d.user_id "
             "WHERE u.username = ? AND d.confirmed",
             (username,),
         ).fetchone()

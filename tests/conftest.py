@@ -72,8 +72,8 @@ def _force_login_is_a_full_sign_in(monkeypatch):
     tests/accounts/.
     """
     from django_otp import DEVICE_ID_SESSION_KEY
-    from django_otp.plugins.otp_totp.models import TOTPDevice
 
+    from accounts.models import AuthenticatorDevice
     from accounts.policy import must_verify
 
     original = Client.force_login
@@ -82,9 +82,9 @@ def _force_login_is_a_full_sign_in(monkeypatch):
         original(self, user, backend)
         if not must_verify(user):
             return
-        device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+        device = AuthenticatorDevice.objects.filter(user=user, confirmed=True).first()
         if device is None:
-            device = TOTPDevice.objects.create(user=user, name="test", confirmed=True)
+            device = AuthenticatorDevice.objects.create(user=user, name="test", confirmed=True)
         session = self.session
         session[DEVICE_ID_SESSION_KEY] = device.persistent_id
         session.save()

@@ -1,6 +1,6 @@
 import pytest
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from accounts.models import AuthenticatorDevice
 from schools.roles import Role
 
 PASSWORD = "Cô giáo dạy em yêu trường lớp"
@@ -32,8 +32,8 @@ def sign_in(client, username: str, password: str = PASSWORD, **extra):
     )
 
 
-def app_of(user) -> TOTPDevice:
-    return TOTPDevice.objects.get(user=user, confirmed=True)
+def app_of(user) -> AuthenticatorDevice:
+    return AuthenticatorDevice.objects.get(user=user, confirmed=True)
 
 
 def vi(message: str, **values) -> str:

@@ -3,10 +3,11 @@
 import time
 
 from django_otp.oath import hotp
-from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from accounts.models import AuthenticatorDevice
 
 
-def next_code(device: TOTPDevice) -> str:
+def next_code(device: AuthenticatorDevice) -> str:
     """The app's code now, or the next one if now's code was already used.
 
     The server refuses a code twice (``last_t``), and a test may sign in twice

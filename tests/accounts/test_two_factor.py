@@ -4,9 +4,8 @@ import re
 
 import pytest
 from django.core.management import call_command
-from django_otp.plugins.otp_static.models import StaticToken
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from accounts.models import AuthenticatorDevice, RecoveryCode
 from schools.roles import Role
 from tests.accounts.conftest import app_of, sign_in, vi
 from tests.accounts.otp import next_code
@@ -23,7 +22,7 @@ def enrol(client, user) -> list[str]:
     """Go through the set-up page as a user would; return the recovery codes shown."""
     page = client.get(SETUP)
     assert page.status_code == 200
-    device = TOTPDevice.objects.get(user=user, confirmed=False)
+    device = AuthenticatorDevice.objects.get(user=user, confirmed=False)
     confirmed = client.post(SETUP, {"code": next_code(device), "next": "/admin/ho-so/nhap/"})
     assert confirmed.status_code == 302
     codes_page = client.get(confirmed["Location"])
@@ -47,10 +46,10 @@ def test_case_roles_are_sent_to_enrol_and_reach_the_case_area_only_after_a_code(
     html = page.content.decode()
     assert "<svg" in html
     assert "<script>" not in html.split("<main", 1)[1]
-    device = TOTPDevice.objects.get(user=user, confirmed=False)
+    device = AuthenticatorDevice.objects.get(user=user, confirmed=False)
     # Reloading shows the same secret: a code scanned before the reload still works.
     assert client.get(SETUP).context["secret"] == page.context["secret"]
-    assert TOTPDevice.objects.filter(user=user).count() == 1
+    assert AuthenticatorDevice.objects.filter(user=user).count() == 1
 
     codes = enrol(client, user)
     assert len(codes) == 10
@@ -117,14 +116,14 @@ def test_a_recovery_code_works_once(client, person):
         else:
             assert response.request["PATH_INFO"] == VERIFY
             assert WRONG in response.content.decode()
-    assert StaticToken.objects.filter(device__user=user).count() == 9
+    assert RecoveryCode.objects.filter(device__user=user).count() == 9
 
 
 def test_editor_and_district_officer_are_not_forced(client, person):
     person("bientap", Role.EDITOR)
     sign_in(client, "bientap")
     assert client.get("/admin/").status_code == 200
-    assert not TOTPDevice.objects.exists()
+    assert not AuthenticatorDevice.objects.exists()
 
 
 def test_editor_who_enrolled_is_asked_for_the_code_too(client, person):
@@ -151,20 +150,31 @@ def test_superuser_resets_a_users_two_factor_on_the_security_screen(
     client, person, django_user_model
 ):
     user = person("ctxh")
-    TOTPDevice.objects.create(user=user, name="x", confirmed=True)
+    AuthenticatorDevice.objects.create(user=user, name="x", confirmed=True)
     admin = django_user_model.objects.create_superuser("quantri", password="x")
     client.force_login(admin)
     response = client.post("/admin/bao-mat-dang-nhap/dat-lai-2-buoc/", {"username": "ctxh"})
     assert response.status_code == 302
-    assert not TOTPDevice.objects.filter(user=user).exists()
+    assert not AuthenticatorDevice.objects.filter(user=user).exists()
+
+
+def test_a_schools_administrator_cannot_reset_a_second_factor(client, person):
+    """A reset after a password change would let the administrator into a case account."""
+    admin = person("quantri", Role.ADMINISTRATOR)
+    AuthenticatorDevice.objects.create(user=person("ctxh"), name="x", confirmed=True)
+    client.force_login(admin)
+    assert client.get("/admin/bao-mat-dang-nhap/").status_code == 200
+    refused = client.post("/admin/bao-mat-dang-nhap/dat-lai-2-buoc/", {"username": "ctxh"})
+    assert refused.status_code in (302, 403)
+    assert AuthenticatorDevice.objects.filter(user__username="ctxh").exists()
 
 
 def test_others_cannot_use_the_security_screen(client, person):
     user = person("hieutruong", Role.PRINCIPAL)
-    TOTPDevice.objects.create(user=person("ctxh"), name="x", confirmed=True)
+    AuthenticatorDevice.objects.create(user=person("ctxh"), name="x", confirmed=True)
     client.force_login(user)
     refused = client.get("/admin/bao-mat-dang-nhap/")
     # Wagtail answers a refusal in the admin by sending back to the dashboard.
     assert refused.status_code in (302, 403)
     client.post("/admin/bao-mat-dang-nhap/dat-lai-2-buoc/", {"username": "ctxh"})
-    assert TOTPDevice.objects.filter(user__username="ctxh").exists()
+    assert AuthenticatorDevice.objects.filter(user__username="ctxh").exists()

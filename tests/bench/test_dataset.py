@@ -7,8 +7,8 @@ used as the runner uses them.
 
 import pytest
 from django.contrib.auth import get_user_model
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from accounts.models import AuthenticatorDevice
 from bench.dataset import build
 from forms_app.models import Case, InterventionPlan, WizardDraft
 from pages.models import CampaignPage, MaterialPage, PlanPage, SiteImage
@@ -71,7 +71,7 @@ def test_case_worker_posts_the_wizard_step_repeatedly_and_reads_the_plan_pdf(man
     account = manifest["users"]["case_worker"]
     user = get_user_model().objects.get(username=account["username"])
     assert user.check_password(account["password"])
-    device = TOTPDevice.objects.get(user=user, confirmed=True)
+    device = AuthenticatorDevice.objects.get(user=user, confirmed=True)
     assert device.key == account["totp_key_hex"]
 
     # conftest makes force_login a full sign-in with the confirmed device.

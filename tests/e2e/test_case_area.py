@@ -36,12 +36,11 @@ def sign_in(page, base_url: str, username: str) -> None:
     The user's authenticator device is made here (enrolment itself is driven in
     test_smoke.py); the code is computed from its secret like the app does.
     """
-    from django_otp.plugins.otp_totp.models import TOTPDevice
-
+    from accounts.models import AuthenticatorDevice
     from tests.accounts.otp import next_code
 
     user = get_user_model().objects.get(username=username)
-    device, _created = TOTPDevice.objects.get_or_create(
+    device, _created = AuthenticatorDevice.objects.get_or_create(
         user=user, confirmed=True, defaults={"name": "e2e"}
     )
     page.goto(base_url + "/admin/login/")
