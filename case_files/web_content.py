@@ -34,7 +34,7 @@ _ELEMENTS = (
     rb"|<html[\s>]"
     rb"|<iframe[\s>/]"
     rb"|<\?php\s"
-    rb"|<svg[\s>][\s\S]{0,%d}?(?:<script|\son[a-z]{3,20}\s*=|javascript:|<foreignObject)"
+    rb"|<svg(?=[\s>])[\s\S]{0,%d}?(?:<script|\son[a-z]{3,20}\s*=|javascript:|<foreignObject)"
     % SVG_WINDOW
 )
 _OTHERS = rb"|<body[\s>]|<object[\s>]|<embed[\s>/]|<meta\s+http-equiv|javascript:|vbscript:"

