@@ -80,13 +80,13 @@ _SCRIPT_SCHEMES = ("javascript:", "vbscript:")
 
 PDF_MAX_OBJECTS = 200_000
 ACTION_CHAIN_MAX = 100
-OBJECT_STREAMS_MAX_BYTES = 64 * 1024 * 1024
+OBJECT_STREAMS_MAX_BYTES = 32 * 1024 * 1024
 
 _NAME = re.compile(rb"/[^\s/<>\[\]()%{}]*")
 _HEX_ESCAPE = re.compile(rb"#([0-9A-Fa-f]{2})")
-_STREAM = re.compile(rb"stream\r?\n(.*?)endstream", re.DOTALL)
-_OBJ_START = re.compile(rb"\d+\s+\d+\s+obj\b")
-_KEY_VALUE_START = re.compile(rb"\s*(?:<<|\d+\s+\d+\s+R)")
+_STREAM_START = re.compile(rb"stream\r?\n")
+# /AA (or its #41 spellings) as a key: followed by a dictionary or a reference.
+_AA_KEY = re.compile(rb"/(?:A|#41)(?:A|#41)(?=\s{0,64}<<|\s{1,64}\d{1,10}\s{1,8}\d{1,5}\s{1,8}R)")
 
 
 def _unescape(name: bytes) -> str:
@@ -96,21 +96,20 @@ def _unescape(name: bytes) -> str:
 # Raw layer -----------------------------------------------------------------------------
 
 
-def _names_in(text: bytes, found: set[str]) -> None:
-    for match in _NAME.finditer(text):
-        name = _unescape(match.group())
-        code = _NAMES.get(name)
+def _names_in(text: bytes | memoryview, found: set[str]) -> None:
+    # Each distinct name once: a file of millions of names stays quick.
+    for name in set(_NAME.findall(text)):
+        code = _NAMES.get(_unescape(name) if b"#" in name else name.decode("latin-1"))
         if code:
             found.add(code)
-        elif name == "/AA" and _KEY_VALUE_START.match(text, match.end()):
-            # As a key (followed by a dictionary or a reference) it is an additional action.
-            found.add(AUTO)
+    if _AA_KEY.search(text):
+        found.add(AUTO)
 
 
 _FILTER = re.compile(rb"/Filter\s*(\[[^\]]*\]|/[^\s/<>\[\]()%{}]+)")
 
 
-def _unpack_object_stream(dictionary: bytes, body: bytes) -> bytes | None:
+def _unpack_object_stream(dictionary: bytes, body: memoryview) -> bytes | memoryview | None:
     """An object stream's content, or ``None`` if it is compressed some other way."""
     match = _FILTER.search(_HEX_ESCAPE.sub(lambda m: bytes([int(m.group(1), 16)]), dictionary))
     filters = [f.decode("latin-1") for f in _NAME.findall(match.group(1))] if match else []
@@ -125,21 +124,30 @@ def _unpack_object_stream(dictionary: bytes, body: bytes) -> bytes | None:
 
 
 def raw_codes(data: bytes) -> set[str]:
-    """Reasons found by name alone, outside streams and inside every object stream."""
+    """Reasons found by name alone, outside streams and inside every object stream.
+
+    Linear in the file: each stream's end is found once with ``find`` (a file of
+    ``stream`` keywords without ``endstream`` cannot make it quadratic), and a
+    stream's dictionary is looked for only between the previous stream and it.
+    The file is read through a ``memoryview``, never copied whole.
+    """
     found: set[str] = set()
-    outside = io.BytesIO()
+    view = memoryview(data)
     position = 0
     unpacked_total = 0
-    for match in _STREAM.finditer(data):
-        before = data[position : match.start()]
-        outside.write(before)
-        outside.write(b" ")
-        # The stream's dictionary is what follows the last "N G obj" before it.
-        starts = list(_OBJ_START.finditer(data, max(0, match.start() - 4096), match.start()))
-        dictionary = data[starts[-1].end() : match.start()] if starts else before[-4096:]
-        names = {_unescape(n) for n in _NAME.findall(dictionary)}
-        if "/ObjStm" in names:
-            content = _unpack_object_stream(dictionary, match.group(1))
+    while match := _STREAM_START.search(data, position):
+        end = data.find(b"endstream", match.end())
+        if end < 0:
+            break
+        _names_in(view[position : match.start()], found)
+        # The stream's dictionary follows the last "obj" keyword before it.
+        low = max(position, match.start() - 4096)
+        obj = data.rfind(b"obj", low, match.start())
+        dictionary = data[(obj + 3 if obj >= 0 else low) : match.start()]
+        if (b"ObjStm" in dictionary or b"#" in dictionary) and "/ObjStm" in {
+            _unescape(n) for n in _NAME.findall(dictionary)
+        }:
+            content = _unpack_object_stream(dictionary, view[match.end() : end])
             if content is None:
                 # An object stream only a rare decoder opens: nothing else hides there.
                 found.add(DAMAGED)
@@ -147,11 +155,10 @@ def raw_codes(data: bytes) -> set[str]:
                 unpacked_total += len(content)
                 if unpacked_total > OBJECT_STREAMS_MAX_BYTES:
                     found.add(DAMAGED)
-                    break
+                    return found
                 _names_in(content, found)
-        position = match.end()
-    outside.write(data[position:])
-    _names_in(outside.getvalue(), found)
+        position = end + len(b"endstream")
+    _names_in(view[position:], found)
     return found
 
 
