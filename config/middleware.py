@@ -164,3 +164,34 @@ class NoStoreForStaffMiddleware:
             response.headers["Pragma"] = "no-cache"
             patch_vary_headers(response, ["Cookie"])
         return response
+
+
+class MalformedFormDataMiddleware:
+    """A POST whose fields a form widget cannot read is the sender's mistake: 400, not 500.
+
+    Browsers always send what Wagtail's widgets wrote (a StreamField's ``body-count``,
+    a formset's totals), but a hand-made or truncated request may not, and Wagtail's
+    widgets then raise ``KeyError`` or ``ValueError`` while reading the data. Only an
+    exception raised inside a ``value_from_datadict`` is answered this way; any other
+    error is still a server error, reported as such.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if request.method != "POST" or not isinstance(
+            exception, KeyError | ValueError | IndexError | TypeError
+        ):
+            return None
+        frame = exception.__traceback__
+        while frame is not None:
+            if frame.tb_frame.f_code.co_name == "value_from_datadict":
+                from django.views.defaults import bad_request
+
+                return bad_request(request, exception, template_name="400.html")
+            frame = frame.tb_next
+        return None

@@ -37,11 +37,12 @@ class StartDraftView(View):
         wanted = request.GET.get("school") or request.POST.get("school")
         if not wanted:
             return schools.first()
+        # Looked up among the user's own case schools: another school is not there
+        # (404), as another school's case is not.
         try:
-            school = School.objects.get(pk=int(wanted))
+            return schools.get(pk=int(wanted))
         except (ValueError, School.DoesNotExist) as exc:
             raise Http404("No such school.") from exc
-        return school
 
     def get_case(self, request: HttpRequest) -> Case | None:
         wanted = request.GET.get("case") or request.POST.get("case")

@@ -5,9 +5,12 @@ from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from pages.models import Audience, Hotline, Topic
+from schools.admin_scope import SchoolScopedViewSetMixin
 
 
-class HotlineViewSet(SnippetViewSet):
+class HotlineViewSet(SchoolScopedViewSetMixin, SnippetViewSet):
+    """A school's administrator sees their own school's lines; operators see every line."""
+
     model = Hotline
     icon = "mobile-alt"
     menu_label = _("Hotlines")

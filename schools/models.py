@@ -8,6 +8,7 @@ from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
 
+from schools.forms import SchoolForm
 from schools.roles import Role
 
 code_validator = RegexValidator(
@@ -148,6 +149,8 @@ class School(ClusterableModel):
     )
 
     objects = SchoolQuerySet.as_manager()
+
+    base_form_class = SchoolForm
 
     panels = [
         MultiFieldPanel(

@@ -52,18 +52,14 @@ CASE_PERMISSIONS = frozenset(
     }
 )
 
-# Lists an administrator edits so forms follow the circulars without a release.
+# Lists a school keeps for itself: where its cases are referred and its working
+# calendar. The shared lists (issue categories, rating criteria, need domains,
+# activity partners) follow the circulars for every school at once, so only the
+# deployment's operators (superusers) change them.
 CASE_REFERENCE_PERMISSIONS = frozenset(
     f"forms_app.{action}_{model}"
     for action in ("add", "change")
-    for model in (
-        "issuecategory",
-        "ratingcriterion",
-        "needdomain",
-        "receivingbody",
-        "activitypartner",
-        "schoolcalendar",
-    )
+    for model in ("receivingbody", "schoolcalendar")
 )
 
 # Model permissions held through the role's global group ("app_label.codename").
@@ -73,6 +69,10 @@ MODEL_PERMISSIONS: dict[str, frozenset[str]] = {
     Role.CASE_WORKER: frozenset({ACCESS_ADMIN, *CASE_PERMISSIONS}),
     # Aggregate figures only: nothing here opens a child's record.
     Role.DISTRICT_OFFICER: frozenset({ACCESS_ADMIN}),
+    # A school's administrator keeps the school's own things in order, and only its
+    # own (schools.tenancy scopes every list and object to their schools).
+    # Deployment-wide things (districts, sites and their redirects, topics,
+    # audiences, national lines, shared lists) are the operators' (superusers').
     Role.ADMINISTRATOR: frozenset(
         {
             ACCESS_ADMIN,
@@ -80,26 +80,13 @@ MODEL_PERMISSIONS: dict[str, frozenset[str]] = {
             "auth.change_user",
             "auth.delete_user",
             "auth.view_user",
-            "schools.add_school",
             "schools.change_school",
             "schools.view_school",
-            "schools.add_district",
-            "schools.change_district",
-            "schools.view_district",
-            "wagtailcore.add_site",
-            "wagtailcore.change_site",
-            "wagtailredirects.add_redirect",
-            "wagtailredirects.change_redirect",
-            "wagtailredirects.delete_redirect",
-            # Public-site reference data: help lines, topics, audiences.
             "pages.add_hotline",
             "pages.change_hotline",
             "pages.delete_hotline",
-            "pages.add_topic",
-            "pages.change_topic",
-            "pages.add_audience",
-            "pages.change_audience",
-            # Case reference lists, but no case: the administrator reads no child's record.
+            # Case reference lists of the school, but no case: the administrator
+            # reads no child's record.
             *CASE_REFERENCE_PERMISSIONS,
         }
     ),

@@ -5,6 +5,7 @@ from wagtail.admin.views.generic import InspectView
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
+from schools.admin_scope import SchoolScopedViewSetMixin
 from schools.models import District, School
 
 
@@ -25,8 +26,11 @@ class SchoolInspectView(InspectView):
         )
 
 
-class SchoolViewSet(SnippetViewSet):
+class SchoolViewSet(SchoolScopedViewSetMixin, SnippetViewSet):
+    """A school’s administrator sees and edits their own school; operators, every school."""
+
     model = School
+    school_lookup = "pk"
     inspect_view_enabled = True
     inspect_view_class = SchoolInspectView
     inspect_view_fields = [

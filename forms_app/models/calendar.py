@@ -12,6 +12,8 @@ from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel
 
+from schools.admin_scope import SchoolScopedForm
+
 
 class SchoolCalendar(ClusterableModel):
     """Working hours and days of one school; public holidays come from the holidays library.
@@ -32,6 +34,8 @@ class SchoolCalendar(ClusterableModel):
     afternoon_start = models.TimeField(_("afternoon starts"), default=datetime.time(13, 30))
     afternoon_end = models.TimeField(_("afternoon ends"), default=datetime.time(17, 0))
     saturday_is_working_day = models.BooleanField(_("Saturday is a working day"), default=False)
+
+    base_form_class = SchoolScopedForm
 
     panels = [
         FieldPanel("school"),

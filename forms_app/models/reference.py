@@ -13,6 +13,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
 
+from schools.admin_scope import SchoolScopedForm
+
 
 class ReferenceItem(models.Model):
     """Common shape of an editable list entry: a name, an order, and whether it is offered."""
@@ -85,6 +87,8 @@ class ReceivingBody(ReferenceItem):
     )
     phone = models.CharField(_("phone"), max_length=32, blank=True)
     address = models.CharField(_("address"), max_length=255, blank=True)
+
+    base_form_class = SchoolScopedForm
 
     panels = [
         *ReferenceItem.panels,

@@ -6,8 +6,32 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 
 from page_cache.fragments import remember
+from schools.admin_scope import SchoolScopedForm
 from pages.text import dial_number
 from schools.models import School
+from schools.tenancy import is_operator
+
+
+class HotlineForm(SchoolScopedForm):
+    """A school's administrator adds and changes their own school's lines only.
+
+    National and provincial lines are on every school's pages, so only the
+    deployment's operators change them.
+    """
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        if self.for_user is not None and not is_operator(self.for_user):
+            if cleaned.get("scope") != Hotline.Scope.SCHOOL:
+                self.add_error(
+                    "scope",
+                    _(
+                        "National and provincial lines are shown by every school; only "
+                        "the site's operator changes them. Choose “School” for your "
+                        "school's own line."
+                    ),
+                )
+        return cleaned
 
 
 class HotlineQuerySet(models.QuerySet):
@@ -46,6 +70,8 @@ class Hotline(models.Model):
     active = models.BooleanField(_("shown on the site"), default=True)
 
     objects = HotlineQuerySet.as_manager()
+
+    base_form_class = HotlineForm
 
     panels = [
         FieldRowPanel([FieldPanel("number"), FieldPanel("name")]),

@@ -1,0 +1,136 @@
+"""The admin's tenancy gate: an object of another school is not there at all (404).
+
+Wagtail checks model permissions ("may this user change hotlines?") but not which
+school a hotline, an account or a calendar belongs to. Each admin surface that holds
+things of several schools registers here, with the queryset of what a user may
+reach (from :mod:`schools.tenancy`); the gate then answers 404 for every URL of that
+surface naming an object outside it — edit, delete, history, usage, inspect,
+revisions, choosers and bulk actions alike, including views Wagtail adds later —
+before the view runs. The surface's own listing uses the same queryset, so a list
+never shows what its links would refuse.
+
+Reports that summarise the whole deployment (site history, page types usage) are
+the operators' only: they have no per-school filter to apply.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.apps import apps
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied
+from django.db.models import Model, QuerySet
+from django.http import Http404, HttpRequest
+
+from schools.tenancy import is_operator
+
+Reach = Callable[[object], QuerySet]
+
+# Wagtail views that add up the whole deployment, with no per-school filter.
+OPERATOR_ONLY_VIEWS = frozenset(
+    {
+        "wagtailadmin_reports:site_history",
+        "wagtailadmin_reports:site_history_results",
+        "wagtailadmin_reports:page_types_usage",
+        "wagtailadmin_reports:page_types_usage_results",
+    }
+)
+
+# Bulk actions only operators run, as (app label, model name, action): "assign role"
+# puts accounts in any Django group, around the memberships that groups follow.
+OPERATOR_ONLY_BULK_ACTIONS = frozenset({("auth", "user", "assign_role")})
+
+# URL keyword arguments that name an object of the surface.
+OBJECT_KWARGS = ("pk", "object_id", "instance_id")
+
+
+@dataclass(frozen=True)
+class Surface:
+    """One admin surface: its model and what a given user may reach of it."""
+
+    model: type[Model]
+    reach: Reach
+
+    def reachable(self, user: object) -> QuerySet:
+        return self.reach(user)
+
+
+_by_namespace: dict[str, Surface] = {}
+_by_model: dict[type[Model], Surface] = {}
+
+
+def register(model: type[Model], reach: Reach, *namespaces: str) -> Surface:
+    """Put ``model``'s admin URLs (by namespace) behind the gate."""
+    surface = Surface(model, reach)
+    _by_model[model] = surface
+    for namespace in namespaces:
+        _by_namespace[namespace] = surface
+    return surface
+
+
+def surface_for_model(model: type[Model]) -> Surface | None:
+    return _by_model.get(model)
+
+
+def registered_namespaces() -> frozenset[str]:
+    """For the tests: every namespace the gate watches."""
+    return frozenset(_by_namespace)
+
+
+def _check_bulk_action(request: HttpRequest, kwargs: dict) -> None:
+    key = (kwargs.get("app_label"), kwargs.get("model_name"), kwargs.get("action"))
+    if key in OPERATOR_ONLY_BULK_ACTIONS and not is_operator(request.user):
+        raise PermissionDenied
+    try:
+        model = apps.get_model(kwargs.get("app_label", ""), kwargs.get("model_name", ""))
+    except LookupError:
+        return
+    surface = _by_model.get(model)
+    if surface is None or is_operator(request.user):
+        return
+    ids = request.GET.getlist("id")
+    if "all" in ids:
+        # "Every item of the listing" is every item of the table to Wagtail.
+        raise Http404
+    wanted = {unquote(str(pk)) for pk in ids}
+    reachable = {str(pk) for pk in surface.reachable(request.user).values_list("pk", flat=True)}
+    if wanted - reachable:
+        raise Http404
+
+
+class TenancyGateMiddleware:
+    """Answers 404 for another school's objects and 403 for operator-only reports."""
+
+    def __init__(self, get_response: Callable) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest):
+        return self.get_response(request)
+
+    def process_view(self, request: HttpRequest, view_func, view_args, view_kwargs) -> None:
+        match = getattr(request, "resolver_match", None)
+        user = getattr(request, "user", None)
+        if match is None or user is None or not user.is_authenticated:
+            return None
+        if match.view_name in OPERATOR_ONLY_VIEWS:
+            if not is_operator(user):
+                raise PermissionDenied
+            return None
+        if match.url_name == "wagtail_bulk_action":
+            _check_bulk_action(request, view_kwargs)
+            return None
+        surface = _by_namespace.get(match.namespace)
+        if surface is None or is_operator(user):
+            return None
+        for name in OBJECT_KWARGS:
+            if name in view_kwargs:
+                pk = unquote(str(view_kwargs[name]))
+                try:
+                    found = surface.reachable(user).filter(pk=pk).exists()
+                except (ValueError, TypeError):
+                    found = False
+                if not found:
+                    raise Http404
+        return None
