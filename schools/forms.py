@@ -35,8 +35,10 @@ class SchoolForm(WagtailAdminModelForm):
             return
         school_id = self.instance.pk
         members = get_user_model().objects.filter(school_memberships__school_id=school_id)
-        people = (users_managed_by(user) | members).distinct().order_by(
-            "last_name", "first_name", "username"
+        people = (
+            (users_managed_by(user) | members)
+            .distinct()
+            .order_by("last_name", "first_name", "username")
         )
         # Every row, the blank one the browser copies for "add" included, is built
         # from the formset's form class.

@@ -54,9 +54,7 @@ def administered_school_ids(user: AbstractBaseUser | None) -> frozenset[int] | N
     if is_operator(user):
         return None
     return frozenset(
-        school_id
-        for school_id, roles in school_roles(user).items()
-        if Role.ADMINISTRATOR in roles
+        school_id for school_id, roles in school_roles(user).items() if Role.ADMINISTRATOR in roles
     )
 
 

@@ -6,8 +6,8 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 
 from page_cache.fragments import remember
-from schools.admin_scope import SchoolScopedForm
 from pages.text import dial_number
+from schools.admin_scope import SchoolScopedForm
 from schools.models import School
 from schools.tenancy import is_operator
 
@@ -21,16 +21,19 @@ class HotlineForm(SchoolScopedForm):
 
     def clean(self) -> dict:
         cleaned = super().clean()
-        if self.for_user is not None and not is_operator(self.for_user):
-            if cleaned.get("scope") != Hotline.Scope.SCHOOL:
-                self.add_error(
-                    "scope",
-                    _(
-                        "National and provincial lines are shown by every school; only "
-                        "the site's operator changes them. Choose “School” for your "
-                        "school's own line."
-                    ),
-                )
+        if (
+            self.for_user is not None
+            and not is_operator(self.for_user)
+            and cleaned.get("scope") != Hotline.Scope.SCHOOL
+        ):
+            self.add_error(
+                "scope",
+                _(
+                    "National and provincial lines are shown by every school; only "
+                    "the site's operator changes them. Choose “School” for your "
+                    "school's own line."
+                ),
+            )
         return cleaned
 
 

@@ -80,9 +80,7 @@ def test_administrator_of_a_cannot_add_themselves_to_school_b(tenancy, signed_in
     assert not case_permissions.can_list_cases(get_user_model().objects.get(pk=admin.pk))
 
 
-def test_administrator_cannot_give_themselves_a_case_role_at_their_own_school(
-    tenancy, signed_in
-):
+def test_administrator_cannot_give_themselves_a_case_role_at_their_own_school(tenancy, signed_in):
     admin = tenancy.users["administrator_a"]
     school = tenancy.a.school
     client = signed_in(admin)
@@ -294,9 +292,7 @@ def test_administrator_of_a_cannot_change_school_bs_help_line(tenancy, signed_in
     assert tenancy.b.hotline.name not in listing
 
 
-def test_administrator_cannot_add_a_line_to_another_school_or_the_whole_country(
-    tenancy, signed_in
-):
+def test_administrator_cannot_add_a_line_to_another_school_or_the_whole_country(tenancy, signed_in):
     client = signed_in(tenancy.users["administrator_a"])
     url = reverse("wagtailsnippets_pages_hotline:add")
     base = {"number": "1900 6666", "name": "Lừa đảo", "sort_order": "1", "active": "on"}
