@@ -7,9 +7,12 @@ each with its own message, and beside them the ordinary files a school sends
 (a plain PDF, a PDF or Word file with a web link, photos) that must still pass.
 """
 
+import io
+
 import pytest
 from django.core.exceptions import ValidationError
 from django.utils import translation
+from pypdf import PdfReader
 
 from case_files import docx_parts, pdf_actions, validation
 from case_files.web_content import (
@@ -468,3 +471,20 @@ def test_element_markers_leave_words_in_a_document_alone():
     text = b"<w:t>Bai hoc: javascript: va the body</w:t><w:body>"
     assert not ELEMENT_MARKERS.search(text)
     assert ALL_MARKERS.search(text)
+
+
+def test_a_pdf_printed_by_the_site_itself_with_web_mail_and_inner_links_is_accepted():
+    # A real producer's output (WeasyPrint, which prints the case records): link
+    # annotations with /URI and /GoTo, compressed streams, XMP metadata.
+    from weasyprint import HTML
+
+    html = (
+        '<h1 id="dau">Biên bản họp</h1><p><a href="https://moet.gov.vn/">Bộ GD&amp;ĐT</a> '
+        '<a href="mailto:ctxh@truong.edu.vn">thư</a> <a href="#dau">lên đầu</a></p>'
+    )
+    data = HTML(string=html).write_pdf(pdf_variant="pdf/a-3b")
+    annotations = PdfReader(io.BytesIO(data)).pages[0]["/Annots"]
+    actions = {str(a.get_object()["/A"]["/S"]) for a in annotations if "/A" in a.get_object()}
+    assert "/URI" in actions
+
+    assert validation.validate_bytes(data).data == data
