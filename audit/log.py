@@ -1,10 +1,12 @@
-"""Writing to the audit: one call, ``record``, from every view that touches a case."""
+"""Writing to the audit: one call, ``record``, from every view that touches a case.
+
+Each entry is chained to the one before it by an HMAC under the newest key of
+``AUDIT_CHAIN_KEYS`` (:mod:`audit.keys`), whose id it stores.
+"""
 
 from __future__ import annotations
 
-import hashlib
 import ipaddress
-import json
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
@@ -14,6 +16,7 @@ from django.utils import timezone
 from django.utils.ipv6 import clean_ipv6_address
 
 from accounts.lockout import client_ip
+from audit.keys import current_key, key_for, keyed_digest
 from audit.models import Action, AuditEntry
 
 if TYPE_CHECKING:
@@ -25,25 +28,54 @@ _PG_LOCK_ID = 7_211_033_018
 
 
 def entry_digest(prev_hash: str, fields: dict) -> str:
-    """The hash that chains an entry to the one before it."""
-    canonical = json.dumps(fields, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-    return hashlib.sha256((prev_hash + canonical).encode("utf-8")).hexdigest()
+    """The keyed hash that chains an entry to the one before it, under the key ``fields`` names.
+
+    Raises ``LookupError`` when that key is no longer in ``AUDIT_CHAIN_KEYS``.
+    """
+    key = key_for(fields["key"])
+    if key is None:
+        raise LookupError(f"audit chain key {fields['key']!r} is not in AUDIT_CHAIN_KEYS")
+    return keyed_digest(key, prev_hash, fields)
+
+
+def hashed_values(
+    at, actor, actor_username, school, case, case_reference, action, target, detail, ip, key_id
+) -> dict:
+    """Exactly the columns the chain protects, in a stable form (also from a raw row)."""
+    return {
+        "at": at.isoformat(),
+        "actor": actor,
+        "actor_username": actor_username,
+        "school": school,
+        "case": case,
+        "case_reference": case_reference,
+        "action": action,
+        "target": target,
+        "detail": detail,
+        "ip": ip,
+        "key": key_id,
+    }
+
+
+# The model's columns in the order hashed_values takes them.
+HASHED_COLUMNS = (
+    "at",
+    "actor_id",
+    "actor_username",
+    "school_id_value",
+    "case_id_value",
+    "case_reference",
+    "action",
+    "target",
+    "detail",
+    "ip_address",
+    "key_id",
+)
 
 
 def hashed_fields(entry: AuditEntry) -> dict:
     """Exactly the columns the chain protects, in a stable form."""
-    return {
-        "at": entry.at.isoformat(),
-        "actor": entry.actor_id,
-        "actor_username": entry.actor_username,
-        "school": entry.school_id_value,
-        "case": entry.case_id_value,
-        "case_reference": entry.case_reference,
-        "action": entry.action,
-        "target": entry.target,
-        "detail": entry.detail,
-        "ip": entry.ip_address,
-    }
+    return hashed_values(*(getattr(entry, column) for column in HASHED_COLUMNS))
 
 
 def client_address(request: HttpRequest | None) -> str | None:
@@ -104,7 +136,9 @@ def record(
                 cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_PG_LOCK_ID])
         last = AuditEntry.objects.order_by("-pk").values_list("entry_hash", flat=True).first()
         entry.prev_hash = last or GENESIS
-        entry.entry_hash = entry_digest(entry.prev_hash, hashed_fields(entry))
+        key_id, key = current_key()
+        entry.key_id = key_id
+        entry.entry_hash = keyed_digest(key, entry.prev_hash, hashed_fields(entry))
         entry.save(force_insert=True)
     return entry
 

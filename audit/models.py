@@ -1,8 +1,11 @@
 """The access audit: who read or changed which case, when, and from where.
 
 Append-only and hash-chained: each entry stores the hash of the one before it and
-its own hash over its content, so editing or deleting a row breaks the chain, and
-``manage.py verify_audit_chain`` finds where. Entries name the case by id and
+its own keyed hash (HMAC, :mod:`audit.keys`) over its content, so editing or
+deleting a row breaks the chain, and ``manage.py verify_audit_chain`` finds where;
+database triggers refuse UPDATE and DELETE (:mod:`audit.triggers`), and anchors
+kept outside the database (:mod:`audit.anchors`) show a chain cut short or
+re-chained. Entries name the case by id and
 reference, not by foreign key, so they outlive a case deleted under the
 retention rules. No entry ever holds a child's name or story.
 """
@@ -74,6 +77,8 @@ class AuditEntry(models.Model):
     ip_address = models.GenericIPAddressField(_("from address"), null=True, blank=True)
     prev_hash = models.CharField(max_length=64)
     entry_hash = models.CharField(max_length=64, unique=True)
+    # Which key of AUDIT_CHAIN_KEYS made entry_hash, so a rotation leaves it verifiable.
+    key_id = models.CharField(max_length=16, default="", blank=True)
 
     objects = AuditQuerySet.as_manager()
 

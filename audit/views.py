@@ -93,17 +93,27 @@ def _report_entries(request: HttpRequest) -> tuple[ReportFilterForm, QuerySet[Au
 @require_safe
 @never_cache
 def report(request: HttpRequest) -> HttpResponse:
-    """All entries of the user's school(s), filtered, paginated, with the chain's status."""
+    """All entries of the user's school(s), filtered, paginated, with the chain's status.
+
+    The status line counts the entries of the reader's school(s) only, and shows
+    the latest anchor kept outside the database (time, entry id, hash) so that
+    a principal can copy it to paper: a later rewrite of the log would not match.
+    """
     form, entries = _report_entries(request)
     query = request.GET.copy()
     query.pop("p", None)
+    chain = verify()
     return TemplateResponse(
         request,
         "audit/report.html",
         {
             "form": form,
             "page": _page(request, entries.order_by("-pk")),
-            "chain": verify(),
+            "chain": chain,
+            # The whole chain is verified (one break makes everything after it
+            # doubtful), but the figure shown is the reader's own schools' entries.
+            "chain_checked": chain.checked_for(audit_school_ids(request.user)),
+            "anchor": chain.latest_anchor,
             "query": query.urlencode(),
             "export_links": [
                 (fmt.upper(), reverse("audit:report_export", args=[fmt])) for fmt in EXPORT_FORMATS

@@ -94,3 +94,35 @@ def page_cache_config(url: str | None, file_location: str) -> dict:
             config["LOCATION"] = config["LOCATION"].rstrip("/") + "/pages"
         config["OPTIONS"] = {"MAX_ENTRIES": 10_000}
     return config
+
+
+_KEY_ID_CHARS = set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-")
+
+
+def parse_id_keys(name: str, values: list[str], min_secret: int = 32) -> list[tuple[str, str]]:
+    """Split ``"id:secret"`` items (newest first) into ``(id, secret)`` pairs.
+
+    Used for keys that must stay usable after a rotation: each value written with
+    a key stores the short id, so the secret can be found again while the key is
+    still listed. Refuses an id that is empty, longer than 16 characters or not
+    plain ASCII letters, digits, ``-`` or ``_``, a repeated id, and a secret
+    shorter than ``min_secret`` characters. The messages name the variable and
+    the id, never a secret.
+    """
+    keys: list[tuple[str, str]] = []
+    for position, item in enumerate(values, start=1):
+        key_id, sep, secret = item.partition(":")
+        key_id, secret = key_id.strip(), secret.strip()
+        if not sep or not key_id or len(key_id) > 16 or not set(key_id) <= _KEY_ID_CHARS:
+            raise ImproperlyConfigured(
+                f"{name}: item {position} must be written id:secret, with an id of 1 to 16 "
+                "letters, digits, '-' or '_'."
+            )
+        if len(secret) < min_secret:
+            raise ImproperlyConfigured(
+                f"{name}: the secret of key {key_id!r} must be at least {min_secret} characters."
+            )
+        if any(key_id == known for known, _ in keys):
+            raise ImproperlyConfigured(f"{name}: key id {key_id!r} is listed twice.")
+        keys.append((key_id, secret))
+    return keys

@@ -26,3 +26,7 @@ CASE_ENCRYPTION_KEYS, CASE_INDEX_KEY = dev_case_keys(
     env_list("CASE_ENCRYPTION_KEYS"),
     env_str("CASE_INDEX_KEY", ""),
 )
+
+from config.dev_keys import dev_audit_keys  # noqa: E402
+
+AUDIT_CHAIN_KEYS = dev_audit_keys(VAR_DIR, env_list("AUDIT_CHAIN_KEYS"))  # noqa: F405

@@ -6,7 +6,7 @@ in the README passes ``manage.py check --deploy`` with no warnings.
 
 from django.core.exceptions import ImproperlyConfigured
 
-from config.env import env_bool, env_int, env_list, env_str
+from config.env import env_bool, env_int, env_list, env_str, parse_id_keys
 
 from .base import *  # noqa: F403
 from .base import CONTENT_SECURITY_POLICY, CONTENT_SECURITY_POLICY_ADMIN, STORAGES
@@ -29,6 +29,14 @@ if not CASE_ENCRYPTION_KEYS or len(CASE_INDEX_KEY) < 32:  # noqa: F405
     raise ImproperlyConfigured(
         "CASE_ENCRYPTION_KEYS and CASE_INDEX_KEY must be set: case data is encrypted at "
         "rest with keys that never live in the database (see docs/operations.md)."
+    )
+
+# The audit chain's HMAC keys: without them anyone able to write to the database
+# could rewrite the audit and recompute every hash (see audit/keys.py).
+if not parse_id_keys("AUDIT_CHAIN_KEYS", AUDIT_CHAIN_KEYS):  # noqa: F405
+    raise ImproperlyConfigured(
+        "AUDIT_CHAIN_KEYS must be set (id:secret, newest first): the access audit is "
+        "chained with a key that never lives in the database (see docs/operations.md)."
     )
 
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS")

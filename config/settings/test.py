@@ -1,6 +1,7 @@
 """Settings for the pytest suite: fast hashing, isolated cache and media."""
 
 import tempfile
+from pathlib import Path
 
 from config.env import env_int, env_str
 
@@ -37,3 +38,11 @@ STATIC_ROOT = tempfile.mkdtemp(prefix="truong-an-toan-static-")
 CASE_ENCRYPTION_KEYS = ["Vx5E9W8tqkQv1c0wJQ0S4aYyJ9Jt0m0S8mM1n3bV8s0="]
 CASE_INDEX_KEY = "test-only-index-key-not-secret-0123456789"
 PRIVATE_MEDIA_ROOT = tempfile.mkdtemp(prefix="truong-an-toan-private-")
+# The audit chain's keys: fixed and public, newest first (tests/audit rotates them).
+AUDIT_CHAIN_KEYS = ["t1:test-only-audit-chain-key-not-secret-0123456789"]
+# Anchors of this run only; tests that anchor point this at their own tmp_path.
+AUDIT_ANCHOR_FILE = Path(tempfile.mkdtemp(prefix="truong-an-toan-anchors-")) / "anchors.jsonl"
+AUDIT_ANCHOR_EMAIL: list[str] = []
+# pytest-django empties the tables after each transactional test with `flush`;
+# audit/management/commands/flush.py lifts the audit's triggers for it here only.
+AUDIT_FLUSH_MAY_EMPTY_AUDIT = True

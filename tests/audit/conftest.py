@@ -41,3 +41,29 @@ def client_as(client):
         return client
 
     return login
+
+
+@pytest.fixture(autouse=True)
+def anchor_file(settings, tmp_path):
+    """Each test anchors into its own file, so no anchor of one test is checked in another."""
+    settings.AUDIT_ANCHOR_FILE = tmp_path / "anchors.jsonl"
+    settings.AUDIT_ANCHOR_EMAIL = []
+    return settings.AUDIT_ANCHOR_FILE
+
+
+@pytest.fixture
+def attacker():
+    """Raw SQL past the triggers, as someone with the database file or its owner's password.
+
+    The triggers refuse UPDATE and DELETE on both engines (tests/audit/test_triggers.py);
+    the chain and the anchors must find what is done once they are out of the way.
+    """
+    from django.db import connection
+
+    from audit import triggers
+
+    def run(sql: str, params: list | tuple = ()) -> None:
+        with triggers.lifted(connection), connection.cursor() as cursor:
+            cursor.execute(sql, list(params))
+
+    return run

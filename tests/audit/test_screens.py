@@ -5,7 +5,7 @@ import datetime
 import io
 
 import pytest
-from django.db import connection
+from django.core.management import call_command
 from django.test import RequestFactory
 from django.urls import reverse
 from django.utils import timezone
@@ -134,16 +134,50 @@ def test_the_report_is_paginated(client_as, staff, case):
     assert len(second.context["page"].object_list) == 5
 
 
-@pytest.mark.skipif(connection.vendor != "sqlite", reason="the trigger refuses raw edits")
-def test_the_report_says_when_the_chain_is_broken(client_as, staff, case):
+def test_the_report_says_when_the_chain_is_broken(client_as, staff, case, attacker):
     entries = [entry_by(staff["worker"], Action.VIEW, case) for _ in range(3)]
-    with connection.cursor() as cursor:
-        cursor.execute("UPDATE audit_auditentry SET detail = 'x' WHERE id = %s", [entries[1].pk])
+    attacker("UPDATE audit_auditentry SET detail = 'x' WHERE id = %s", [entries[1].pk])
 
     response = client_as(staff["principal"]).get(reverse("audit:report"))
 
     assert not response.context["chain"].ok
     assert response.context["chain"].broken_pk == entries[1].pk
+    assert response.context["chain"].message() in response.content.decode()
+
+
+def test_the_report_says_when_the_newest_entries_were_cut_off(client_as, staff, case, attacker):
+    entries = [entry_by(staff["worker"], Action.VIEW, case) for _ in range(4)]
+    call_command("anchor_audit_chain", stdout=io.StringIO())
+    attacker("DELETE FROM audit_auditentry WHERE id > %s", [entries[1].pk])
+
+    response = client_as(staff["principal"]).get(reverse("audit:report"))
+
+    chain = response.context["chain"]
+    assert (chain.ok, chain.problem, chain.broken_pk) == (False, "truncated", entries[-1].pk)
+    assert chain.message() in response.content.decode()
+
+
+def test_the_chain_status_counts_the_principals_school_only(
+    client_as, staff, case, other_case, school
+):
+    """The small item of issue 12: the status line counted the whole deployment's entries."""
+    for _ in range(2):
+        entry_by(staff["worker"], Action.VIEW, case)
+    for _ in range(5):
+        entry_by(staff["other_worker"], Action.VIEW, other_case)
+    entry_by(None, Action.VIEW, detail="no school")
+
+    response = client_as(staff["principal"]).get(reverse("audit:report"))
+
+    assert response.context["chain"].ok
+    assert response.context["chain_checked"] == 2
+    html = response.content.decode()
+    status = html[html.index('role="status"') : html.index("</p>", html.index('role="status"'))]
+    assert "2" in status
+    assert "7" not in status
+    assert "8" not in status
+    other = client_as(staff["other_principal"]).get(reverse("audit:report"))
+    assert other.context["chain_checked"] == 5
 
 
 def export(client, fmt: str, **filters):

@@ -1,0 +1,47 @@
+"""``manage.py anchor_audit_chain``: copy the audit chain's tip outside the database.
+
+Run every hour by ``deploy/systemd/truong-an-toan-audit-anchor.timer``. Appends
+one line (time, newest entry id, its hash, key id, number of entries) to
+``AUDIT_ANCHOR_FILE`` and e-mails it to ``AUDIT_ANCHOR_EMAIL`` when set, then
+verifies the chain against every anchor and exits with status 1 if it is
+broken, so the timer's failure shows in ``systemctl --failed`` and monitoring.
+The tip is anchored even then: later anchors must not depend on an attacker's
+cooperation, and the earlier anchors still show the damage.
+
+``--after-restore`` is for the one time the chain may legitimately end before
+its newest anchor: after ``restore_site`` brought back a backup older than it.
+It writes a ``restore`` anchor (see :mod:`audit.anchors`), in the file and the
+e-mail, saying from which entry on the entries are lost.
+"""
+
+from django.core.management.base import BaseCommand, CommandError
+
+from audit.anchors import ANCHOR, RESTORE, AnchorFileError, read_anchors, write_anchor
+from audit.chain import verify
+
+
+class Command(BaseCommand):
+    help = "Write the newest audit entry's id and hash to the anchor file (and e-mail)."
+
+    def add_arguments(self, parser) -> None:
+        parser.add_argument(
+            "--after-restore",
+            action="store_true",
+            help="Record that a backup older than the newest anchors was restored.",
+        )
+
+    def handle(self, *args, after_restore: bool = False, **options) -> None:
+        try:
+            read_anchors()
+        except AnchorFileError as exc:
+            # Appending to a damaged file would bury the damage; say so and stop.
+            raise CommandError(f"Not anchored: {exc}", returncode=1) from exc
+        anchor = write_anchor(RESTORE if after_restore else ANCHOR)
+        self.stdout.write(
+            f"Anchored entry {anchor.entry} ({anchor.entries} entries), "
+            f"hash {anchor.hash}, key {anchor.key_id or '-'}, at {anchor.at.isoformat()}."
+        )
+        result = verify()
+        if not result.ok:
+            raise CommandError(result.describe(), returncode=1)
+        self.stdout.write(self.style.SUCCESS(result.describe()))

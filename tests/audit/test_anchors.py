@@ -1,0 +1,126 @@
+"""Anchors outside the database: written by the command, e-mailed, shown in the report."""
+
+import json
+from io import StringIO
+
+import pytest
+from django.core import mail
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.test import RequestFactory
+from django.urls import reverse
+from django.utils import timezone
+
+from audit.anchors import read_anchors
+from audit.log import record
+from audit.models import Action, AuditEntry
+from schools.roles import Role
+from tests.forms_app.factories import LEARNER_NAME
+
+pytestmark = pytest.mark.django_db
+
+
+def entry_by(user, case=None, school=None) -> AuditEntry:
+    request = RequestFactory().get("/", REMOTE_ADDR="192.0.2.1")
+    request.user = user
+    return record(request, Action.VIEW, case=case, school=school, target="t")
+
+
+def anchor_now() -> str:
+    out = StringIO()
+    call_command("anchor_audit_chain", stdout=out)
+    return out.getvalue()
+
+
+def test_the_command_appends_the_newest_entry_and_the_report_shows_it(
+    client_as, staff, case, anchor_file
+):
+    entry_by(staff["worker"], case)
+    newest = entry_by(staff["worker"], case)
+
+    out = anchor_now()
+
+    line = json.loads(anchor_file.read_text().splitlines()[-1])
+    assert (line["kind"], line["entry"], line["hash"]) == ("anchor", newest.pk, newest.entry_hash)
+    assert line["key_id"] == "t1"
+    assert f"Anchored entry {newest.pk}" in out
+    assert "OK" in out
+    anchor = read_anchors()[-1]
+
+    response = client_as(staff["principal"]).get(reverse("audit:report"))
+
+    assert response.context["anchor"] == anchor
+    html = response.content.decode()
+    assert newest.entry_hash in html
+    assert f"{anchor.entry}" in html
+    assert timezone.localtime(anchor.at).strftime("%d/%m/%Y %H:%M:%S") in html
+
+
+def test_each_run_appends_and_never_rewrites(user_entries, anchor_file):
+    anchor_now()
+    first = anchor_file.read_text()
+    entry_by(user_entries)
+
+    anchor_now()
+
+    text = anchor_file.read_text()
+    assert text.startswith(first)
+    assert len(text.splitlines()) == 2
+    assert oct(anchor_file.stat().st_mode & 0o777) == "0o600"
+
+
+@pytest.fixture
+def user_entries(make_staff, school):
+    worker = make_staff("anchor-worker", Role.CASE_WORKER, school)
+    entry_by(worker, school=school)
+    return worker
+
+
+def test_the_anchor_is_emailed_with_ids_and_hashes_only(settings, staff, case):
+    settings.AUDIT_ANCHOR_EMAIL = ["kiem-tra@phong-gd.example"]
+    newest = entry_by(staff["worker"], case)
+
+    anchor_now()
+
+    assert len(mail.outbox) == 1
+    message = mail.outbox[0]
+    assert message.to == ["kiem-tra@phong-gd.example"]
+    assert newest.entry_hash in message.body
+    assert str(newest.pk) in message.subject
+    for secret in (LEARNER_NAME, case.reference, "worker", "192.0.2.1"):
+        assert secret not in message.body
+        assert secret not in message.subject
+
+
+def test_the_command_anchors_a_broken_chain_but_fails(staff, case, attacker, anchor_file):
+    entries = [entry_by(staff["worker"], case) for _ in range(3)]
+    attacker("UPDATE audit_auditentry SET detail = 'x' WHERE id = %s", [entries[0].pk])
+
+    with pytest.raises(CommandError) as error:
+        anchor_now()
+
+    assert error.value.returncode == 1
+    assert json.loads(anchor_file.read_text())["entry"] == entries[-1].pk
+
+
+def test_the_command_refuses_to_append_to_a_damaged_file(staff, case, anchor_file):
+    entry_by(staff["worker"], case)
+    anchor_file.write_text("edited by hand\n")
+
+    with pytest.raises(CommandError, match="Not anchored"):
+        anchor_now()
+
+    assert anchor_file.read_text() == "edited by hand\n"
+
+
+def test_an_empty_audit_is_anchored_at_entry_zero(anchor_file):
+    anchor_now()
+
+    assert json.loads(anchor_file.read_text())["entry"] == 0
+
+
+def test_the_report_says_when_there_is_no_anchor_yet(client_as, staff):
+    response = client_as(staff["principal"]).get(reverse("audit:report"))
+
+    assert response.context["anchor"] is None
+    assert "<code>" not in response.content.decode()
