@@ -41,7 +41,7 @@ import io
 import re
 import zlib
 
-__all__ = ["PRIORITY", "find_active_content"]
+__all__ = ["PRIORITY", "find_active_content", "parsed_codes", "raw_codes"]
 
 SCRIPT = "pdf_script"
 LAUNCH = "pdf_launch"
