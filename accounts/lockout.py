@@ -24,6 +24,7 @@ says which lock applies and for how long.
 
 from __future__ import annotations
 
+import ipaddress
 import math
 from dataclasses import dataclass
 from datetime import datetime
@@ -60,6 +61,26 @@ def client_ip(request: HttpRequest) -> str:
         if len(forwarded) >= count:
             return forwarded[-count]
     return remote
+
+
+def lockout_address(request: HttpRequest) -> str:
+    """The address failures are counted by: an IPv4 address, or an IPv6 /64 network.
+
+    One home connection or phone gets a whole /64 of IPv6 addresses and may use a new
+    one for every request; counted one by one, a single attacker would look like many
+    places (locking an account everywhere, or guessing without end four tries at a
+    time). The audit keeps the exact address (``client_ip``); only the lock groups.
+    """
+    address = client_ip(request)
+    try:
+        parsed = ipaddress.ip_address(address)
+    except ValueError:
+        return address
+    if isinstance(parsed, ipaddress.IPv6Address):
+        if parsed.ipv4_mapped is not None:
+            return str(parsed.ipv4_mapped)
+        return str(ipaddress.ip_network(f"{parsed}/64", strict=False).network_address)
+    return address
 
 
 def cool_off_minutes() -> int:
@@ -224,7 +245,7 @@ def lockout_response(
     state = getattr(request, "accounts_lock", None)
     if state is None:
         username = get_client_username(request, credentials)
-        address = getattr(request, "axes_ip_address", None) or client_ip(request)
+        address = getattr(request, "axes_ip_address", None) or lockout_address(request)
         state = lock_state(username, address)
     kind = state.kind if state else LockKind.PAIR
     minutes = state.minutes_left() if state else cool_off_minutes()

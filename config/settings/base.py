@@ -202,8 +202,9 @@ AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 30))
 # The keys failures are counted by; the decision is LockoutHandler.is_locked.
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "username", "ip_address"]
 AXES_LOCKOUT_CALLABLE = "accounts.lockout.lockout_response"
-# REMOTE_ADDR, or the address a trusted reverse proxy reports (TRUSTED_PROXY_COUNT).
-AXES_CLIENT_IP_CALLABLE = "accounts.lockout.client_ip"
+# REMOTE_ADDR, or the address a trusted reverse proxy reports (TRUSTED_PROXY_COUNT);
+# an IPv6 address counts as its /64 network.
+AXES_CLIENT_IP_CALLABLE = "accounts.lockout.lockout_address"
 TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 
 # Second factor (django-otp): the issuer names the site in the authenticator app.

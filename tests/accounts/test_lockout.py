@@ -122,6 +122,35 @@ def test_one_address_trying_many_accounts_is_locked_as_an_address(client, person
     assert sign_in(client, "ctxh", REMOTE_ADDR="10.2.2.2").status_code == 302
 
 
+def test_an_ipv6_attacker_changing_address_within_their_network_counts_as_one(client, person):
+    """A /64 is one connection: new addresses in it neither add guesses nor places."""
+    person("ctxh")
+    for n in range(1, 41):
+        fail(client, "ctxh", f"2001:db8:7:7::{n:x}")
+    # Locked from that network after five, whatever the address in it...
+    assert sign_in(client, "ctxh", REMOTE_ADDR="2001:db8:7:7::ffff").status_code == 429
+    # ...and forty failures from one network do not lock the account everywhere.
+    assert sign_in(client, "ctxh", REMOTE_ADDR="2001:db8:9:9::1").status_code == 302
+    assert set(AccessAttempt.objects.values_list("ip_address", flat=True)) == {"2001:db8:7:7::"}
+
+
+@pytest.mark.parametrize(
+    ("remote", "counted"),
+    [
+        ("192.0.2.10", "192.0.2.10"),
+        ("2001:db8:1:2:3:4:5:6", "2001:db8:1:2::"),
+        ("::ffff:192.0.2.10", "192.0.2.10"),
+        ("", ""),
+    ],
+)
+def test_failures_are_counted_per_ipv4_address_and_per_ipv6_network(remote, counted):
+    from django.test import RequestFactory
+
+    from accounts.lockout import lockout_address
+
+    assert lockout_address(RequestFactory().get("/", REMOTE_ADDR=remote)) == counted
+
+
 def test_fewer_failures_than_the_limit_lock_nothing(client, person):
     person("ctxh")
     for _ in range(4):
