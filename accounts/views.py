@@ -228,9 +228,16 @@ def reset_two_factor(request: HttpRequest) -> HttpResponse:
     account and read the children's records. Keeping the reset with the operator
     means a password alone never opens a case account.
     """
-    if not tenancy.is_operator(request.user):
-        raise PermissionDenied
+    _require_security_screen(request)
     form = UsernameForm(request.POST)
+    if not tenancy.is_operator(request.user):
+        # An administrator: another school's account (or nobody) is not found, as
+        # everywhere in the admin; their own staff's is refused.
+        username = form.data.get("username", "")
+        user = get_user_model().objects.filter(username=username).first()
+        if user is None or not tenancy.manages_user(request.user, user):
+            raise Http404
+        raise PermissionDenied
     if form.is_valid():
         username = form.cleaned_data["username"]
         user = get_user_model().objects.filter(username=username).first()

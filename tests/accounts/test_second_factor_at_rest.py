@@ -121,6 +121,19 @@ def test_key_rotation_re_encrypts_the_seeds_and_codes_and_sign_in_still_works(
 
 # Moving devices from django-otp's plugins --------------------------------------------------
 
+
+def test_a_session_verified_by_a_plugin_device_is_asked_for_a_code_again(client, enrolled):
+    """After the upgrade a session names a device model that is gone: no error, a code."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = "otp_totp.totpdevice/1"
+    session.save()
+    response = client.get("/admin/")
+    assert response.status_code == 302
+    assert response["Location"].startswith(VERIFY)
+
+
 OLD_TABLES = {
     move.OLD_TOTP: (
         "id integer PRIMARY KEY, user_id integer NOT NULL, name varchar(64) NOT NULL, "

@@ -158,15 +158,26 @@ def test_superuser_resets_a_users_two_factor_on_the_security_screen(
     assert not AuthenticatorDevice.objects.filter(user=user).exists()
 
 
-def test_a_schools_administrator_cannot_reset_a_second_factor(client, person):
+def test_a_schools_administrator_cannot_reset_a_second_factor(
+    client, person, make_school, make_staff
+):
     """A reset after a password change would let the administrator into a case account."""
     admin = person("quantri", Role.ADMINISTRATOR)
     AuthenticatorDevice.objects.create(user=person("ctxh"), name="x", confirmed=True)
+    other = make_staff("ctxh.b", Role.CASE_WORKER, make_school("BT"))
+    AuthenticatorDevice.objects.create(user=other, name="x", confirmed=True)
     client.force_login(admin)
-    assert client.get("/admin/bao-mat-dang-nhap/").status_code == 200
+    screen = client.get("/admin/bao-mat-dang-nhap/")
+    assert screen.status_code == 200
+    assert "/admin/bao-mat-dang-nhap/dat-lai-2-buoc/" not in screen.content.decode()
+    # Their own staff: refused. Another school's account, or nobody: not found.
     refused = client.post("/admin/bao-mat-dang-nhap/dat-lai-2-buoc/", {"username": "ctxh"})
     assert refused.status_code in (302, 403)
-    assert AuthenticatorDevice.objects.filter(user__username="ctxh").exists()
+    assert refused.get("Location") != "/admin/bao-mat-dang-nhap/"
+    for username in ("ctxh.b", "khong-ai-ca"):
+        response = client.post("/admin/bao-mat-dang-nhap/dat-lai-2-buoc/", {"username": username})
+        assert response.status_code == 404
+    assert AuthenticatorDevice.objects.filter(user__username__in=["ctxh", "ctxh.b"]).count() == 2
 
 
 def test_others_cannot_use_the_security_screen(client, person):
