@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import json
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 
@@ -61,12 +61,23 @@ class AnchorFileError(Exception):
 
 @dataclass(frozen=True)
 class Anchor:
+    """One line of the anchor file.
+
+    ``verified`` says whether the whole chain verified when the line was
+    written (``problem`` and ``broken`` say how it did not): the report checks
+    in full only what was written since the newest verified anchor, and trusts
+    the hourly full check for the rest, so it stays fast at 500,000 entries.
+    """
+
     kind: str
     at: datetime
     entry: int
     hash: str
     key_id: str
     entries: int
+    verified: bool = False
+    problem: str = ""
+    broken: int | None = None
 
     def as_line(self) -> str:
         return json.dumps(
@@ -77,6 +88,9 @@ class Anchor:
                 "hash": self.hash,
                 "key_id": self.key_id,
                 "entries": self.entries,
+                "verified": self.verified,
+                "problem": self.problem,
+                "broken": self.broken,
             },
             sort_keys=True,
         )
@@ -84,6 +98,7 @@ class Anchor:
     @classmethod
     def from_line(cls, line: str) -> Anchor:
         data = json.loads(line)
+        broken = data.get("broken")
         anchor = cls(
             kind=data["kind"],
             at=datetime.fromisoformat(data["at"]),
@@ -91,6 +106,9 @@ class Anchor:
             hash=str(data["hash"]),
             key_id=str(data.get("key_id", "")),
             entries=int(data.get("entries", 0)),
+            verified=data.get("verified") is True,
+            problem=str(data.get("problem") or ""),
+            broken=None if broken is None else int(broken),
         )
         if anchor.kind not in KINDS or anchor.entry < 0 or len(anchor.hash) != 64:
             raise ValueError("not an anchor")
@@ -166,13 +184,26 @@ def tip(using: str = "default") -> tuple[int, str, str, int]:
     return newest[0], newest[1], newest[2], entries.count()
 
 
-def write_anchor(kind: str = ANCHOR, using: str = "default", path: Path | None = None) -> Anchor:
-    """Anchor the chain's tip now: a line in the file, and the e-mail when configured."""
+def write_anchor(kind: str = ANCHOR, using: str = "default", path: Path | None = None):
+    """Anchor the chain's tip now: verify the whole chain, then a line in the file and the e-mail.
+
+    Returns the anchor and the verification's :class:`audit.chain.ChainResult`.
+    The tip is anchored whatever the outcome (the line says it), so that later
+    anchors never depend on the damage being repaired first.
+    """
+    from audit.chain import verify
+
     if kind not in KINDS:
         raise ValueError(kind)
+    path = path or anchor_path()
+    earlier = read_anchors(path)
     entry, digest, key_id, count = tip(using)
     anchor = Anchor(kind, timezone.now().replace(microsecond=0), entry, digest, key_id, count)
-    append_line(path or anchor_path(), anchor.as_line())
+    # Checked with the new line among the anchors, as the next check will see it
+    # (a restore line sets aside the anchors of the entries it declares lost).
+    result = verify(anchors=[*earlier, anchor])
+    anchor = replace(anchor, verified=result.ok, problem=result.problem, broken=result.broken_pk)
+    append_line(path, anchor.as_line())
     recipients = list(getattr(settings, "AUDIT_ANCHOR_EMAIL", []) or [])
     if recipients:
         send_mail(
@@ -181,7 +212,7 @@ def write_anchor(kind: str = ANCHOR, using: str = "default", path: Path | None =
             None,
             recipients,
         )
-    return anchor
+    return anchor, result
 
 
 def anchor_message(anchor: Anchor) -> str:
@@ -195,6 +226,10 @@ def anchor_message(anchor: Anchor) -> str:
         _("Hash: %(hash)s") % {"hash": anchor.hash},
         _("Key: %(key)s") % {"key": anchor.key_id or "—"},
         _("Entries in the log: %(count)s") % {"count": anchor.entries},
+        _("Whole log checked: intact.")
+        if anchor.verified
+        else _("Whole log checked: BROKEN at entry %(entry)s (%(problem)s).")
+        % {"entry": anchor.broken, "problem": anchor.problem},
     ]
     if anchor.kind == RESTORE:
         lines.append(

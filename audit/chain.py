@@ -27,6 +27,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
 from audit.anchors import Anchor, AnchorFileError, effective_anchors, read_anchors
@@ -34,7 +35,7 @@ from audit.keys import key_for, keyed_digest
 from audit.log import GENESIS, HASHED_COLUMNS, hashed_values
 from audit.models import AuditEntry
 
-__all__ = ["PROBLEMS", "ChainResult", "verify"]
+__all__ = ["PROBLEMS", "ChainResult", "verify", "verify_since_anchor"]
 
 # Problems, as stable codes: the command prints them, the report translates them.
 EDITED = "edited"
@@ -88,7 +89,9 @@ class ChainResult:
     entries of no school), so a principal is shown only their school's figure;
     ``broken_pk`` is the first entry that does not verify (or the anchored
     entry that is missing), with ``problem`` saying how. ``anchors`` counts the
-    anchored entries checked; ``latest_anchor`` is the newest anchor line.
+    anchored entries checked; ``latest_anchor`` is the newest anchor line, and
+    ``since`` the verified anchor up to which :func:`verify_since_anchor`
+    trusted the hourly full check (None after a full walk).
     """
 
     ok: bool
@@ -98,6 +101,7 @@ class ChainResult:
     per_school: dict[int | None, int] = field(default_factory=dict)
     anchors: int = 0
     latest_anchor: Anchor | None = None
+    since: Anchor | None = None
 
     def describe(self) -> str:
         """A one-line, untranslated summary for the command line and logs."""
@@ -119,29 +123,27 @@ class ChainResult:
         return sum(self.per_school.get(school_id, 0) for school_id in school_ids)
 
 
-def verify(chunk_size: int = 2000, anchors: list[Anchor] | None = None) -> ChainResult:
-    """Walk every entry in id order and return where the chain first breaks, if it does.
-
-    ``anchors`` defaults to those in ``AUDIT_ANCHOR_FILE``.
-    """
-    if anchors is None:
-        try:
-            anchors = read_anchors()
-        except AnchorFileError:
-            return ChainResult(False, 0, None, ANCHORS_UNREADABLE)
-    latest = anchors[-1] if anchors else None
-    expected = effective_anchors(anchors)
-    pending = sorted(expected)
+def _walk(
+    rows,
+    expected_prev: str,
+    expected: dict[int, str],
+    pending: list[int],
+    checked: int,
+    per_school: dict[int | None, int],
+    latest: Anchor | None,
+    since: Anchor | None = None,
+) -> ChainResult:
+    """Check ``rows`` (tuples of ``_ROW``, in id order) following the entry whose hash is
+    ``expected_prev``; ``pending`` lists the anchored ids still to meet, ascending."""
     position = 0
-    expected_prev = GENESIS
-    checked = 0
-    per_school: dict[int | None, int] = {}
     keys: dict[str, bytes | None] = {}
 
     def broken(pk: int | None, problem: str) -> ChainResult:
-        return ChainResult(False, checked, pk, problem, per_school, position, latest)
+        return ChainResult(
+            False, checked, pk, problem, per_school, anchored + position, latest, since
+        )
 
-    rows = AuditEntry.objects.order_by("pk").values_list(*_ROW).iterator(chunk_size=chunk_size)
+    anchored = len(expected) - len(pending)
     for row in rows:
         pk, prev_hash, entry_hash = row[0], row[-2], row[-1]
         if position < len(pending) and pending[position] < pk:
@@ -166,4 +168,77 @@ def verify(chunk_size: int = 2000, anchors: list[Anchor] | None = None) -> Chain
         per_school[school] = per_school.get(school, 0) + 1
     if position < len(pending):
         return broken(pending[position], TRUNCATED)
-    return ChainResult(True, checked, None, "", per_school, position, latest)
+    return ChainResult(True, checked, None, "", per_school, anchored + position, latest, since)
+
+
+def _rows(chunk_size: int, after: int = 0):
+    entries = AuditEntry.objects.filter(pk__gt=after) if after else AuditEntry.objects.all()
+    return entries.order_by("pk").values_list(*_ROW).iterator(chunk_size=chunk_size)
+
+
+def verify(chunk_size: int = 2000, anchors: list[Anchor] | None = None) -> ChainResult:
+    """Walk every entry in id order and return where the chain first breaks, if it does.
+
+    ``anchors`` defaults to those in ``AUDIT_ANCHOR_FILE``.
+    """
+    if anchors is None:
+        try:
+            anchors = read_anchors()
+        except AnchorFileError:
+            return ChainResult(False, 0, None, ANCHORS_UNREADABLE)
+    latest = anchors[-1] if anchors else None
+    expected = effective_anchors(anchors)
+    return _walk(_rows(chunk_size), GENESIS, expected, sorted(expected), 0, {}, latest)
+
+
+def verify_since_anchor(chunk_size: int = 2000) -> ChainResult:
+    """Verify what was written since the newest anchor whose full check passed; fast for the report.
+
+    The anchor command checks the whole chain every hour and writes the outcome
+    on its line. This trusts that check for the entries up to the newest
+    verified anchor, still requires every anchored entry to be there with its
+    anchored hash (one query), and walks only the entries after it. An anchor
+    line saying the chain was broken is reported as it is. Without a verified
+    anchor it is :func:`verify`. ``since`` on the result names the anchor
+    trusted, so the report can say up to where the full check was done, and when.
+    """
+    try:
+        anchors = read_anchors()
+    except AnchorFileError:
+        return ChainResult(False, 0, None, ANCHORS_UNREADABLE)
+    if not anchors:
+        return verify(chunk_size, anchors)
+    latest = anchors[-1]
+    if not latest.verified:
+        return ChainResult(False, 0, latest.broken, latest.problem or EDITED, {}, 0, latest)
+    expected = effective_anchors(anchors)
+    trusted = [a for a in anchors if a.verified and a.entry and expected.get(a.entry) == a.hash]
+    since = trusted[-1] if trusted else None
+    if since is None:
+        return verify(chunk_size, anchors)
+    found = dict(AuditEntry.objects.filter(pk__in=list(expected)).values_list("pk", "entry_hash"))
+    newest = AuditEntry.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+    for pk in sorted(expected):
+        if pk not in found:
+            problem = TRUNCATED if pk > newest else ANCHOR_MISSING
+            return ChainResult(False, 0, pk, problem, {}, 0, latest, since)
+        if found[pk] != expected[pk]:
+            return ChainResult(False, 0, pk, ANCHOR_MISMATCH, {}, 0, latest, since)
+    per_school = dict(
+        AuditEntry.objects.filter(pk__lte=since.entry)
+        .order_by()
+        .values("school_id_value")
+        .annotate(n=Count("pk"))
+        .values_list("school_id_value", "n")
+    )
+    pending = sorted(pk for pk in expected if pk > since.entry)
+    return _walk(
+        _rows(chunk_size, after=since.entry),
+        since.hash,
+        expected,
+        pending,
+        sum(per_school.values()),
+        per_school,
+        latest,
+        since,
+    )

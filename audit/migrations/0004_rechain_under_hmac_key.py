@@ -136,7 +136,14 @@ def rechain(apps, schema_editor):
     note.entry_hash = keyed_digest(key, prev, _fields(note, key_id))
     note.save(using=db_alias, force_insert=True)
     anchor = Anchor(
-        RECHAIN, timezone.now().replace(microsecond=0), note.pk, note.entry_hash, key_id, count + 1
+        RECHAIN,
+        timezone.now().replace(microsecond=0),
+        note.pk,
+        note.entry_hash,
+        key_id,
+        count + 1,
+        # Verified: every entry was just recomputed from the old chain, checked first.
+        verified=True,
     )
     append_line(anchor_path(), anchor.as_line())
 

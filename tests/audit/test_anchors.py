@@ -9,7 +9,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.test import RequestFactory
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from audit.anchors import read_anchors
 from audit.log import record
@@ -124,3 +124,92 @@ def test_the_report_says_when_there_is_no_anchor_yet(client_as, staff):
 
     assert response.context["anchor"] is None
     assert "<code>" not in response.content.decode()
+
+
+# The report checks in full only what was written since the newest verified anchor -------
+
+
+def report_chain(client):
+    return client.get(reverse("audit:report")).context
+
+
+def test_the_report_finds_an_edit_after_the_anchor(client_as, staff, case, attacker):
+    entry_by(staff["worker"], case)
+    anchor_now()
+    after = [entry_by(staff["worker"], case) for _ in range(3)]
+    attacker("UPDATE audit_auditentry SET detail = 'x' WHERE id = %s", [after[1].pk])
+
+    context = report_chain(client_as(staff["principal"]))
+
+    assert (context["chain"].problem, context["chain"].broken_pk) == ("edited", after[1].pk)
+    assert context["chain"].since is not None
+
+
+def test_an_edit_before_the_anchor_shows_once_the_hourly_check_has_run(
+    client_as, staff, case, attacker
+):
+    before = [entry_by(staff["worker"], case) for _ in range(3)]
+    anchor_now()
+    attacker("UPDATE audit_auditentry SET detail = 'x' WHERE id = %s", [before[0].pk])
+    with pytest.raises(CommandError):
+        anchor_now()  # the timer's run: it fails, and its line says so
+
+    context = report_chain(client_as(staff["principal"]))
+
+    assert not context["chain"].ok
+    assert (context["chain"].problem, context["chain"].broken_pk) == ("edited", before[0].pk)
+
+
+def test_the_report_finds_a_rechain_with_the_key_through_the_anchor(
+    client_as, staff, case, attacker
+):
+    from audit.keys import keyed_digest
+    from audit.log import hashed_fields
+
+    first = [entry_by(staff["worker"], case) for _ in range(3)]
+    anchor_now()
+    attacker("UPDATE audit_auditentry SET detail = 'x' WHERE id = %s", [first[2].pk])
+    forged = AuditEntry.objects.get(pk=first[2].pk)
+    key = b"test-only-audit-chain-key-not-secret-0123456789"
+    attacker(
+        "UPDATE audit_auditentry SET entry_hash = %s WHERE id = %s",
+        [keyed_digest(key, forged.prev_hash, hashed_fields(forged)), forged.pk],
+    )
+
+    context = report_chain(client_as(staff["principal"]))
+
+    assert (context["chain"].problem, context["chain"].broken_pk) == (
+        "anchor_mismatch",
+        first[2].pk,
+    )
+
+
+def test_the_reports_count_covers_the_schools_entries_before_and_after_the_anchor(
+    client_as, staff, case, other_school
+):
+    for _ in range(2):
+        entry_by(staff["worker"], case)
+    entry_by(staff["other_worker"], school=other_school)
+    anchor_now()
+    entry_by(staff["worker"], case)
+    entry_by(staff["other_worker"], school=other_school)
+
+    context = report_chain(client_as(staff["principal"]))
+
+    assert context["chain"].ok
+    assert context["chain"].since is not None
+    assert context["chain_checked"] == 3
+    assert report_chain(client_as(staff["other_principal"]))["chain_checked"] == 2
+
+
+def test_the_email_says_whether_the_whole_log_verified(settings, staff, case, attacker):
+    settings.AUDIT_ANCHOR_EMAIL = ["kiem-tra@phong-gd.example"]
+    entries = [entry_by(staff["worker"], case) for _ in range(2)]
+    with translation.override("en"):
+        anchor_now()
+        attacker("UPDATE audit_auditentry SET detail = 'x' WHERE id = %s", [entries[0].pk])
+        with pytest.raises(CommandError):
+            anchor_now()
+
+    assert "intact" in mail.outbox[0].body
+    assert f"BROKEN at entry {entries[0].pk}" in mail.outbox[1].body
