@@ -86,10 +86,12 @@ def new_recovery_codes(user: AbstractBaseUser) -> list[str]:
     device, _created = RecoveryCodeDevice.objects.get_or_create(
         user=user, name=RECOVERY_DEVICE_NAME, defaults={"confirmed": True}
     )
-    codes = [
-        get_random_string(RECOVERY_CODE_LENGTH, RECOVERY_CODE_ALPHABET)
-        for _i in range(settings.RECOVERY_CODE_COUNT)
-    ]
+    codes: list[str] = []
+    while len(codes) < settings.RECOVERY_CODE_COUNT:
+        code = get_random_string(RECOVERY_CODE_LENGTH, RECOVERY_CODE_ALPHABET)
+        # All digits would be taken for an app code by verify_code (one in 650,000).
+        if not code.isdigit() and code not in codes:
+            codes.append(code)
     device.replace_codes(codes)
     return codes
 
