@@ -99,6 +99,8 @@ class LockKind(StrEnum):
 
 @dataclass(frozen=True)
 class Limits:
+    """The three thresholds, read from settings at each use (tests override them)."""
+
     pair: int
     account: int
     account_addresses: int
@@ -140,7 +142,9 @@ def _recent(since: datetime | None = None) -> QuerySet:
     return attempts
 
 
-def lock_state(username: str | None, address: str | None, since: datetime | None = None):
+def lock_state(
+    username: str | None, address: str | None, since: datetime | None = None
+) -> LockState | None:
     """The lock that refuses ``username`` from ``address`` now, or None.
 
     Two queries: the account's failures (with the pair's among them and the number
