@@ -131,9 +131,18 @@ def record(
         ip_address=client_address(request),
     )
     with transaction.atomic():
+        # Two workers reading the same newest hash would both chain to it, and the
+        # audit would look tampered with: appends are serialised before the read.
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
                 cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_PG_LOCK_ID])
+        elif connection.vendor == "sqlite":
+            # Any write takes SQLite's database write lock until the transaction
+            # ends (other writers wait for it); this one changes nothing.
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "UPDATE sqlite_sequence SET seq = seq WHERE name = %s", ["audit_auditentry"]
+                )
         last = AuditEntry.objects.order_by("-pk").values_list("entry_hash", flat=True).first()
         entry.prev_hash = last or GENESIS
         key_id, key = current_key()
