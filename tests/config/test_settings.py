@@ -23,6 +23,7 @@ DOCUMENTED_ENV = {
     "DATABASE_URL": "sqlite:////tmp/truong-an-toan-deploy-check.sqlite3",
     "CASE_ENCRYPTION_KEYS": Fernet.generate_key().decode(),
     "CASE_INDEX_KEY": secrets.token_urlsafe(48),
+    "AUDIT_CHAIN_KEYS": f"a1:{secrets.token_urlsafe(48)}",
 }
 
 
@@ -66,6 +67,24 @@ def test_production_refuses_to_start_without_the_case_data_keys():
         result = run_manage("check", env=env)
         assert result.returncode != 0, missing
         assert "CASE_ENCRYPTION_KEYS and CASE_INDEX_KEY must be set" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        (None, "AUDIT_CHAIN_KEYS must be set"),
+        ("no-id-given", "must be written id:secret"),
+        ("a1:too-short", "must be at least 32 characters"),
+    ],
+)
+def test_production_refuses_to_start_without_a_usable_audit_key(value, message):
+    env = {k: v for k, v in DOCUMENTED_ENV.items() if k != "AUDIT_CHAIN_KEYS"}
+    if value is not None:
+        env["AUDIT_CHAIN_KEYS"] = value
+    result = run_manage("check", env=env)
+    assert result.returncode != 0
+    assert message in result.stderr
+    assert "too-short" not in result.stderr  # a secret is never printed
 
 
 PRINT_SECURITY = """
