@@ -223,6 +223,20 @@ PRIVATE_MEDIA_ROOT = Path(env_str("PRIVATE_MEDIA_ROOT", str(VAR_DIR / "private")
 # Largest case attachment accepted, in bytes (checked while the upload arrives).
 CASE_FILE_MAX_BYTES = env_int("CASE_FILE_MAX_BYTES", 10 * 1024 * 1024)
 
+# Access audit ---------------------------------------------------------------
+
+# Keys of the audit chain's HMAC, "id:secret" items, newest first (new entries use
+# the first; an entry names its key id, so older ones verify while their key is
+# still listed). From the environment only; see docs/operations.md for rotation.
+AUDIT_CHAIN_KEYS = env_list("AUDIT_CHAIN_KEYS")
+# Append-only file outside the database where anchor_audit_chain writes the newest
+# entry's id and hash; AUDIT_ANCHOR_EMAIL (comma-separated) also receives each anchor.
+AUDIT_ANCHOR_FILE = Path(env_str("AUDIT_ANCHOR_FILE", str(VAR_DIR / "audit-anchors.jsonl")))
+AUDIT_ANCHOR_EMAIL = env_list("AUDIT_ANCHOR_EMAIL")
+# Only the test settings let `flush` empty the audit (pytest-django's transactional
+# tests need it); everywhere else the database refuses, see audit/triggers.py.
+AUDIT_FLUSH_MAY_EMPTY_AUDIT = False
+
 # Language and time --------------------------------------------------------
 
 LANGUAGE_CODE = "vi"
