@@ -13,6 +13,7 @@ import datetime
 import functools
 
 from django import forms
+from django.contrib import messages
 from django.contrib.admin import SimpleListFilter, display
 from django.contrib.admin.templatetags.admin_list import result_headers
 from django.contrib.admin.utils import quote
@@ -22,7 +23,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import InvalidPage
 from django.db import transaction
 from django.db.models import Count, Exists, Model, OuterRef, Prefetch, Q, QuerySet
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect
 from django.urls import NoReverseMatch, reverse
 from django.utils import formats, timezone, translation
@@ -46,6 +47,7 @@ from audit import log as audit_log
 from audit.access import can_read_audit
 from audit.models import Action as AuditAction
 from forms_app import permissions
+from forms_app.case_search import MAX_TERM_LENGTH, recall_search, remember_search
 from forms_app.models import (
     ActivityPartner,
     Assessment,
@@ -66,6 +68,7 @@ from forms_app.models import (
 from forms_app.models.cases import LEARNER_FIELDS
 from forms_app.todo import TodoPanel, deadline_label
 from forms_app.views_actions import case_actions
+from schools.admin_scope import SchoolScopedViewSetMixin
 
 INTAKE_START_URL_NAME = "forms_app:intake_start"
 
@@ -576,12 +579,24 @@ class CaseInspectView(InspectView):
 
 # The case list ---------------------------------------------------------------------
 
+SEARCH_GONE_MESSAGE = _(
+    "This search has expired or was made by someone else, so the list shows every "
+    "case. Search again with the search box."
+)
+SEARCH_IN_ADDRESS_MESSAGE = _(
+    "A search written in the address is not used, because addresses are kept in the "
+    "server's logs. Type the name or reference in the search box instead."
+)
+SEARCH_PLACEHOLDER = _("Reference or the learner's full name")
+
 
 class CaseIndexView(IndexView):
     """The case list; a search is written to the audit with its number of results only.
 
     Never the search term: it may be a child's name. One entry per school the
     user holds a case role at, so each principal reads their own school's count.
+    For the same reason the term never enters a URL: the search form POSTs it,
+    and the results are shown at ``?s=<id>`` (:mod:`forms_app.case_search`).
 
     Builds its queryset and filters once per request and counts once (twice when
     filtered), where modeladmin's own view builds them twice and counts three
@@ -589,6 +604,25 @@ class CaseIndexView(IndexView):
     """
 
     result_count: int | None = None
+
+    # The search term never travels in the URL (see forms_app.case_search): the
+    # form POSTs it, and the list is shown at ?s=<id of the kept search>.
+    SEARCH_ID_VAR = "s"
+    IGNORED_PARAMS = (*IndexView.IGNORED_PARAMS, SEARCH_ID_VAR)
+    # The longest value of a filter or ordering parameter carried over by a search.
+    MAX_PARAM_LENGTH = 64
+
+    search_term: str = ""
+
+    @property
+    def query(self) -> str:
+        """The term of the kept search this page shows; modeladmin reads ``self.query``."""
+        return self.search_term
+
+    @query.setter
+    def query(self, value: str) -> None:
+        # modeladmin's dispatch sets it from ?q=, which this list never honours.
+        pass
 
     def get_base_queryset(self, request: HttpRequest | None = None) -> QuerySet[Case]:
         return super().get_base_queryset(request).defer(*LEARNER_FIELDS)
@@ -605,12 +639,77 @@ class CaseIndexView(IndexView):
         return bool(self.get_filters_params()) or bool(" ".join(self.query.split()))
 
     def dispatch(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        if not self.permission_helper.user_can_list(request.user):
+            raise PermissionDenied
+        if request.method == "POST":
+            return self.start_search(request)
+        if self.SEARCH_VAR in request.GET:
+            return self.refuse_term_in_url(request)
+        search_id = request.GET.get(self.SEARCH_ID_VAR)
+        if search_id is not None:
+            term = recall_search(request.user, search_id)
+            if term is None:
+                messages.warning(request, SEARCH_GONE_MESSAGE)
+                return redirect(self.list_url(request.GET, drop={self.SEARCH_ID_VAR}))
+            self.search_term = term
         response = super().dispatch(request, *args, **kwargs)
         if response.status_code == 200 and self.query.strip():
             audit_log.record_counts(
                 request, AuditAction.SEARCH, self.search_counts(), target="case-list"
             )
         return response
+
+    def list_url(self, params: QueryDict, drop: set[str]) -> str:
+        """The list's URL with ``params`` but those in ``drop``, always back on the first page."""
+        kept = params.copy()
+        for name in {*drop, self.PAGE_VAR}:
+            kept.pop(name, None)
+        query = kept.urlencode()
+        return f"{self.index_url}?{query}" if query else self.index_url
+
+    def kept_params(self, request: HttpRequest, data: QueryDict) -> QueryDict:
+        """The filters and ordering a search form carried over, and nothing else.
+
+        Only the list's own parameters go back into the URL, so nothing typed
+        into a forged form field can reach an access log through the redirect.
+        """
+        names = {self.ORDER_VAR, self.ORDER_TYPE_VAR}
+        fields = set()
+        for spec in self.model_admin.get_list_filter(request):
+            if isinstance(spec, str):
+                fields.add(spec)
+            elif isinstance(spec, tuple | list):
+                fields.add(spec[0])
+            else:
+                names.add(spec.parameter_name)
+        kept = QueryDict(mutable=True)
+        for name, values in data.lists():
+            if name in names or name.split("__")[0] in fields:
+                kept.setlist(name, [v for v in values if len(v) <= self.MAX_PARAM_LENGTH])
+        return kept
+
+    def start_search(self, request: HttpRequest) -> HttpResponse:
+        """Keep the POSTed term under a new search id and show the list at ``?s=<id>``.
+
+        An empty term clears the search. The term is written nowhere but the
+        encrypted cache entry: not the URL, not the audit (which records the
+        number of results when the list is shown), not a log.
+        """
+        term = " ".join(request.POST.get(self.SEARCH_VAR, "").split())[:MAX_TERM_LENGTH]
+        params = self.kept_params(request, request.POST)
+        if term:
+            params[self.SEARCH_ID_VAR] = remember_search(request.user, term)
+        return redirect(self.list_url(params, drop=set()))
+
+    def refuse_term_in_url(self, request: HttpRequest) -> HttpResponse:
+        """A search term in the address (an old bookmark, a typed URL) is not searched.
+
+        It has already reached the access logs by now; searching with it would
+        keep such links in use. The list is shown without it, with a word on why.
+        """
+        if request.GET.get(self.SEARCH_VAR, "").strip():
+            messages.warning(request, SEARCH_IN_ADDRESS_MESSAGE)
+        return redirect(self.list_url(request.GET, drop={self.SEARCH_VAR}))
 
     def search_counts(self) -> dict[int, int]:
         """How many results the search found at each of the user's case schools."""
@@ -709,6 +808,17 @@ class CaseIndexView(IndexView):
             ],
             "user_can_create": self.permission_helper.user_can_create(self.request.user),
             "show_search": self.search_handler.show_search_form,
+            "search_placeholder": SEARCH_PLACEHOLDER,
+            # The filters and ordering the search form carries over; never a term.
+            "search_kept_params": [
+                (name, value)
+                for name, values in self.params.lists()
+                if name not in (self.SEARCH_VAR, self.SEARCH_ID_VAR)
+                for value in values
+            ],
+            "clear_search_url": (
+                self.list_url(self.params, drop={self.SEARCH_ID_VAR}) if self.query else ""
+            ),
             **kwargs,
         }
         # Skips IndexView.get_context_data, which would count and filter again;
@@ -933,7 +1043,9 @@ class NeedDomainViewSet(ReferenceListViewSet):
     icon = "help"
 
 
-class ReceivingBodyViewSet(ReferenceListViewSet):
+class ReceivingBodyViewSet(SchoolScopedViewSetMixin, ReferenceListViewSet):
+    """A school's own referral bodies; the shared ones (school left empty) are the operators'."""
+
     model = ReceivingBody
     icon = "mail"
     list_display = ["name", "school", "phone", "active"]
@@ -946,7 +1058,9 @@ class ActivityPartnerViewSet(ReferenceListViewSet):
     icon = "group"
 
 
-class SchoolCalendarViewSet(SnippetViewSet):
+class SchoolCalendarViewSet(SchoolScopedViewSetMixin, SnippetViewSet):
+    """A calendar sets its school's case deadlines: only that school's administrator edits it."""
+
     model = SchoolCalendar
     icon = "calendar"
     list_display = ["school", "morning_start", "afternoon_end", "saturday_is_working_day"]

@@ -7,6 +7,9 @@ from wagtail.models import Site
 from pages.models import HomePage
 from schools.models import Membership, School
 
+# Fails the run if a test learner's name reaches any log (see tests/log_scan.py).
+pytest_plugins = ["tests.log_scan"]
+
 
 @pytest.fixture
 def demo_data(db):

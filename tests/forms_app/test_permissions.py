@@ -39,6 +39,7 @@ from forms_app.models import (
 )
 from schools.models import Membership, School
 from schools.roles import GROUP_NAMES, Role
+from tests.forms_app.searching import search_cases
 
 pytestmark = pytest.mark.django_db
 
@@ -235,7 +236,7 @@ def test_worker_filter_lists_no_staff_of_other_schools(world, client):
     ],
 )
 def test_search_finds_a_learner_only_by_exact_full_name(query, found, world, client):
-    response = client_for(client, world.worker_own).get(LIST_URL, {"q": query})
+    response = search_cases(client_for(client, world.worker_own), query)
     assert response.status_code == 200
     assert (world.case_own in response.context["object_list"]) is found
     assert world.case_other not in response.context["object_list"]
@@ -244,8 +245,8 @@ def test_search_finds_a_learner_only_by_exact_full_name(query, found, world, cli
 def test_search_finds_a_case_by_reference(world, client):
     client = client_for(client, world.worker_own)
     for query in (world.case_own.reference, world.case_own.reference.lower(), "AL-"):
-        assert list(client.get(LIST_URL, {"q": query}).context["object_list"]) == [world.case_own]
-    assert not client.get(LIST_URL, {"q": world.case_other.reference}).context["object_list"]
+        assert list(search_cases(client, query).context["object_list"]) == [world.case_own]
+    assert not search_cases(client, world.case_other.reference).context["object_list"]
 
 
 # Query count -------------------------------------------------------------------------------
