@@ -145,7 +145,14 @@ def rechain(apps, schema_editor):
         # Verified: every entry was just recomputed from the old chain, checked first.
         verified=True,
     )
-    append_line(anchor_path(), anchor.as_line())
+    try:
+        append_line(anchor_path(), anchor.as_line())
+    except OSError as exc:
+        raise RuntimeError(
+            f"The re-chained audit could not be anchored: {anchor_path()} cannot be written "
+            f"({exc.strerror}). Set AUDIT_ANCHOR_FILE to a writable file outside the "
+            "database and run migrate again (nothing was changed)."
+        ) from exc
 
 
 def unchain(apps, schema_editor):

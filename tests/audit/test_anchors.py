@@ -213,3 +213,14 @@ def test_the_email_says_whether_the_whole_log_verified(settings, staff, case, at
 
     assert "intact" in mail.outbox[0].body
     assert f"BROKEN at entry {entries[0].pk}" in mail.outbox[1].body
+
+
+def test_an_anchor_file_out_of_reach_is_a_clear_failure(settings, tmp_path, staff, case):
+    entry_by(staff["worker"], case)
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("")
+    settings.AUDIT_ANCHOR_FILE = blocker / "anchors.jsonl"
+
+    with pytest.raises(CommandError, match=r"Not anchored: .*not-a-folder/anchors\.jsonl"):
+        anchor_now()
+    assert blocker.read_text() == ""

@@ -15,6 +15,7 @@ It writes a ``restore`` anchor (see :mod:`audit.anchors`), in the file and the
 e-mail, saying from which entry on the entries are lost.
 """
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from audit.anchors import ANCHOR, RESTORE, AnchorFileError, read_anchors, write_anchor
@@ -36,7 +37,14 @@ class Command(BaseCommand):
         except AnchorFileError as exc:
             # Appending to a damaged file would bury the damage; say so and stop.
             raise CommandError(f"Not anchored: {exc}", returncode=1) from exc
-        anchor, result = write_anchor(RESTORE if after_restore else ANCHOR)
+        try:
+            anchor, result = write_anchor(RESTORE if after_restore else ANCHOR)
+        except OSError as exc:
+            raise CommandError(
+                f"Not anchored: {settings.AUDIT_ANCHOR_FILE} cannot be written "
+                f"({exc.strerror}); check AUDIT_ANCHOR_FILE and its folder's owner.",
+                returncode=1,
+            ) from exc
         self.stdout.write(
             f"Anchored entry {anchor.entry} ({anchor.entries} entries), "
             f"hash {anchor.hash}, key {anchor.key_id or '-'}, at {anchor.at.isoformat()}."
