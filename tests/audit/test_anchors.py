@@ -224,3 +224,20 @@ def test_an_anchor_file_out_of_reach_is_a_clear_failure(settings, tmp_path, staf
     with pytest.raises(CommandError, match=r"Not anchored: .*not-a-folder/anchors\.jsonl"):
         anchor_now()
     assert blocker.read_text() == ""
+
+
+def test_years_of_hourly_anchors_are_checked(client_as, staff, case, anchor_file):
+    """Thousands of anchored entries are looked up in batches (under SQLite's variable limit)."""
+    from audit.anchors import Anchor, append_line
+
+    for _ in range(3):
+        entry_by(staff["worker"], case)
+    anchor_now()
+    # A forged history of 2,000 anchors naming entries this test never wrote.
+    for n in range(2000):
+        line = Anchor("anchor", timezone.now(), 10_000 + n, "ab" * 32, "t1", 0, True)
+        append_line(anchor_file, line.as_line())
+
+    chain = report_chain(client_as(staff["principal"]))["chain"]
+
+    assert (chain.ok, chain.problem, chain.broken_pk) == (False, "truncated", 10_000)
