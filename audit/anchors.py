@@ -12,8 +12,9 @@ entry to be there with the anchored hash, and the chain to reach the newest
 anchor.
 
 One anchor is one JSON line: ``kind``, ``at`` (when it was written), ``entry``
-(the newest entry's id, 0 for an empty audit), ``hash``, ``key_id`` and
-``entries`` (how many entries the audit held). Kinds:
+(the newest entry's id, 0 for an empty audit), ``hash``, ``key_id``,
+``entries`` (how many entries the audit held) and the outcome of the full check
+made just before (``verified``, ``problem``, ``broken``). Kinds:
 
 * ``anchor`` — the regular hourly line;
 * ``rechain`` — written by the migration that re-chained every entry under the
