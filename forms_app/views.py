@@ -37,6 +37,8 @@ class StartDraftView(View):
         wanted = request.GET.get("school") or request.POST.get("school")
         if not wanted:
             return schools.first()
+        if not schools.exists():
+            return None  # no case role anywhere: the area is refused (403)
         # Looked up among the user's own case schools: another school is not there
         # (404), as another school's case is not.
         try:

@@ -35,6 +35,19 @@ OPERATOR_ONLY_VIEWS = frozenset(
         "wagtailadmin_reports:site_history_results",
         "wagtailadmin_reports:page_types_usage",
         "wagtailadmin_reports:page_types_usage_results",
+        # Wagtail's task chooser asks for no permission; tasks are set up by operators.
+        "wagtailadmin_workflows:task_chooser",
+        "wagtailadmin_workflows:task_chooser_results",
+        "wagtailadmin_workflows:task_chooser_create",
+        "wagtailadmin_workflows:task_chosen",
+    }
+)
+# Whole namespaces that are the operators' only: the admin API's image and document
+# lists answer every image and document of every school, whatever the collection.
+OPERATOR_ONLY_NAMESPACES = frozenset(
+    {
+        "wagtailadmin_api:images",
+        "wagtailadmin_api:documents",
     }
 )
 
@@ -42,16 +55,17 @@ OPERATOR_ONLY_VIEWS = frozenset(
 # puts accounts in any Django group, around the memberships that groups follow.
 OPERATOR_ONLY_BULK_ACTIONS = frozenset({("auth", "user", "assign_role")})
 
-# URL keyword arguments that name an object of the surface.
-OBJECT_KWARGS = ("pk", "object_id", "instance_id")
+# URL keyword arguments that name an object of a surface, unless it says otherwise.
+OBJECT_KWARGS = ("pk",)
 
 
 @dataclass(frozen=True)
 class Surface:
-    """One admin surface: its model and what a given user may reach of it."""
+    """One admin surface: its model, what a user may reach of it, and how URLs name it."""
 
     model: type[Model]
     reach: Reach
+    kwargs: tuple[str, ...] = OBJECT_KWARGS
 
     def reachable(self, user: object) -> QuerySet:
         return self.reach(user)
@@ -61,10 +75,15 @@ _by_namespace: dict[str, Surface] = {}
 _by_model: dict[type[Model], Surface] = {}
 
 
-def register(model: type[Model], reach: Reach, *namespaces: str) -> Surface:
-    """Put ``model``'s admin URLs (by namespace) behind the gate."""
-    surface = Surface(model, reach)
-    _by_model[model] = surface
+def register(
+    model: type[Model], reach: Reach, *namespaces: str, kwargs: tuple[str, ...] = OBJECT_KWARGS
+) -> Surface:
+    """Put ``model``'s admin URLs behind the gate, by URL namespace or by full URL name.
+
+    ``kwargs`` are the URL keyword arguments that carry the object's primary key.
+    """
+    surface = Surface(model, reach, kwargs)
+    _by_model.setdefault(model, surface)
     for namespace in namespaces:
         _by_namespace[namespace] = surface
     return surface
@@ -114,17 +133,17 @@ class TenancyGateMiddleware:
         user = getattr(request, "user", None)
         if match is None or user is None or not user.is_authenticated:
             return None
-        if match.view_name in OPERATOR_ONLY_VIEWS:
+        if match.view_name in OPERATOR_ONLY_VIEWS or match.namespace in OPERATOR_ONLY_NAMESPACES:
             if not is_operator(user):
                 raise PermissionDenied
             return None
         if match.url_name == "wagtail_bulk_action":
             _check_bulk_action(request, view_kwargs)
             return None
-        surface = _by_namespace.get(match.namespace)
+        surface = _by_namespace.get(match.namespace) or _by_namespace.get(match.view_name)
         if surface is None or is_operator(user):
             return None
-        for name in OBJECT_KWARGS:
+        for name in surface.kwargs:
             if name in view_kwargs:
                 pk = unquote(str(view_kwargs[name]))
                 try:

@@ -50,7 +50,7 @@ INSTALLED_APPS = [
     "wagtail.contrib.frontend_cache",
     "wagtail.embeds",
     "wagtail.sites",
-    "wagtail.users",
+    "schools.apps.StaffUsersConfig",  # wagtail.users, scoped to the user's schools
     "wagtail.snippets",
     "wagtail.documents",
     "wagtail.images",
@@ -92,6 +92,10 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     "axes.middleware.AxesMiddleware",
+    # Another school's objects answer 404 in the admin (schools.tenancy).
+    "schools.admin_gate.TenancyGateMiddleware",
+    # A hand-made POST a form widget cannot read answers 400, not 500.
+    "config.middleware.MalformedFormDataMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -322,6 +326,9 @@ LOGGING = {
             "level": "ERROR",
             "propagate": False,
         },
+        # At DEBUG, Django's template logger writes whole page contexts, a child's
+        # name among them: never below INFO, whatever LOG_LEVEL says.
+        "django.template": {"level": "INFO"},
     },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "WARNING")},
 }

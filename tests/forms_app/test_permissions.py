@@ -440,10 +440,11 @@ def test_case_roles_hold_case_permissions(role):
     assert "forms_app.delete_case" not in _perms(role)
 
 
-def test_administrator_edits_reference_lists_but_holds_no_case_permission():
+def test_administrator_edits_their_schools_lists_but_holds_no_case_permission():
     perms = _perms(Role.ADMINISTRATOR)
-    assert {"forms_app.add_issuecategory", "forms_app.change_receivingbody"} <= perms
-    assert "forms_app.change_schoolcalendar" in perms
+    assert {"forms_app.change_receivingbody", "forms_app.change_schoolcalendar"} <= perms
+    # The shared lists follow the circulars for every school: the operator's.
+    assert "forms_app.add_issuecategory" not in perms
     assert not {p for p in perms if p.endswith("_case") or "intakereport" in p}
 
 
@@ -452,12 +453,15 @@ def test_other_roles_hold_no_case_area_permission(role):
     assert not {p for p in _perms(role) if p.startswith("forms_app.")}
 
 
-def test_administrator_reaches_the_reference_lists(world, make_staff, client):
+def test_administrator_reaches_their_schools_referral_bodies_not_the_shared_lists(
+    world, make_staff, client
+):
     admin = make_staff("quantri.al", Role.ADMINISTRATOR, world.own)
+    signed_in = client_for(client, admin)
     url = reverse("wagtailsnippets_forms_app_issuecategory:list")
-    response = client_for(client, admin).get(url)
-    assert response.status_code == 200
-    assert "bị bắt nạt" in response.content.decode()
+    assert signed_in.get(url).status_code == 302  # Wagtail's "no permission"
+    url = reverse("wagtailsnippets_forms_app_receivingbody:list")
+    assert signed_in.get(url).status_code == 200
 
 
 # Reference data and demo cases ------------------------------------------------------------------

@@ -96,6 +96,7 @@ class Screen:
     allowed: frozenset
     # "object": about one case, record or draft: refused with 404 to whoever may not read it.
     # "area": a screen of the case area as a whole: refused to those without a case role.
+    # "school": about one school: 404 to case roles of another school, 403 to the rest.
     kind: str = "object"
     # What a case worker or principal of the same school gets when this is not theirs:
     # 403 for a decision that is someone else's, 404 for what is private to others.
@@ -220,7 +221,7 @@ SCREENS = [
         "new intake at school A",
         lambda w: reverse("forms_app:intake_start") + f"?school={w['school'].pk}",
         BOTH,
-        kind="area",
+        kind="school",
     ),
 ]
 
@@ -271,6 +272,9 @@ def test_case_screens_by_role_and_school(screen, user, world, client):
             user,
             response.status_code,
         )
+    elif screen.kind == "school" and user in CASE_ROLE_USERS:
+        # A case role at another school: school A is not there for them.
+        assert response.status_code == 404, (screen.name, user, response.status_code)
     else:
         # A screen of the area to someone with no case role anywhere.
         assert response.status_code == 403, (screen.name, user, response.status_code)
