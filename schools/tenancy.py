@@ -3,7 +3,7 @@
 A school's administrator ("Quản trị") keeps the school's public site and staff in
 order; nothing they do may reach another school. Every admin surface that lists or
 changes something belonging to a school (the school itself, its staff, its help
-lines, its calendar, its redirects, its referral bodies) asks this module, both for
+lines, its calendar, its referral bodies) asks this module, both for
 the list (a queryset) and for the one object (a yes or no), so the two answers can
 never drift apart. What belongs to the whole deployment (districts, sites, the shared
 reference lists, topics and audiences, national help lines) is managed by superusers
