@@ -196,7 +196,8 @@ SESSION_COOKIE_AGE = SESSION_ABSOLUTE_TIMEOUT_HOURS * 60 * 60
 # LOCKOUT_ACCOUNT_FAILURE_LIMIT failures from at least LOCKOUT_ACCOUNT_MIN_ADDRESSES
 # addresses, and an address alone after LOCKOUT_ADDRESS_FAILURE_LIMIT failures whatever
 # the usernames, all within AXES_COOLOFF_TIME. So an outsider cannot lock a member of
-# staff out by typing wrong passwords for them (docs/operations.md, "Sign-in: two-step sign-in, lockout, session limits").
+# staff out by typing wrong passwords for them (docs/operations.md, "Sign-in: two-step
+# sign-in, lockout, session limits").
 AXES_HANDLER = "accounts.lockout.LockoutHandler"
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
 LOCKOUT_ACCOUNT_FAILURE_LIMIT = env_int("LOCKOUT_ACCOUNT_FAILURE_LIMIT", 30)
