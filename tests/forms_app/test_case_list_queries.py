@@ -30,8 +30,9 @@ LIST_URL = "/admin/forms_app/case/"
 # (Wagtail's page explorer, as they edit their school's pages).
 BOUND = {"list": 15, "filtered": 16, "search": 20}
 PRINCIPAL_EXTRA = 0
-# On PostgreSQL an audit entry first takes the chain's advisory lock (audit.log).
-AUDIT_LOCK = {"postgresql": 1}
+# An audit entry first takes the chain's lock (audit.log): an advisory lock on
+# PostgreSQL, SQLite's write lock (a no-op UPDATE) on SQLite.
+AUDIT_LOCK = {"postgresql": 1, "sqlite": 1}
 
 # Cases move through the procedure, so the list shows every state, record and deadline.
 STATES = [

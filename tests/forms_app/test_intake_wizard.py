@@ -511,7 +511,8 @@ def test_a_case_worker_of_another_school_cannot_start_one_here(
     other = make_school("BH")
     client = client_as(make_staff("elsewhere", Role.CASE_WORKER, other))
     response = client.get(reverse("forms_app:intake_start"), {"school": school.pk})
-    assert response.status_code == 403
+    # Another school is not there for them, as another school's case is not.
+    assert response.status_code == 404
     assert not WizardDraft.objects.exists()
 
 

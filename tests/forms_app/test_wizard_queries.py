@@ -23,8 +23,9 @@ from tests.forms_app.factories import make_case
 # the step's form reads (a record date is checked against the case's records),
 # the draft's UPDATE and the audit entry (the chain's last hash, the INSERT).
 BOUND = 15
-# On PostgreSQL the audit entry first takes the chain's advisory lock (audit.log).
-AUDIT_LOCK = {"postgresql": 1}
+# The audit entry first takes the chain's lock (audit.log): an advisory lock on
+# PostgreSQL, SQLite's write lock (a no-op UPDATE) on SQLite.
+AUDIT_LOCK = {"postgresql": 1, "sqlite": 1}
 
 
 def first_step(kind: str) -> tuple[str, dict]:

@@ -161,7 +161,7 @@ def sided_object(name: str, side, key: str, objs: Objects):
 def kwargs_for(name: str, route: str, side_key: str | None, objs: Objects) -> dict:
     side = {"A": objs.world.a, "B": objs.world.b}.get(side_key or "A")
     obj = sided_object(name, side, side_key or "A", objs)
-    snippet = re.match(r"wagtailsnippet(?:s|choosers)_(\w+?)_(\w+):", name)
+    snippet = re.match(r"wagtailsnippet(?:s|choosers)_(pages|forms_app|schools)_(\w+):", name)
     values = {}
     for param in params_of(route):
         if param in ("pk", "object_id", "image_id", "document_id", "doc_id", "redirect_id"):
@@ -177,8 +177,12 @@ def kwargs_for(name: str, route: str, side_key: str | None, objs: Objects) -> di
                 values[param] = objs.task.pk
             elif name.startswith("wagtailadmin_workflows"):
                 values[param] = objs.workflow.pk
-            else:  # a page
+            elif name.startswith(("wagtailadmin_pages", "wagtailadmin_api:pages")):
                 values[param] = side.page.pk
+            elif name.startswith("wagtailsettings"):
+                values[param] = 1  # no setting is registered: any number
+            else:
+                raise AssertionError(f"No object for {param} in {name} ({route})")
         elif param in ("page_id", "page_to_move_id", "page_pk"):
             values[param] = side.page.pk
         elif param in ("parent_page_id", "destination_id"):
