@@ -20,9 +20,9 @@ from dataclasses import dataclass
 
 from django.apps import apps
 from django.contrib.admin.utils import unquote
-from django.core.exceptions import PermissionDenied
 from django.db.models import Model, QuerySet
-from django.http import Http404, HttpRequest
+from django.http import Http404, HttpRequest, HttpResponse
+from wagtail.admin.auth import permission_denied
 
 from schools.tenancy import is_operator
 
@@ -98,10 +98,10 @@ def registered_namespaces() -> frozenset[str]:
     return frozenset(_by_namespace)
 
 
-def _check_bulk_action(request: HttpRequest, kwargs: dict) -> None:
+def _check_bulk_action(request: HttpRequest, kwargs: dict) -> HttpResponse | None:
     key = (kwargs.get("app_label"), kwargs.get("model_name"), kwargs.get("action"))
     if key in OPERATOR_ONLY_BULK_ACTIONS and not is_operator(request.user):
-        raise PermissionDenied
+        return permission_denied(request)
     try:
         model = apps.get_model(kwargs.get("app_label", ""), kwargs.get("model_name", ""))
     except LookupError:
@@ -117,10 +117,15 @@ def _check_bulk_action(request: HttpRequest, kwargs: dict) -> None:
     reachable = {str(pk) for pk in surface.reachable(request.user).values_list("pk", flat=True)}
     if wanted - reachable:
         raise Http404
+    return None
 
 
 class TenancyGateMiddleware:
-    """Answers 404 for another school's objects and 403 for operator-only reports."""
+    """Answers 404 for another school's objects; refuses operator-only screens as Wagtail does.
+
+    A refusal is Wagtail's own: back to the dashboard with "you do not have
+    permission" in the user's language (a 403 to a script), not a bare 403 page.
+    """
 
     def __init__(self, get_response: Callable) -> None:
         self.get_response = get_response
@@ -135,11 +140,10 @@ class TenancyGateMiddleware:
             return None
         if match.view_name in OPERATOR_ONLY_VIEWS or match.namespace in OPERATOR_ONLY_NAMESPACES:
             if not is_operator(user):
-                raise PermissionDenied
+                return permission_denied(request)
             return None
         if match.url_name == "wagtail_bulk_action":
-            _check_bulk_action(request, view_kwargs)
-            return None
+            return _check_bulk_action(request, view_kwargs)
         surface = _by_namespace.get(match.namespace) or _by_namespace.get(match.view_name)
         if surface is None or is_operator(user):
             return None
