@@ -89,15 +89,6 @@ def register(
     return surface
 
 
-def surface_for_model(model: type[Model]) -> Surface | None:
-    return _by_model.get(model)
-
-
-def registered_namespaces() -> frozenset[str]:
-    """For the tests: every namespace the gate watches."""
-    return frozenset(_by_namespace)
-
-
 def _check_bulk_action(request: HttpRequest, kwargs: dict) -> HttpResponse | None:
     key = (kwargs.get("app_label"), kwargs.get("model_name"), kwargs.get("action"))
     if key in OPERATOR_ONLY_BULK_ACTIONS and not is_operator(request.user):

@@ -120,7 +120,7 @@ class StaffUserViewSet(wagtail_users.UserViewSet):
     index_view_class = IndexView
     add_view_class = CreateView
     edit_view_class = EditView
-    # The new account's school and role on the Roles tab.
+    # The new account's school and role among its fields.
     create_template_name = "schools/user_create.html"
 
     def get_form_class(self, for_update: bool = False):

@@ -26,7 +26,7 @@ from collections.abc import Iterable
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.base_user import AbstractBaseUser
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 
 from schools.roles import Role, school_roles
 
@@ -56,14 +56,6 @@ def administered_school_ids(user: AbstractBaseUser | None) -> frozenset[int] | N
     return frozenset(
         school_id for school_id, roles in school_roles(user).items() if Role.ADMINISTRATOR in roles
     )
-
-
-def administers(user: AbstractBaseUser | None, school_id: int | None) -> bool:
-    """True when ``user`` may manage the school ``school_id``; None (no school) is operators'."""
-    ids = administered_school_ids(user)
-    if ids is None:
-        return True
-    return school_id is not None and school_id in ids
 
 
 def administered_schools(user: AbstractBaseUser | None) -> QuerySet:
@@ -151,9 +143,3 @@ def role_choices_for(
     """Role choices a form offers ``user`` at ``school_id`` (plus roles already chosen)."""
     allowed = grantable_roles(user, school_id) | set(current)
     return [(value, label) for value, label in Role.choices if value in allowed]
-
-
-def membership_filter_for(user: AbstractBaseUser | None) -> Q:
-    """A ``Q`` on Membership that keeps the rows of schools ``user`` manages."""
-    ids = administered_school_ids(user)
-    return Q() if ids is None else Q(school_id__in=ids)
