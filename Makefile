@@ -35,7 +35,7 @@ install-dev: system-libs $(VENV)/.installed-dev
 # may lack. Running as root, it is installed with apt, as bin/ensure-chromium does
 # for Chromium; otherwise a missing Pango is reported and only the PDFs fail.
 PANGO_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0
-HAS_PANGO := $(PYTHON) -c "import ctypes.util, sys; sys.exit(not ctypes.util.find_library('pangoft2-1.0'))"
+HAS_PANGO := $(PYTHON) -c "import ctypes.util as u, sys; sys.exit(not (u.find_library('pangoft2-1.0') and u.find_library('harfbuzz-subset')))"
 
 system-libs: ## Pango for the PDFs (installed with apt when run as root on Debian)
 	@$(HAS_PANGO) || { \

@@ -583,7 +583,7 @@ class CaseFactory:
     """
 
     def __init__(self, rng: random.Random, schools: list, workers: dict, principals: dict):
-        from forms_app.deadlines import calendar_for
+        from forms_app.cases.deadlines import calendar_for
         from forms_app.models import (
             ActivityPartner,
             IssueCategory,
@@ -591,7 +591,7 @@ class CaseFactory:
             RatingCriterion,
             ReceivingBody,
         )
-        from forms_app.sections import snapshot
+        from forms_app.printing.sections import snapshot
 
         self.rng = rng
         self.schools = schools

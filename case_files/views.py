@@ -1,7 +1,7 @@
 """Adding, downloading and removing a case's attachments.
 
 Every view first finds the case or the attachment among those the user may
-read (``forms_app.permissions``), so another school's file, like an unknown one,
+read (``forms_app.cases.policy``), so another school's file, like an unknown one,
 is a 404 that confirms nothing; a read-only case or a removal by someone who is
 not the principal is a 403 with the reason. Uploads and downloads are written
 to the audit, after the permission check, so a refused request leaves no
@@ -39,9 +39,9 @@ from case_files.permissions import (
     upload_refusal,
 )
 from case_files.validation import CheckedFile
-from forms_app import permissions
+from forms_app.cases import policy
+from forms_app.display import case_url
 from forms_app.models import Case
-from forms_app.wizards import case_url
 
 __all__ = ["attach", "delete", "download", "upload_file"]
 
@@ -96,7 +96,7 @@ def upload_file(request: HttpRequest, case_pk: int) -> HttpResponse:
     handler is in place: the check reads the body, and the handler must be
     first to see it. The case is found (or refused) before the body is read.
     """
-    case = permissions.get_case_or_404(request.user, case_pk)
+    case = policy.get_case_or_404(request.user, case_pk)
     reason = upload_refusal(request.user, case)
     if reason is not None:
         return _refused(request, case, reason)

@@ -16,9 +16,8 @@ class FormsAppConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import post_delete, post_save
 
-        from forms_app import wagtail_hooks_wizards  # noqa: F401  (registers admin URLs)
+        from forms_app.admin.filters import forget_category_choices
         from forms_app.models import IssueCategory
-        from forms_app.wagtail_hooks import forget_category_choices
 
         for signal in (post_save, post_delete):
             signal.connect(

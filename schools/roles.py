@@ -36,7 +36,7 @@ GROUP_NAMES: dict[str, str] = {
 ACCESS_ADMIN = "wagtailadmin.access_admin"
 
 # The case area (forms_app). Model permissions say what kind of thing a role works
-# with; which cases a user may read is decided per school by forms_app.permissions,
+# with; which cases a user may read is decided per school by forms_app.cases.policy,
 # so a superuser or an administrator without a case role at a school reads none.
 CASE_PERMISSIONS = frozenset(
     {

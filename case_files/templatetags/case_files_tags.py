@@ -9,7 +9,7 @@ from case_files.forms import AttachmentForm
 from case_files.models import CaseAttachment
 from case_files.permissions import can_delete_attachment, upload_refusal
 from case_files.views import PREFIX
-from forms_app import permissions
+from forms_app.cases import policy
 from forms_app.models import Case
 
 register = template.Library()
@@ -24,7 +24,7 @@ def case_attachments(context, case: Case) -> dict:
     """
     request = context.get("request")
     user = getattr(request, "user", None)
-    if case is None or user is None or not permissions.can_view_case(user, case):
+    if case is None or user is None or not policy.can_view_case(user, case):
         return {"visible": False}
     attachments = list(
         CaseAttachment.objects.filter(case=case).select_related("uploaded_by", "case__school")

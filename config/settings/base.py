@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "audit",
     "case_files",
     "page_cache",
+    "backups",
     # Sign-in hardening: TOTP second factor with recovery codes, lockout. The devices
     # are accounts' own (secret encrypted, codes hashed), not django-otp's plugins,
     # which keep both in clear.
@@ -344,7 +345,7 @@ QUICK_EXIT_URL = env_str(
 WAGTAILADMIN_USER_LOGIN_FORM = "config.forms.LoginForm"
 
 # Retention ----------------------------------------------------------------
-# How long a child's case stays as it is (see forms_app/retention.py). A closed
+# How long a child's case stays as it is (see forms_app/cases/retention.py). A closed
 # case stays within reach for a year, in case the child needs help again; it is
 # then archived (read-only), and the archived paper trail is kept five more years
 # before it is anonymised ("anonymise": the statistics stay, nothing identifies

@@ -1,7 +1,7 @@
 """Forms of the actions that move a case outside the wizards.
 
 They only collect what the principal or the case worker says; whether the move
-is allowed is decided by :mod:`forms_app.transitions`, whose refusals the views
+is allowed is decided by :mod:`forms_app.cases.transitions`, whose refusals the views
 attach to these forms' fields, so a refused form comes back with its input kept.
 """
 
@@ -9,7 +9,11 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from forms_app.consent import ReferralConsentMixin, guardian_consent_field, learner_consent_field
+from forms_app.cases.consent import (
+    ReferralConsentMixin,
+    guardian_consent_field,
+    learner_consent_field,
+)
 from forms_app.models import Case, ReceivingBody
 
 APPROVE, RETURN = "approve", "return"

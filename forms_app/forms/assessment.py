@@ -19,7 +19,7 @@ from forms_app.forms.rated import (
     record_date_field,
 )
 from forms_app.models import Assessment, Case, NeedDomain
-from forms_app.sections import snapshot
+from forms_app.printing.sections import snapshot
 
 
 def _long_text(label, required: bool = False, **kwargs) -> forms.CharField:

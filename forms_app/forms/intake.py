@@ -14,7 +14,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from forms_app.consent import (
+from forms_app.cases.consent import (
     age_from,
     check_learner_answer,
     guardian_consent_field,

@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from forms_app.forms import DateInput, StepForm
 from forms_app.models import ActivityPartner
-from forms_app.sections import as_text, snapshot
+from forms_app.printing.sections import as_text, snapshot
 
 # Levels of priority of a need in Mẫu 02, as stored in its answers.
 PRIORITY_LABELS = {"high": _("High"), "medium": _("Medium"), "low": _("Low")}

@@ -22,7 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from forms_app.consent import (
+from forms_app.cases.consent import (
     GUARDIAN_CONSENT_CHOICES,
     LEARNER_CONSENT_CHOICES,
     ReferralConsentMixin,
@@ -31,7 +31,7 @@ from forms_app.consent import (
 )
 from forms_app.forms import DateInput, StepForm
 from forms_app.models import Case, Gender, RatingCriterion, ReceivingBody
-from forms_app.sections import Row, Table, as_text, choice_text, snapshot, unknown_text
+from forms_app.printing.sections import Row, Table, as_text, choice_text, snapshot, unknown_text
 
 HIGH, MEDIUM, LOW = "high", "medium", "low"
 # Cao / Trung bình / Thấp, the scale of every rated row of Mẫu 02 and Mẫu 04.

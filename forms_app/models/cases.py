@@ -110,7 +110,7 @@ class Case(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     # Set by the retention command some time after closing; an archived case is
-    # read-only and is later anonymised or deleted (see forms_app/retention.py).
+    # read-only and is later anonymised or deleted (see forms_app/cases/retention.py).
     archived_at = models.DateTimeField(_("archived at"), null=True, blank=True)
 
     class Meta:

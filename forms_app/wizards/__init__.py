@@ -6,7 +6,7 @@ the drafts list all read it, so a template's wizard is added here and nowhere el
 
 from forms_app.models import TemplateCode
 from forms_app.wizards.assessment import AssessmentWizard
-from forms_app.wizards.base import CaseRecordWizard, CaseWizard, case_url, forbidden
+from forms_app.wizards.base import CaseRecordWizard, CaseWizard, forbidden
 from forms_app.wizards.intake import IntakeWizard
 from forms_app.wizards.plan import PlanWizard
 from forms_app.wizards.review import ReviewWizard
@@ -26,6 +26,5 @@ __all__ = [
     "IntakeWizard",
     "PlanWizard",
     "ReviewWizard",
-    "case_url",
     "forbidden",
 ]

@@ -9,7 +9,7 @@ next) or in a referral outside it, whose deadline runs from the intake.
 from django.forms import Form
 from django.utils.translation import gettext
 
-from forms_app import transitions
+from forms_app.cases import transitions
 from forms_app.forms.assessment import ConclusionForm, NeedsForm, RiskForm, VerificationForm
 from forms_app.forms.rated import (
     REFERRAL,
@@ -24,7 +24,7 @@ from forms_app.forms.rated import (
 )
 from forms_app.models import Assessment, CaseState, TemplateCode, WizardDraft
 from forms_app.models.records import TT18_2025
-from forms_app.sections import Row, Section, Table, as_text, choice_text
+from forms_app.printing.sections import Row, Section, Table, as_text, choice_text
 from forms_app.wizards.base import CaseRecordWizard
 
 

@@ -14,7 +14,7 @@ from django.forms import Form
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext_lazy as _
@@ -25,15 +25,11 @@ from wagtail.admin import messages
 
 from audit import log as audit_log
 from audit.models import Action as AuditAction
+from forms_app.cases.policy import can_open_case, can_view_case
+from forms_app.display import case_url
 from forms_app.models import Case, TemplateCode, WizardDraft
-from forms_app.permissions import can_open_case, can_view_case
-from forms_app.storage import DraftStorage
+from forms_app.wizards.storage import DraftStorage
 from schools.models import School
-
-# Where a submitted draft's case is shown: the case list's inspect view, tried in
-# order; the first name that resolves wins. The list is registered elsewhere
-# (wagtail_hooks), so the wizards cannot assume it exists.
-CASE_INSPECT_URL_NAMES = ("forms_app_case_modeladmin_inspect",)
 
 
 def forbidden(request: HttpRequest) -> HttpResponse:
@@ -44,17 +40,6 @@ def forbidden(request: HttpRequest) -> HttpResponse:
     and not a page that seems to work.
     """
     return TemplateResponse(request, "forms_app/forbidden.html", status=403)
-
-
-def case_url(case_id: int | None) -> str:
-    """The case's page in the case list, or the drafts list when there is none yet."""
-    if case_id is not None:
-        for name in CASE_INSPECT_URL_NAMES:
-            try:
-                return reverse(name, args=[case_id])
-            except NoReverseMatch:
-                continue
-    return reverse("forms_app:drafts")
 
 
 @method_decorator([sensitive_post_parameters(), sensitive_variables()], name="dispatch")

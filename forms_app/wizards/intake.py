@@ -8,8 +8,9 @@ from django.forms import Form
 from django.utils import timezone
 from django.utils.translation import gettext
 
-from forms_app.cases import open_case
-from forms_app.consent import GUARDIAN_CONSENT_CHOICES, LEARNER_CONSENT_CHOICES
+from forms_app.cases.consent import GUARDIAN_CONSENT_CHOICES, LEARNER_CONSENT_CHOICES
+from forms_app.cases.opening import open_case
+from forms_app.cases.policy import can_open_case, case_schools
 from forms_app.forms.intake import (
     CHANNEL_CHOICES,
     FamilyForm,
@@ -22,8 +23,7 @@ from forms_app.forms.intake import (
 )
 from forms_app.models import IntakeReport, TemplateCode, WizardDraft
 from forms_app.models.records import TT18_2025
-from forms_app.permissions import can_open_case, case_schools
-from forms_app.sections import Row, Section, as_text, choice_text
+from forms_app.printing.sections import Row, Section, as_text, choice_text
 from forms_app.wizards.base import CaseWizard
 
 

@@ -24,7 +24,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from formtools.wizard.forms import ManagementForm
 
-from forms_app import deadlines, transitions
+from forms_app.cases import deadlines, transitions
 from forms_app.forms.plan import (
     PRIORITY_LABELS,
     ActivitiesForm,
@@ -44,7 +44,7 @@ from forms_app.models import (
     WizardDraft,
 )
 from forms_app.models.records import TT18_2025
-from forms_app.sections import Row, Section, Table, as_text
+from forms_app.printing.sections import Row, Section, Table, as_text
 from forms_app.wizards.base import CaseRecordWizard
 
 Status = InterventionPlan.Status

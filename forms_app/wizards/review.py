@@ -13,7 +13,7 @@ from django.forms import Form
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from forms_app import transitions
+from forms_app.cases import transitions
 from forms_app.forms.rated import (
     REFERRAL,
     HarmForm,
@@ -37,7 +37,7 @@ from forms_app.models import (
     WizardDraft,
 )
 from forms_app.models.records import TT18_2025
-from forms_app.sections import Row, Section, Table, as_text, choice_text
+from forms_app.printing.sections import Row, Section, Table, as_text, choice_text
 from forms_app.wizards.assessment import (
     CaseStepsMixin,
     label,

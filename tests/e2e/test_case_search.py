@@ -8,7 +8,7 @@ import pytest
 from django.utils import translation
 from playwright.sync_api import expect
 
-from forms_app.cases import open_case
+from forms_app.cases.opening import open_case
 from schools.roles import Role
 from tests.e2e.test_case_area import school, sign_in, staff  # noqa: F401  (school: a fixture)
 from tests.forms_app.searching import url_holds

@@ -8,8 +8,8 @@ import datetime
 
 from django.utils import timezone
 
-from forms_app import transitions
-from forms_app.cases import open_case
+from forms_app.cases import transitions
+from forms_app.cases.opening import open_case
 from forms_app.models import (
     Assessment,
     Case,
@@ -21,7 +21,7 @@ from forms_app.models import (
     ReceivingBody,
     Review,
 )
-from forms_app.sections import snapshot
+from forms_app.printing.sections import snapshot
 
 LEARNER_NAME = "Đỗ Thị Ánh Tuyết"
 

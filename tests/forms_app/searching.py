@@ -1,6 +1,6 @@
 """Searching the case list the way the page does: a POST, then the list at ``?s=<id>``.
 
-The term never travels in a URL (forms_app.case_search). Tests that search go
+The term never travels in a URL (forms_app.admin.case_search). Tests that search go
 through here, so they take the same path as a user, and each checks on the way
 that no URL of the redirect chain carries the term.
 """

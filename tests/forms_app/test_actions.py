@@ -15,7 +15,8 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 
-from forms_app import deadlines, transitions
+from forms_app.cases import deadlines, transitions
+from forms_app.display import case_url
 from forms_app.models import (
     CaseEvent,
     CaseState,
@@ -24,7 +25,6 @@ from forms_app.models import (
     Referral,
     Review,
 )
-from forms_app.wizards import case_url
 from schools.roles import Role
 from tests.forms_app.factories import LEARNER_NAME, make_case, plan_answers
 

@@ -10,7 +10,8 @@ from django import forms
 from django.urls import resolve, reverse
 from django.utils import timezone, translation
 
-from forms_app.cases import open_case
+from forms_app.cases.opening import open_case
+from forms_app.display import case_url
 from forms_app.models import (
     Assessment,
     CaseEvent,
@@ -23,8 +24,8 @@ from forms_app.models import (
     Referral,
     WizardDraft,
 )
-from forms_app.sections import Table
-from forms_app.wizards import AssessmentWizard, case_url
+from forms_app.printing.sections import Table
+from forms_app.wizards import AssessmentWizard
 from schools.models import Membership
 from schools.roles import Role
 

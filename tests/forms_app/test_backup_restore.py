@@ -26,7 +26,7 @@ from django.db import connection
 
 from audit.log import record
 from audit.models import Action
-from forms_app import backup
+from backups import archive as backup
 from forms_app.models import CaseState
 from schools.roles import Role
 from tests.forms_app.factories import make_case

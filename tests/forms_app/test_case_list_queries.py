@@ -13,9 +13,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from forms_app.cases import open_case
+from forms_app.admin.case_admin import CaseAdmin
+from forms_app.cases.opening import open_case
 from forms_app.models import Case, CaseState, IssueCategory
-from forms_app.wagtail_hooks import CaseAdmin
 from schools.roles import Role
 from tests.forms_app.factories import LEARNER_NAME, make_case
 

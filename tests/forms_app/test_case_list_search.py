@@ -16,13 +16,13 @@ from django.utils import translation
 from django.utils.html import escape
 
 from audit.models import Action, AuditEntry
-from forms_app import case_search
-from forms_app.models import CaseState
-from forms_app.wagtail_hooks import (
+from forms_app.admin import case_search
+from forms_app.admin.case_list import (
     SEARCH_GONE_MESSAGE,
     SEARCH_IN_ADDRESS_MESSAGE,
     SEARCH_PLACEHOLDER,
 )
+from forms_app.models import CaseState
 from schools.roles import Role
 from tests.forms_app.factories import LEARNER_NAME, make_case
 from tests.forms_app.searching import LIST_URL, search_cases, term_forms, url_holds

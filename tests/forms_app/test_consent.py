@@ -12,7 +12,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from forms_app.consent import age_from, consent_complete
+from forms_app.cases.consent import age_from, consent_complete
 from forms_app.models import CaseState, IntakeReport, ReceivingBody, Referral
 from forms_app.wizards import IntakeWizard
 from schools.roles import Role

@@ -12,8 +12,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from forms_app import deadlines
-from forms_app.deadlines import (
+from forms_app.cases import deadlines
+from forms_app.cases.deadlines import (
     PLAN_APPROVAL_WORKING_DAYS,
     REFERRAL_WORKING_HOURS,
     WorkingCalendar,

@@ -8,8 +8,9 @@ from django import forms
 from django.urls import resolve, reverse
 from django.utils import timezone, translation
 
+from forms_app.display import case_url
 from forms_app.models import Case, Gender, IntakeReport, IssueCategory, WizardDraft
-from forms_app.wizards import IntakeWizard, case_url
+from forms_app.wizards import IntakeWizard
 from schools.models import Membership
 from schools.roles import Role
 

@@ -9,8 +9,9 @@ from django.utils import timezone, translation
 from django.utils.html import escape
 from django.utils.translation import gettext
 
-from forms_app import deadlines, transitions
-from forms_app.cases import open_case
+from forms_app.cases import deadlines, transitions
+from forms_app.cases.opening import open_case
+from forms_app.display import case_url
 from forms_app.models import (
     ActivityPartner,
     Assessment,
@@ -21,8 +22,8 @@ from forms_app.models import (
     Review,
     WizardDraft,
 )
-from forms_app.sections import Table, snapshot
-from forms_app.wizards import PlanWizard, case_url
+from forms_app.printing.sections import Table, snapshot
+from forms_app.wizards import PlanWizard
 from schools.roles import Role
 from tests.forms_app.factories import make_case, plan_answers
 

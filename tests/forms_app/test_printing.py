@@ -19,8 +19,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext
 from pypdf import PdfReader
 
-from forms_app import printing
-from forms_app.cases import open_case
+from forms_app.cases.opening import open_case
 from forms_app.forms.intake import FamilyForm, InformantConsentForm, LearnerForm
 from forms_app.models import (
     Case,
@@ -31,7 +30,8 @@ from forms_app.models import (
     IssueCategory,
     TemplateCode,
 )
-from forms_app.sections import Table
+from forms_app.printing import layout
+from forms_app.printing.sections import Table
 from forms_app.wizards import WIZARDS
 from schools.models import District
 from schools.roles import Role
@@ -418,7 +418,7 @@ def test_generic_description_turns_lists_of_items_into_tables(school, worker):
     case = make_case(school, worker, state=CaseState.ASSESSED)
     assessment = case.assessments.get()
 
-    sections = printing.generic_sections(Placeholder, assessment)
+    sections = layout.generic_sections(Placeholder, assessment)
 
     harm = next(section for section in sections if section.title.endswith("harm"))
     table = harm.items[0]
@@ -508,12 +508,12 @@ def test_printing_changes_nothing(client, school, worker):
 def test_place_and_date_pad_days_and_early_months_as_official_documents_do(
     make_school, date, expected
 ):
-    assert printing.place_and_date(make_school("XX", "Trường X"), date) == expected
+    assert layout.place_and_date(make_school("XX", "Trường X"), date) == expected
 
 
 def test_pdf_renderer_loads_only_the_bundled_static_files(settings):
-    root = printing.static_source(printing.STYLESHEET).parent.parent
-    fetcher = printing.static_files_fetcher(root)
+    root = layout.static_source(layout.STYLESHEET).parent.parent
+    fetcher = layout.static_files_fetcher(root)
 
     font = fetcher.fetch((root / "fonts" / "DejaVuSerif.ttf").as_uri())
     assert font.read(4) == b"\x00\x01\x00\x00"
@@ -531,7 +531,7 @@ def test_pdf_embeds_the_bundled_font_without_missing_resources(caplog, monkeypat
     """
     report = intake(school, worker)
     fetched = []
-    make_fetcher = printing.static_files_fetcher
+    make_fetcher = layout.static_files_fetcher
 
     def recording_fetcher(root):
         fetcher = make_fetcher(root)
@@ -544,10 +544,10 @@ def test_pdf_embeds_the_bundled_font_without_missing_resources(caplog, monkeypat
         fetcher.fetch = record
         return fetcher
 
-    monkeypatch.setattr(printing, "static_files_fetcher", recording_fetcher)
+    monkeypatch.setattr(layout, "static_files_fetcher", recording_fetcher)
 
     with caplog.at_level("DEBUG", logger="weasyprint"):
-        content = printing.render_pdf(None, "01", report)
+        content = layout.render_pdf(None, "01", report)
 
     failures = [
         record.getMessage()
@@ -556,7 +556,7 @@ def test_pdf_embeds_the_bundled_font_without_missing_resources(caplog, monkeypat
         and (record.levelno >= logging.WARNING or "Failed" in record.getMessage())
     ]
     assert failures == []
-    static = printing.static_source("fonts/DejaVuSerif.ttf").parent.as_uri()
+    static = layout.static_source("fonts/DejaVuSerif.ttf").parent.as_uri()
     for name in ("DejaVuSerif.ttf", "DejaVuSerif-Bold.ttf", "DejaVuSerif-Italic.ttf"):
         assert f"{static}/{name}" in fetched
     fonts = set()

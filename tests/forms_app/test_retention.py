@@ -15,7 +15,7 @@ from django.db import connection
 from django.utils import timezone
 
 from audit.models import Action, AuditEntry
-from forms_app import retention
+from forms_app.cases import retention
 from forms_app.models import (
     Assessment,
     Case,

@@ -9,8 +9,9 @@ import pytest
 from django.urls import resolve, reverse
 from django.utils import translation
 
-from forms_app import transitions
-from forms_app.cases import open_case
+from forms_app.cases import transitions
+from forms_app.cases.opening import open_case
+from forms_app.display import case_url
 from forms_app.forms.rated import level_text
 from forms_app.models import (
     Assessment,
@@ -25,8 +26,8 @@ from forms_app.models import (
     Review,
     WizardDraft,
 )
-from forms_app.sections import Table, snapshot
-from forms_app.wizards import ReviewWizard, case_url
+from forms_app.printing.sections import Table, snapshot
+from forms_app.wizards import ReviewWizard
 from schools.models import Membership
 from schools.roles import Role
 from tests.forms_app.factories import make_case

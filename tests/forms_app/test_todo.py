@@ -13,7 +13,9 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 
-from forms_app import transitions
+from forms_app.admin.dashboard import TodoPanel
+from forms_app.cases import transitions
+from forms_app.cases.todo import todo_for
 from forms_app.models import (
     Assessment,
     Case,
@@ -22,7 +24,6 @@ from forms_app.models import (
     Referral,
     WizardDraft,
 )
-from forms_app.todo import TodoPanel, todo_for
 from schools.roles import Role
 from tests.forms_app.factories import LEARNER_NAME, make_case, plan_answers
 

@@ -7,20 +7,9 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
-from forms_app import deadlines, transitions
-from forms_app.cases import open_case
-from forms_app.models import (
-    Assessment,
-    Case,
-    CaseEvent,
-    CaseState,
-    IntakeReport,
-    InterventionPlan,
-    ReceivingBody,
-    Referral,
-    Review,
-)
-from forms_app.transitions import (
+from forms_app.cases import deadlines, transitions
+from forms_app.cases.opening import open_case
+from forms_app.cases.transitions import (
     InvalidTransition,
     approve_plan,
     assert_editable,
@@ -34,6 +23,17 @@ from forms_app.transitions import (
     start_plan,
     submit_plan,
     transition,
+)
+from forms_app.models import (
+    Assessment,
+    Case,
+    CaseEvent,
+    CaseState,
+    IntakeReport,
+    InterventionPlan,
+    ReceivingBody,
+    Referral,
+    Review,
 )
 from schools.roles import Role
 

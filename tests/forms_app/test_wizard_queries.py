@@ -13,7 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import resolve, reverse
 from django.utils import timezone
 
-from forms_app.cases import open_case
+from forms_app.cases.opening import open_case
 from forms_app.models import Case, CaseState, WizardDraft
 from schools.roles import Role
 from tests.forms_app.factories import make_case

@@ -10,7 +10,7 @@ from django.urls import reverse
 from wagtail.contrib.redirects.models import Redirect
 from wagtail.models import Site
 
-from forms_app import permissions as case_permissions
+from forms_app.cases import policy as case_permissions
 from forms_app.models import SchoolCalendar
 from pages.models import Hotline
 from schools.models import Membership

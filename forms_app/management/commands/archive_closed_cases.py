@@ -1,4 +1,6 @@
-"""Archive the cases closed longer than ``CASE_ARCHIVE_AFTER_DAYS`` ago (see forms_app.retention).
+"""Archive the cases closed longer than ``CASE_ARCHIVE_AFTER_DAYS`` ago.
+
+See forms_app.cases.retention.
 
 Meant to run daily from a timer, like ``publish_scheduled``. Prints references
 and counts only, never anything about a child.
@@ -8,7 +10,7 @@ from django.core.management.base import BaseCommand
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from forms_app import retention
+from forms_app.cases import retention
 
 
 class Command(BaseCommand):

@@ -12,8 +12,8 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
-from forms_app.cases import open_case
-from forms_app.consent import GUARDIAN_SUSPECTED, YES
+from forms_app.cases.consent import GUARDIAN_SUSPECTED, YES
+from forms_app.cases.opening import open_case
 from forms_app.models import (
     ActivityPartner,
     Assessment,
@@ -30,7 +30,7 @@ from forms_app.models import (
     Referral,
     Review,
 )
-from forms_app.sections import snapshot
+from forms_app.printing.sections import snapshot
 from schools.models import School
 
 # Demo schools made by pages' load_demo_data, and their demo staff.

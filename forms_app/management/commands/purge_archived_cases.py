@@ -9,7 +9,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from forms_app import retention
+from forms_app.cases import retention
 
 
 class Command(BaseCommand):

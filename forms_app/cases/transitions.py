@@ -16,7 +16,17 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from forms_app import deadlines
+from forms_app.cases import deadlines
+from forms_app.cases.policy import is_principal
+from forms_app.cases.procedure import (
+    DEADLINE_PLAN_APPROVAL,
+    DEADLINE_REFERRAL,
+    DEADLINE_REVIEW,
+    PLAN_IN_FORCE_STATES,
+    PRINCIPAL_ONLY,
+    TRANSITIONS,
+    InvalidTransition,
+)
 from forms_app.models import (
     Case,
     CaseEvent,
@@ -27,57 +37,10 @@ from forms_app.models import (
     Referral,
     Review,
 )
-from forms_app.permissions import is_principal
 from schools.models import School
 
 S = CaseState
 Status = InterventionPlan.Status
-
-# The procedure as a graph. "reviewed" fans out because Mẫu 04 concludes in one
-# of four ways: close, continue the plan, draft a new plan, or refer.
-TRANSITIONS: dict[str, set[str]] = {
-    S.RECEIVED: {S.ASSESSED, S.REFERRED},
-    S.ASSESSED: {S.PLAN_SUBMITTED, S.REFERRED},
-    S.PLAN_SUBMITTED: {S.PLAN_APPROVED, S.PLAN_RETURNED},
-    S.PLAN_RETURNED: {S.PLAN_SUBMITTED},
-    S.PLAN_APPROVED: {S.IN_PROGRESS},
-    S.IN_PROGRESS: {S.REVIEWED},
-    S.REVIEWED: {S.CLOSED, S.IN_PROGRESS, S.PLAN_SUBMITTED, S.REFERRED},
-    S.REFERRED: {S.CLOSED},
-    S.CLOSED: set(),
-}
-
-# Moves that are the principal's decision under the circular, whoever asks for them.
-PRINCIPAL_ONLY: frozenset[str] = frozenset({S.PLAN_APPROVED, S.PLAN_RETURNED, S.CLOSED})
-
-# While a plan is being carried out a revision goes through approval without
-# moving the case: the approved plan stays in force until its successor is approved.
-PLAN_IN_FORCE_STATES: frozenset[str] = frozenset({S.PLAN_APPROVED, S.IN_PROGRESS})
-
-DEADLINE_REFERRAL = "referral"
-DEADLINE_PLAN_APPROVAL = "plan_approval"
-DEADLINE_REVIEW = "review"
-
-
-class InvalidTransition(ValidationError):
-    """A move the procedure does not allow from the case's current state."""
-
-    def __init__(self, from_state: str, to_state: str) -> None:
-        super().__init__(
-            _("A case in state “%(from_state)s” cannot move to “%(to_state)s”."),
-            code="invalid_transition",
-            params={"from_state": _state_label(from_state), "to_state": _state_label(to_state)},
-        )
-        self.from_state = from_state
-        self.to_state = to_state
-
-
-def _state_label(state: str) -> str:
-    # An unknown value (a typo, a tampered form) is shown as given rather than crashing.
-    try:
-        return CaseState(state).label
-    except ValueError:
-        return str(state)
 
 
 def _require_principal(user: AbstractBaseUser, school: School) -> None:

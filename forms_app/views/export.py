@@ -29,9 +29,9 @@ from django.utils.translation import gettext_lazy as _
 from audit import log
 from audit.models import Action
 from config.exports import csv_response, xlsx_response
-from forms_app import permissions
+from forms_app.cases import policy
+from forms_app.cases.todo import deadline_label
 from forms_app.models import Case
-from forms_app.todo import deadline_label
 from forms_app.wizards import forbidden
 from schools.models import School
 
@@ -86,11 +86,11 @@ def export_cases(request: HttpRequest, school_pk: int, fmt: str) -> HttpResponse
     """The school's cases as ``fmt`` ("csv" or "xlsx"), for a principal of that school."""
     if fmt not in FORMATS:
         raise Http404("Unknown export format.")
-    school = permissions.case_schools(request.user).filter(pk=school_pk).first()
+    school = policy.case_schools(request.user).filter(pk=school_pk).first()
     if school is None:
         # Another school, or one that does not exist: the same answer for both.
         raise Http404("No school matches the given query.")
-    if not permissions.is_principal(request.user, school):
+    if not policy.is_principal(request.user, school):
         return forbidden(request)
     log.record(request, Action.EXPORT, school=school, detail=f"cases {fmt}")
     filename = f"ho-so-{school.code.lower()}.{fmt}"

@@ -10,7 +10,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from forms_app import backup
+from backups import archive as backup
 
 
 class Command(BaseCommand):

@@ -18,21 +18,22 @@ from django.views.decorators.http import require_safe
 
 from audit import log as audit_log
 from audit.models import Action
-from forms_app import bundle, permissions, printing
+from forms_app.cases import policy
 from forms_app.models.records import CaseRecord
+from forms_app.printing import bundle, layout
 
 __all__ = ["case_bundle_pdf", "get_record_or_404", "record_pdf", "record_print"]
 
 
 def get_record_or_404(user, template: str, pk: int) -> CaseRecord:
     """Record ``pk`` of template ``template`` ("01"–"04") if ``user`` may read its case."""
-    model = printing.RECORD_MODELS.get(template)
+    model = layout.RECORD_MODELS.get(template)
     if model is None:
         raise Http404("No such template.")
     return get_object_or_404(
         model.objects.select_related("case__school__district", "author"),
         pk=pk,
-        case__in=permissions.cases_for(user),
+        case__in=policy.cases_for(user),
     )
 
 
@@ -47,7 +48,7 @@ def _audit_target(template: str, record: CaseRecord) -> str:
 def record_print(request: HttpRequest, template: str, pk: int) -> HttpResponse:
     """The record in the official A4 layout, with a Print button and a link to its PDF."""
     record = get_record_or_404(request.user, template, pk)
-    response = HttpResponse(printing.render_html(request, template, record))
+    response = HttpResponse(layout.render_html(request, template, record))
     target = _audit_target(template, record)
     audit_log.record(request, Action.PRINT, case=record.case, target=target)
     return response
@@ -60,11 +61,11 @@ def record_pdf(request: HttpRequest, template: str, pk: int) -> HttpResponse:
     """The record as a PDF download, named by the case reference and the form only."""
     record = get_record_or_404(request.user, template, pk)
     response = HttpResponse(
-        printing.render_pdf(request, template, record), content_type="application/pdf"
+        layout.render_pdf(request, template, record), content_type="application/pdf"
     )
     audit_log.record(request, Action.PDF, case=record.case, target=_audit_target(template, record))
     response["Content-Disposition"] = content_disposition_header(
-        as_attachment=True, filename=printing.pdf_filename(template, record)
+        as_attachment=True, filename=layout.pdf_filename(template, record)
     )
     # A child's record stays out of every cache, the browser's included.
     response["Cache-Control"] = "no-store, private"
@@ -77,7 +78,7 @@ def record_pdf(request: HttpRequest, template: str, pk: int) -> HttpResponse:
 @sensitive_variables()
 def case_bundle_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     """The whole case (cover and every record) as one PDF download, named by its reference."""
-    case = permissions.get_case_or_404(request.user, pk)
+    case = policy.get_case_or_404(request.user, pk)
     response = HttpResponse(bundle.render_bundle(request, case), content_type="application/pdf")
     audit_log.record(request, Action.PDF, case=case, target="bundle")
     response["Content-Disposition"] = content_disposition_header(

@@ -10,8 +10,8 @@ from django.views.decorators.debug import sensitive_post_parameters, sensitive_v
 
 from audit import log as audit_log
 from audit.models import Action as AuditAction
+from forms_app.cases.policy import can_list_cases, case_schools, get_case_or_404
 from forms_app.models import Case, WizardDraft
-from forms_app.permissions import can_list_cases, case_schools, get_case_or_404
 from forms_app.wizards import WIZARDS, CaseRecordWizard, CaseWizard, forbidden
 from schools.models import School
 

@@ -1,6 +1,6 @@
 """Việc cần làm: what in the case area waits for one user, soonest deadline first.
 
-Computed from the cases the user may read (:func:`permissions.cases_for`) and
+Computed from the cases the user may read (:func:`policy.cases_for`) and
 the deadlines ``transitions.refresh_deadline`` stores, with one query per kind
 of task however many cases there are, so the dashboard panel stays cheap. Shown
 on the admin dashboard (:class:`TodoPanel`) and as a page of its own.
@@ -16,19 +16,16 @@ unseen.
 from __future__ import annotations
 
 import datetime
-from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Exists, OuterRef, Q, Subquery
-from django.http import HttpRequest
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
-from wagtail.admin.ui.components import Component
 
-from forms_app import permissions, transitions
+from forms_app.cases import policy, transitions
 from forms_app.models import (
     Assessment,
     Case,
@@ -46,7 +43,6 @@ __all__ = [
     "REVIEW_NOTICE",
     "Todo",
     "TodoItem",
-    "TodoPanel",
     "deadline_label",
     "todo_for",
 ]
@@ -91,7 +87,7 @@ class TodoItem:
 
     @property
     def case_url(self) -> str:
-        from forms_app.wizards.base import case_url
+        from forms_app.display import case_url
 
         return case_url(self.case_id)
 
@@ -130,17 +126,13 @@ def _url(name: str, *args) -> str | None:
 
 
 def _case_page(case: Case) -> str:
-    from forms_app.wizards.base import case_url
+    from forms_app.display import case_url
 
     return case_url(case.pk)
 
 
 def _principal_school_ids(user) -> set[int]:
-    return {
-        school.pk
-        for school in permissions.case_schools(user)
-        if permissions.is_principal(user, school)
-    }
+    return {school.pk for school in policy.case_schools(user) if policy.is_principal(user, school)}
 
 
 def todo_for(user, now: datetime.datetime | None = None) -> Todo:
@@ -148,12 +140,12 @@ def todo_for(user, now: datetime.datetime | None = None) -> Todo:
 
     Empty for anyone without a case role. Runs a fixed number of queries.
     """
-    if not permissions.can_list_cases(user):
+    if not policy.can_list_cases(user):
         return Todo(items=[], drafts_count=0)
     now = now or timezone.now()
     # A task names its case by reference only: the learner's encrypted details
     # stay unread however many tasks there are.
-    cases = permissions.cases_for(user).defer(*LEARNER_FIELDS)
+    cases = policy.cases_for(user).defer(*LEARNER_FIELDS)
     open_cases = cases.exclude(state=CaseState.CLOSED)
     case_details = [f"case__{name}" for name in LEARNER_FIELDS]
     principal_of = _principal_school_ids(user)
@@ -285,32 +277,7 @@ def todo_for(user, now: datetime.datetime | None = None) -> Todo:
     drafts_count = WizardDraft.objects.filter(
         owner_id=user.pk,
         submitted_at__isnull=True,
-        school__in=permissions.case_schools(user),
+        school__in=policy.case_schools(user),
     ).count()
     items.sort(key=TodoItem.sort_key)
     return Todo(items=items, drafts_count=drafts_count)
-
-
-class TodoPanel(Component):
-    """The dashboard panel "Việc cần làm": the first tasks and a link to all of them.
-
-    Added by the ``construct_homepage_panels`` hook for users with a case role only.
-    """
-
-    name = "case_todo"
-    template_name = "forms_app/includes/todo_panel.html"
-    # Before Wagtail's own panels (workflow, recent edits): deadlines are legal ones.
-    order = 50
-
-    def __init__(self, request: HttpRequest) -> None:
-        self.request = request
-
-    def get_context_data(self, parent_context: Mapping[str, Any] | None = None) -> dict:
-        todo = todo_for(self.request.user)
-        return {
-            "todo": todo,
-            "items": todo.items[:PANEL_LIMIT],
-            "more": max(len(todo.items) - PANEL_LIMIT, 0),
-            "todo_url": reverse("forms_app:todo"),
-            "drafts_url": reverse("forms_app:drafts"),
-        }

@@ -1,9 +1,9 @@
 """The screens that move a case besides the wizards, and the full "Việc cần làm" page.
 
 Each action is one small view: a GET shows what is about to happen and a form,
-a POST does it through :mod:`forms_app.transitions` (the only code that changes a
+a POST does it through :mod:`forms_app.cases.transitions` (the only code that changes a
 case's state) and leads back to the case. Every view loads the case through
-:func:`permissions.get_case_or_404` first, so another school's case is a 404.
+:func:`policy.get_case_or_404` first, so another school's case is a 404.
 Then two questions are asked, in this order, by the ``*_permit`` functions the
 case page and the to-do list share:
 
@@ -21,15 +21,13 @@ with the transition's message and the input kept.
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass
-from typing import Any
 
 from django import forms
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext
@@ -39,7 +37,18 @@ from wagtail.admin import messages
 
 from audit import log as audit_log
 from audit.models import Action as AuditAction
-from forms_app import deadlines, permissions, transitions
+from forms_app.cases import deadlines, policy, transitions
+from forms_app.cases.policy import (
+    Permit,
+    close_permit,
+    decide_permit,
+    latest_review,
+    refer_permit,
+    referral_sent_permit,
+    start_plan_permit,
+)
+from forms_app.cases.todo import deadline_label
+from forms_app.display import case_url
 from forms_app.forms.actions import (
     APPROVE,
     CloseCaseForm,
@@ -50,199 +59,23 @@ from forms_app.forms.actions import (
 )
 from forms_app.models import (
     Case,
-    CaseState,
     IntakeReport,
     InterventionPlan,
     Referral,
-    Review,
     TemplateCode,
 )
-from forms_app.todo import deadline_label, todo_for
-from forms_app.wizards import WIZARDS, CaseRecordWizard, case_url, forbidden
+from forms_app.wizards import forbidden
 
 __all__ = [
-    "Action",
     "CaseStartView",
     "CloseCaseView",
-    "Permit",
     "PlanDecideView",
     "ReferCaseView",
     "ReferralSentView",
-    "case_actions",
-    "close_permit",
-    "decide_permit",
-    "refer_permit",
-    "referral_sent_permit",
-    "start_plan_permit",
-    "todo",
+    "plan_summary",
 ]
 
 Status = InterventionPlan.Status
-_UNSET: Any = object()
-
-
-# Who may do what, and whether now ------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Permit:
-    """The answer to "may this user take this action on this case now?".
-
-    ``role_ok`` is False when the action is not theirs at all (a 403 whatever the
-    state); ``reason`` says why it cannot be taken now although it is theirs.
-    """
-
-    role_ok: bool
-    reason: str = ""
-
-    @property
-    def allowed(self) -> bool:
-        return self.role_ok and not self.reason
-
-
-def _move_refusal(case: Case, to_state: str) -> str:
-    """The transitions' own message when the procedure does not allow this move now."""
-    if to_state in transitions.TRANSITIONS.get(case.state, set()):
-        return ""
-    return " ".join(transitions.InvalidTransition(case.state, to_state).messages)
-
-
-def decide_permit(user, plan: InterventionPlan) -> Permit:
-    """A principal of the case's school decides on a submitted plan they did not write."""
-    if not permissions.is_principal(user, plan.case.school):
-        return Permit(role_ok=False)
-    if plan.status != Status.SUBMITTED:
-        return Permit(True, gettext("Only a submitted plan can be approved or returned."))
-    if plan.author_id is not None and plan.author_id == user.pk:
-        return Permit(
-            True,
-            gettext(
-                "The author of a plan cannot approve or return it; another principal must decide."
-            ),
-        )
-    return Permit(True)
-
-
-def start_plan_permit(user, case: Case) -> Permit:
-    """Either case role starts carrying out the plan once the principal has approved it."""
-    if not permissions.can_view_case(user, case):
-        return Permit(role_ok=False)
-    return Permit(True, _move_refusal(case, CaseState.IN_PROGRESS))
-
-
-def refer_permit(user, case: Case) -> Permit:
-    """Either case role refers a case straight from intake.
-
-    Later referrals are concluded in Mẫu 02 or Mẫu 04, whose wizards make them,
-    so the reason points there.
-    """
-    if not permissions.can_view_case(user, case):
-        return Permit(role_ok=False)
-    if case.state == CaseState.RECEIVED:
-        return Permit(True)
-    if CaseState.REFERRED in transitions.TRANSITIONS.get(case.state, set()):
-        return Permit(
-            True,
-            gettext(
-                "This screen refers a case just received. After the assessment, refer it "
-                "through the assessment (Mẫu 02) or the review (Mẫu 04)."
-            ),
-        )
-    return Permit(True, _move_refusal(case, CaseState.REFERRED))
-
-
-def referral_sent_permit(user, referral: Referral) -> Permit:
-    """Either case role records that a referral went out, once."""
-    if not permissions.can_view_case(user, referral.case):
-        return Permit(role_ok=False)
-    if referral.sent_at is not None:
-        return Permit(True, gettext("This referral has already been sent."))
-    return Permit(True)
-
-
-def _latest_review(case: Case) -> Review | None:
-    return Review.objects.filter(case=case).order_by("-created_at", "-pk").first()
-
-
-def close_permit(user, case: Case, latest_review: Review | None = _UNSET) -> Permit:
-    """Only a principal closes, after a referral or after a review proposing to close."""
-    if not permissions.is_principal(user, case.school):
-        return Permit(role_ok=False)
-    reason = _move_refusal(case, CaseState.CLOSED)
-    if not reason and case.state == CaseState.REVIEWED:
-        review = _latest_review(case) if latest_review is _UNSET else latest_review
-        if review is None or review.conclusion != Review.Conclusion.CLOSE:
-            reason = gettext("A case can only be closed after a review that proposes closing it.")
-    return Permit(True, reason)
-
-
-# What the case page offers -----------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Action:
-    """A next step offered on the case page: a label and where it is taken."""
-
-    label: str
-    url: str
-
-
-def _url(name: str, *args) -> str | None:
-    try:
-        return reverse(name, args=args)
-    except NoReverseMatch:
-        return None
-
-
-def case_actions(user, case: Case) -> list[Action]:
-    """What ``user`` can do next on ``case``, in the order of the procedure.
-
-    Only actions they may take now are listed; each screen checks again.
-    """
-    actions: list[Action] = []
-    for wizard in WIZARDS.values():
-        if not issubclass(wizard, CaseRecordWizard):
-            continue
-        if not wizard.can_start(user, case.school, case):
-            continue
-        url = _url(wizard.start_url_name())
-        if url:
-            label = gettext("Fill in %(template)s") % {
-                "template": TemplateCode(wizard.template_code).label
-            }
-            actions.append(Action(label, f"{url}?case={case.pk}"))
-
-    for plan in InterventionPlan.objects.filter(case=case, status=Status.SUBMITTED):
-        plan.case = case
-        url = _url("forms_app:plan_decide", plan.pk)
-        if url and decide_permit(user, plan).allowed:
-            label = gettext("Decide on the plan (version %(version)s)") % {"version": plan.version}
-            actions.append(Action(label, url))
-
-    checks = [
-        (start_plan_permit, "forms_app:case_start", gettext("Start carrying out the plan")),
-        (refer_permit, "forms_app:case_refer", gettext("Refer outside the school")),
-    ]
-    for permit, name, label in checks:
-        url = _url(name, case.pk)
-        if url and permit(user, case).allowed:
-            actions.append(Action(label, url))
-
-    for referral in Referral.objects.filter(case=case, sent_at__isnull=True).select_related(
-        "receiving_body"
-    ):
-        referral.case = case
-        url = _url("forms_app:referral_sent", referral.pk)
-        if url and referral_sent_permit(user, referral).allowed:
-            label = gettext("Mark the referral to %(body)s as sent") % {
-                "body": referral.receiving_body.name
-            }
-            actions.append(Action(label, url))
-
-    url = _url("forms_app:case_close", case.pk)
-    if url and close_permit(user, case).allowed:
-        actions.append(Action(gettext("Close the case"), url))
-    return actions
 
 
 # Showing what is decided on ---------------------------------------------------------------
@@ -297,7 +130,7 @@ def plan_summary(plan: InterventionPlan, now: datetime.datetime | None = None) -
             and plan.approval_due_at < now
         ),
         "submitted": _local(plan.submitted_at),
-        "print_url": _url("forms_app:record_print", TemplateCode.PLAN.value, plan.pk),
+        "print_url": reverse("forms_app:record_print", args=[TemplateCode.PLAN.value, plan.pk]),
     }
 
 
@@ -330,7 +163,7 @@ class CaseActionView(View):
 
     def load(self, **kwargs) -> None:
         """Override to set ``self.case`` (and the record acted on) from the URL."""
-        self.case = permissions.get_case_or_404(self.request.user, kwargs["case_pk"])
+        self.case = policy.get_case_or_404(self.request.user, kwargs["case_pk"])
 
     def get_permit(self) -> Permit:
         """Override to say whether the user may act now."""
@@ -437,7 +270,7 @@ class PlanDecideView(CaseActionView):
         )
         if case_id is None:
             raise Http404("No plan matches the given query.")
-        self.case = permissions.get_case_or_404(self.request.user, case_id)
+        self.case = policy.get_case_or_404(self.request.user, case_id)
         self.plan = InterventionPlan.objects.select_related("author", "decided_by").get(
             pk=kwargs["plan_pk"]
         )
@@ -571,7 +404,7 @@ class ReferralSentView(CaseActionView):
         )
         if case_id is None:
             raise Http404("No referral matches the given query.")
-        self.case = permissions.get_case_or_404(self.request.user, case_id)
+        self.case = policy.get_case_or_404(self.request.user, case_id)
         self.referral = Referral.objects.select_related("receiving_body").get(
             pk=kwargs["referral_pk"]
         )
@@ -612,7 +445,7 @@ class CloseCaseView(CaseActionView):
         return gettext("Close the case")
 
     def get_permit(self) -> Permit:
-        self.latest_review = _latest_review(self.case)
+        self.latest_review = latest_review(self.case)
         return close_permit(self.request.user, self.case, self.latest_review)
 
     def get_context_data(self, **kwargs) -> dict:
@@ -629,35 +462,3 @@ class CloseCaseView(CaseActionView):
     def perform(self, form: forms.Form) -> str:
         transitions.close_case(self.case, self.request.user, form.cleaned_data["note"].strip())
         return gettext("The case has been closed.")
-
-
-# Việc cần làm ------------------------------------------------------------------------------
-
-
-@sensitive_post_parameters()
-@sensitive_variables()
-def todo(request: HttpRequest) -> HttpResponse:
-    """Everything waiting for the user across their cases, overdue first."""
-    if not permissions.can_list_cases(request.user):
-        return forbidden(request)
-    tasks = todo_for(request.user)
-    schools = dict(
-        Case.objects.filter(pk__in={item.case_id for item in tasks.items}).values_list(
-            "pk", "school_id"
-        )
-    )
-    counts: dict[int, int] = {}
-    for item in tasks.items:
-        school_id = schools.get(item.case_id)
-        counts[school_id] = counts.get(school_id, 0) + 1
-    # Only a page that lists cases is an access to case data.
-    audit_log.record_counts(request, AuditAction.VIEW, counts, target="todo", label="items")
-    return TemplateResponse(
-        request,
-        "forms_app/todo.html",
-        {
-            "todo": tasks,
-            "items": tasks.items,
-            "drafts_url": reverse("forms_app:drafts"),
-        },
-    )

@@ -3,7 +3,7 @@
 A cover (reference, school, dates, the timeline of states and a list of the
 records) and then every record of the case in the order of the procedure:
 Mẫu 01, each Mẫu 02, every version of Mẫu 03, each Mẫu 04, then the referrals.
-Each record is drawn exactly as its own PDF is (:mod:`forms_app.printing`, same
+Each record is drawn exactly as its own PDF is (:mod:`forms_app.printing.layout`, same
 template, stylesheet, font and page footer), so the file and a single printed
 record never disagree; a referral, which has no official form, is laid out the
 same way from its columns. Pages are numbered per record, as each one is filed
@@ -22,7 +22,6 @@ from django.utils import formats, timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext
 
-from forms_app import printing
 from forms_app.models import (
     Assessment,
     Case,
@@ -34,7 +33,8 @@ from forms_app.models import (
     TemplateCode,
 )
 from forms_app.models.records import CaseRecord
-from forms_app.sections import RecordDescription, Row, Section, Signature, as_text
+from forms_app.printing import layout
+from forms_app.printing.sections import RecordDescription, Row, Section, Signature, as_text
 
 __all__ = ["COVER_TEMPLATE", "BundledRecord", "bundle_filename", "case_records", "render_bundle"]
 
@@ -103,7 +103,7 @@ def cover_html(request: HttpRequest | None, case: Case, records: list[BundledRec
         (_label(Case, "school"), case.school.name),
         (_label(Case, "received_at"), _moment(case.received_at)),
         (_label(Case, "state"), case.get_state_display()),
-        (_label(Case, "assigned_worker"), printing.person_name(case.assigned_worker)),
+        (_label(Case, "assigned_worker"), layout.person_name(case.assigned_worker)),
     ]
     if case.archived_at is not None:
         facts.append((_label(Case, "archived_at"), _moment(case.archived_at)))
@@ -114,20 +114,20 @@ def cover_html(request: HttpRequest | None, case: Case, records: list[BundledRec
             event.get_kind_display(),
             event.get_from_state_display() if event.from_state else "",
             event.get_to_state_display() if event.to_state else "",
-            printing.person_name(event.actor),
+            layout.person_name(event.actor),
         ]
         for event in events
     ]
     contents = [
-        [str(number), item.label, as_text(printing.record_date(item.record))]
+        [str(number), item.label, as_text(layout.record_date(item.record))]
         for number, item in enumerate(records, start=1)
     ]
     context = {
         "case": case,
         "title": gettext("Case file"),
         "number": gettext("No. %(number)s") % {"number": case.reference},
-        "issuing_body": printing.issuing_body(case.school),
-        "place_and_date": printing.place_and_date(case.school, timezone.localdate()),
+        "issuing_body": layout.issuing_body(case.school),
+        "place_and_date": layout.place_and_date(case.school, timezone.localdate()),
         "facts": facts,
         "timeline_title": capfirst(CaseEvent._meta.verbose_name_plural),
         "timeline_columns": [
@@ -165,10 +165,10 @@ def describe_referral(referral: Referral) -> RecordDescription:
         title=capfirst(Referral._meta.verbose_name),
         number=gettext("No. %(number)s") % {"number": case.reference},
         school_name=case.school.name,
-        place_and_date=printing.place_and_date(case.school, printing.record_date(referral)),
+        place_and_date=layout.place_and_date(case.school, layout.record_date(referral)),
         sections=[Section(f"1. {capfirst(Referral._meta.verbose_name)}", rows)],
         signatures=[
-            Signature(role=gettext("Referred by"), name=printing.person_name(referral.author))
+            Signature(role=gettext("Referred by"), name=layout.person_name(referral.author))
         ],
         legal_basis=referral.legal_basis,
         template_version=referral.template_version,
@@ -183,13 +183,13 @@ def referral_html(request: HttpRequest | None, referral: Referral) -> str:
         "case": referral.case,
         "description": description,
         "sections": [
-            {"title": section.title, "items": [printing._printed(item) for item in section.items]}
+            {"title": section.title, "items": [layout._printed(item) for item in section.items]}
             for section in description.sections
         ],
-        "issuing_body": printing.issuing_body(referral.case.school),
+        "issuing_body": layout.issuing_body(referral.case.school),
         "for_pdf": True,
     }
-    return render_to_string(printing.TEMPLATE_NAME, context, request=request)
+    return render_to_string(layout.TEMPLATE_NAME, context, request=request)
 
 
 # The PDF ------------------------------------------------------------------------------
@@ -201,24 +201,24 @@ def bundle_html(request: HttpRequest | None, case: Case) -> list[str]:
     pages = [cover_html(request, case, records)]
     for item in records:
         if item.code:
-            pages.append(printing.render_html(request, item.code, item.record, for_pdf=True))
+            pages.append(layout.render_html(request, item.code, item.record, for_pdf=True))
         else:
             pages.append(referral_html(request, item.record))
     return pages
 
 
 def render_bundle(request: HttpRequest | None, case: Case) -> bytes:
-    """The whole case as one A4 PDF, with the bundled font, as :func:`printing.render_pdf`."""
+    """The whole case as one A4 PDF, with the bundled font, as :func:`layout.render_pdf`."""
     from weasyprint import CSS, HTML
     from weasyprint.text.fonts import FontConfiguration
 
-    stylesheet = printing.static_source(printing.STYLESHEET)
+    stylesheet = layout.static_source(layout.STYLESHEET)
     root = stylesheet.parent.parent
-    fetcher = printing.static_files_fetcher(root)
+    fetcher = layout.static_files_fetcher(root)
     fonts = FontConfiguration()
     stylesheets = [
         CSS(filename=str(stylesheet), url_fetcher=fetcher, font_config=fonts),
-        CSS(string=printing.page_number_css(), url_fetcher=fetcher, font_config=fonts),
+        CSS(string=layout.page_number_css(), url_fetcher=fetcher, font_config=fonts),
     ]
     documents = [
         HTML(string=html, base_url=root.as_uri() + "/", url_fetcher=fetcher).render(

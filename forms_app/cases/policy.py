@@ -8,16 +8,22 @@ case area asks this module about the object at hand; model permissions from the
 role matrix only decide what the admin menu offers.
 """
 
+from dataclasses import dataclass
+from typing import Any
+
 from django.contrib.auth import get_user_model
 from django.db.models import QuerySet
 from django.http import Http404
+from django.utils.translation import gettext
 
-from forms_app.models import Case, CaseState
+from forms_app.cases import procedure
+from forms_app.models import Case, CaseState, InterventionPlan, Referral, Review
 from schools.models import Membership, School
 from schools.roles import Role, school_roles
 
 __all__ = [
     "CASE_ROLES",
+    "Permit",
     "can_change_case",
     "can_delete_case",
     "can_list_cases",
@@ -27,9 +33,17 @@ __all__ = [
     "case_schools",
     "case_staff",
     "cases_for",
+    "close_permit",
+    "decide_permit",
     "get_case_or_404",
     "is_principal",
+    "refer_permit",
+    "referral_sent_permit",
+    "start_plan_permit",
 ]
+
+Status = InterventionPlan.Status
+_UNSET: Any = object()
 
 CASE_ROLES: frozenset[str] = frozenset({Role.CASE_WORKER, Role.PRINCIPAL})
 
@@ -119,7 +133,7 @@ def can_change_case(user, case: Case) -> bool:
     """Whether ``user`` may edit the learner's details and the assignment of ``case``.
 
     A closed case is a record: it is read, never changed; an archived one (always
-    closed first, see ``forms_app.retention``) even less so.
+    closed first, see ``forms_app.cases.retention``) even less so.
     """
     return can_view_case(user, case) and case.state != CaseState.CLOSED and case.archived_at is None
 
@@ -145,3 +159,99 @@ def case_staff(school: School) -> QuerySet:
         is_active=True,
         pk__in=Membership.objects.filter(school=school, role__in=CASE_ROLES).values("user_id"),
     )
+
+
+# Who may take which action, and whether now ------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Permit:
+    """The answer to "may this user take this action on this case now?".
+
+    ``role_ok`` is False when the action is not theirs at all (a 403 whatever the
+    state); ``reason`` says why it cannot be taken now although it is theirs.
+    """
+
+    role_ok: bool
+    reason: str = ""
+
+    @property
+    def allowed(self) -> bool:
+        return self.role_ok and not self.reason
+
+
+def _move_refusal(case: Case, to_state: str) -> str:
+    """The transitions' own message when the procedure does not allow this move now."""
+    if to_state in procedure.TRANSITIONS.get(case.state, set()):
+        return ""
+    return " ".join(procedure.InvalidTransition(case.state, to_state).messages)
+
+
+def decide_permit(user, plan: InterventionPlan) -> Permit:
+    """A principal of the case's school decides on a submitted plan they did not write."""
+    if not is_principal(user, plan.case.school):
+        return Permit(role_ok=False)
+    if plan.status != Status.SUBMITTED:
+        return Permit(True, gettext("Only a submitted plan can be approved or returned."))
+    if plan.author_id is not None and plan.author_id == user.pk:
+        return Permit(
+            True,
+            gettext(
+                "The author of a plan cannot approve or return it; another principal must decide."
+            ),
+        )
+    return Permit(True)
+
+
+def start_plan_permit(user, case: Case) -> Permit:
+    """Either case role starts carrying out the plan once the principal has approved it."""
+    if not can_view_case(user, case):
+        return Permit(role_ok=False)
+    return Permit(True, _move_refusal(case, CaseState.IN_PROGRESS))
+
+
+def refer_permit(user, case: Case) -> Permit:
+    """Either case role refers a case straight from intake.
+
+    Later referrals are concluded in Mẫu 02 or Mẫu 04, whose wizards make them,
+    so the reason points there.
+    """
+    if not can_view_case(user, case):
+        return Permit(role_ok=False)
+    if case.state == CaseState.RECEIVED:
+        return Permit(True)
+    if CaseState.REFERRED in procedure.TRANSITIONS.get(case.state, set()):
+        return Permit(
+            True,
+            gettext(
+                "This screen refers a case just received. After the assessment, refer it "
+                "through the assessment (Mẫu 02) or the review (Mẫu 04)."
+            ),
+        )
+    return Permit(True, _move_refusal(case, CaseState.REFERRED))
+
+
+def referral_sent_permit(user, referral: Referral) -> Permit:
+    """Either case role records that a referral went out, once."""
+    if not can_view_case(user, referral.case):
+        return Permit(role_ok=False)
+    if referral.sent_at is not None:
+        return Permit(True, gettext("This referral has already been sent."))
+    return Permit(True)
+
+
+def latest_review(case: Case) -> Review | None:
+    return Review.objects.filter(case=case).order_by("-created_at", "-pk").first()
+
+
+def close_permit(user, case: Case, review: Review | None = _UNSET) -> Permit:
+    """Only a principal closes, after a referral or after a review proposing to close."""
+    if not is_principal(user, case.school):
+        return Permit(role_ok=False)
+    reason = _move_refusal(case, CaseState.CLOSED)
+    if not reason and case.state == CaseState.REVIEWED:
+        if review is _UNSET:
+            review = latest_review(case)
+        if review is None or review.conclusion != Review.Conclusion.CLOSE:
+            reason = gettext("A case can only be closed after a review that proposes closing it.")
+    return Permit(True, reason)

@@ -29,6 +29,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from forms_app.display import case_url
 from forms_app.models import (
     Assessment,
     IntakeReport,
@@ -37,7 +38,7 @@ from forms_app.models import (
     TemplateCode,
 )
 from forms_app.models.records import CaseRecord
-from forms_app.sections import (
+from forms_app.printing.sections import (
     RecordDescription,
     Row,
     Section,
@@ -45,7 +46,7 @@ from forms_app.sections import (
     Table,
     as_text,
 )
-from forms_app.wizards import WIZARDS, case_url
+from forms_app.wizards import WIZARDS
 from schools.models import School
 
 __all__ = [

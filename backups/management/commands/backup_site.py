@@ -1,6 +1,6 @@
 """Write one archive of the whole site: database, private files, media and a manifest.
 
-See forms_app/backup.py for what goes in and why the encryption keys do not.
+See backups/archive.py for what goes in and why the encryption keys do not.
 """
 
 from pathlib import Path
@@ -9,7 +9,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from forms_app import backup
+from backups import archive as backup
 
 
 class Command(BaseCommand):
