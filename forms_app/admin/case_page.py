@@ -7,7 +7,6 @@ is a read of a child's file and goes to the audit.
 """
 
 import datetime
-from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
 from django.db.models import Model, Q
@@ -17,7 +16,6 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 from django.utils.text import capfirst
-from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail_modeladmin.views import EditView, InspectView, ModelFormView
@@ -26,14 +24,8 @@ from audit import log as audit_log
 from audit.access import can_read_audit
 from audit.models import Action as AuditAction
 from forms_app.admin.case_list import deadline_text
+from forms_app.admin.next_steps import case_actions
 from forms_app.cases import policy
-from forms_app.cases.policy import (
-    close_permit,
-    decide_permit,
-    refer_permit,
-    referral_sent_permit,
-    start_plan_permit,
-)
 from forms_app.display import local_date, person_name
 from forms_app.models import (
     Assessment,
@@ -47,7 +39,6 @@ from forms_app.models import (
     Review,
     TemplateCode,
 )
-from forms_app.wizards import WIZARDS, CaseRecordWizard
 
 # Editing ------------------------------------------------------------------------
 
@@ -312,66 +303,3 @@ class CaseInspectView(InspectView):
                 rows,
             ),
         )
-
-
-# What the case page offers -----------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Action:
-    """A next step offered on the case page: a label and where it is taken."""
-
-    label: str
-    url: str
-
-
-def case_actions(user, case: Case) -> list[Action]:
-    """What ``user`` can do next on ``case``, in the order of the procedure.
-
-    Only actions they may take now are listed; each screen checks again.
-    """
-    actions: list[Action] = []
-    for wizard in WIZARDS.values():
-        if not issubclass(wizard, CaseRecordWizard):
-            continue
-        if not wizard.can_start(user, case.school, case):
-            continue
-        url = reverse(wizard.start_url_name())
-        label = gettext("Fill in %(template)s") % {
-            "template": TemplateCode(wizard.template_code).label
-        }
-        actions.append(Action(label, f"{url}?case={case.pk}"))
-
-    for plan in InterventionPlan.objects.filter(
-        case=case, status=InterventionPlan.Status.SUBMITTED
-    ):
-        plan.case = case
-        url = reverse("forms_app:plan_decide", args=[plan.pk])
-        if decide_permit(user, plan).allowed:
-            label = gettext("Decide on the plan (version %(version)s)") % {"version": plan.version}
-            actions.append(Action(label, url))
-
-    checks = [
-        (start_plan_permit, "forms_app:case_start", gettext("Start carrying out the plan")),
-        (refer_permit, "forms_app:case_refer", gettext("Refer outside the school")),
-    ]
-    for permit, name, label in checks:
-        url = reverse(name, args=[case.pk])
-        if permit(user, case).allowed:
-            actions.append(Action(label, url))
-
-    for referral in Referral.objects.filter(case=case, sent_at__isnull=True).select_related(
-        "receiving_body"
-    ):
-        referral.case = case
-        url = reverse("forms_app:referral_sent", args=[referral.pk])
-        if referral_sent_permit(user, referral).allowed:
-            label = gettext("Mark the referral to %(body)s as sent") % {
-                "body": referral.receiving_body.name
-            }
-            actions.append(Action(label, url))
-
-    url = reverse("forms_app:case_close", args=[case.pk])
-    if close_permit(user, case).allowed:
-        actions.append(Action(gettext("Close the case"), url))
-    return actions

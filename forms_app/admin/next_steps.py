@@ -1,0 +1,80 @@
+"""The next steps a case page offers its reader, in the order of the procedure.
+
+Only steps the reader may take now are offered (:mod:`forms_app.cases.policy`
+answers); each screen checks again on the server.
+"""
+
+from dataclasses import dataclass
+
+from django.urls import reverse
+from django.utils.translation import gettext
+
+from forms_app.cases.policy import (
+    close_permit,
+    decide_permit,
+    refer_permit,
+    referral_sent_permit,
+    start_plan_permit,
+)
+from forms_app.models import Case, InterventionPlan, Referral, TemplateCode
+from forms_app.wizards import WIZARDS, CaseRecordWizard
+
+
+@dataclass(frozen=True)
+class Action:
+    """A next step offered on the case page: a label and where it is taken."""
+
+    label: str
+    url: str
+
+
+def case_actions(user, case: Case) -> list[Action]:
+    """What ``user`` can do next on ``case``, in the order of the procedure.
+
+    Only actions they may take now are listed; each screen checks again.
+    """
+    actions: list[Action] = []
+    for wizard in WIZARDS.values():
+        if not issubclass(wizard, CaseRecordWizard):
+            continue
+        if not wizard.can_start(user, case.school, case):
+            continue
+        url = reverse(wizard.start_url_name())
+        label = gettext("Fill in %(template)s") % {
+            "template": TemplateCode(wizard.template_code).label
+        }
+        actions.append(Action(label, f"{url}?case={case.pk}"))
+
+    for plan in InterventionPlan.objects.filter(
+        case=case, status=InterventionPlan.Status.SUBMITTED
+    ):
+        plan.case = case
+        url = reverse("forms_app:plan_decide", args=[plan.pk])
+        if decide_permit(user, plan).allowed:
+            label = gettext("Decide on the plan (version %(version)s)") % {"version": plan.version}
+            actions.append(Action(label, url))
+
+    checks = [
+        (start_plan_permit, "forms_app:case_start", gettext("Start carrying out the plan")),
+        (refer_permit, "forms_app:case_refer", gettext("Refer outside the school")),
+    ]
+    for permit, name, label in checks:
+        url = reverse(name, args=[case.pk])
+        if permit(user, case).allowed:
+            actions.append(Action(label, url))
+
+    for referral in Referral.objects.filter(case=case, sent_at__isnull=True).select_related(
+        "receiving_body"
+    ):
+        referral.case = case
+        url = reverse("forms_app:referral_sent", args=[referral.pk])
+        if referral_sent_permit(user, referral).allowed:
+            label = gettext("Mark the referral to %(body)s as sent") % {
+                "body": referral.receiving_body.name
+            }
+            actions.append(Action(label, url))
+
+    url = reverse("forms_app:case_close", args=[case.pk])
+    if close_permit(user, case).allowed:
+        actions.append(Action(gettext("Close the case"), url))
+    return actions
