@@ -36,15 +36,17 @@ import tempfile
 from collections.abc import Iterator
 from pathlib import Path, PurePosixPath
 
-from django.apps import apps
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import connections
 from django.utils import timezone
 
+from backups.checks import case_data_counts, check_case_data
+
 __all__ = [
     "BackupError",
     "case_data_counts",
+    "check_case_data",
     "create_backup",
     "database_is_empty",
     "restore_backup",
@@ -63,40 +65,6 @@ CHUNK = 1024 * 1024
 
 class BackupError(Exception):
     """A backup or restore that cannot go on; the message says why, never what a case holds."""
-
-
-# Figures ----------------------------------------------------------------------------
-
-
-def record_models() -> list:
-    from forms_app.models import Assessment, IntakeReport, InterventionPlan, Referral, Review
-
-    return [IntakeReport, Assessment, InterventionPlan, Review, Referral]
-
-
-def attachment_model():
-    try:
-        return apps.get_model("case_files", "CaseAttachment")
-    except LookupError:
-        return None
-
-
-def case_data_counts(using: str = "default") -> dict[str, int]:
-    """How many cases, records, timeline lines, drafts, attachments, audit entries and users."""
-    from audit.models import AuditEntry
-    from forms_app.models import Case, CaseEvent, WizardDraft
-
-    counts = {
-        "cases": Case.objects.using(using).count(),
-        "records": sum(model.objects.using(using).count() for model in record_models()),
-        "events": CaseEvent.objects.using(using).count(),
-        "drafts": WizardDraft.objects.using(using).count(),
-        "audit_entries": AuditEntry.objects.using(using).count(),
-        "users": get_user_model().objects.using(using).count(),
-    }
-    attachments = attachment_model()
-    counts["attachments"] = attachments.objects.using(using).count() if attachments else 0
-    return counts
 
 
 def app_version() -> str:
@@ -375,121 +343,3 @@ def restore_backup(archive: Path | str, force: bool = False, using: str = "defau
                 target.mkdir(parents=True, exist_ok=True)
                 shutil.copytree(source, target, dirs_exist_ok=True)
     return manifest
-
-
-# Checking the data (after a restore, or any time) ----------------------------------------
-
-
-def _encrypted_models() -> list[tuple[type, list]]:
-    try:
-        from forms_app.fields import encrypted_fields
-    except ImportError:
-        return []
-    found = []
-    for model in apps.get_models():
-        if model._meta.proxy:
-            continue
-        fields = encrypted_fields(model)
-        if fields:
-            found.append((model, fields))
-    return found
-
-
-def case_fingerprints(using: str = "default") -> dict[str, str]:
-    """A SHA-256 per case reference over everything it says once decrypted.
-
-    Lets two copies of the site (before a backup, after the restore) be compared
-    without either ever printing what a case says.
-    """
-    from forms_app.models import Case, CaseEvent
-
-    attachments = attachment_model()
-    fingerprints = {}
-    for case in Case.objects.using(using).order_by("reference"):
-        content = {
-            "learner": [
-                case.learner_name,
-                case.learner_birth_date,
-                case.learner_age_estimate,
-                case.learner_gender,
-                case.learner_class,
-            ],
-            "records": {
-                model.__name__: [
-                    item.answers
-                    for item in model.objects.using(using).filter(case_id=case.pk).order_by("pk")
-                ]
-                for model in record_models()
-            },
-            "notes": [
-                event.note
-                for event in CaseEvent.objects.using(using).filter(case_id=case.pk).order_by("pk")
-            ],
-            "attachments": (
-                [
-                    getattr(item, "sha256", "")
-                    for item in attachments.objects.using(using)
-                    .filter(case_id=case.pk)
-                    .order_by("pk")
-                ]
-                if attachments
-                else []
-            ),
-        }
-        text = json.dumps(content, sort_keys=True, ensure_ascii=False, default=str)
-        fingerprints[case.reference] = hashlib.sha256(text.encode("utf-8")).hexdigest()
-    return fingerprints
-
-
-def check_case_data(using: str = "default") -> dict:
-    """Read back everything that must survive a restore; the result holds figures only.
-
-    Decrypts every encrypted value of every model (a missing or wrong key fails
-    here, not when a worker opens a case), reads and hashes every attachment, and
-    verifies the audit chain. ``ok`` is false when anything failed.
-    """
-    result: dict = {"counts": case_data_counts(using), "problems": []}
-    decrypted = 0
-    for model, fields in _encrypted_models():
-        for field in fields:
-            try:
-                for value in (
-                    model._default_manager.using(using)
-                    .values_list(field.name, flat=True)
-                    .iterator()
-                ):
-                    decrypted += value not in (None, "")
-            except ValueError:
-                result["problems"].append(f"undecryptable:{model._meta.label}.{field.name}")
-    result["decrypted_values"] = decrypted
-
-    attachments = attachment_model()
-    read = 0
-    for attachment in attachments.objects.using(using).order_by("pk") if attachments else []:
-        try:
-            data = attachment.read()
-            for name in ("description", "original_name"):
-                getattr(attachment, name, "")
-        except Exception:  # any failure to read is what is being checked
-            result["problems"].append(f"unreadable:attachment:{attachment.pk}")
-            continue
-        expected = getattr(attachment, "sha256", "")
-        if expected and hashlib.sha256(data).hexdigest() != expected:
-            result["problems"].append(f"checksum:attachment:{attachment.pk}")
-            continue
-        read += 1
-    result["attachments_read"] = read
-
-    try:
-        from audit.chain import verify
-    except ImportError:
-        result["audit_chain"] = "not checked"
-    else:
-        chain = verify()
-        result["audit_chain"] = "ok" if chain.ok else f"broken at {chain.broken_pk}"
-        result["audit_entries_verified"] = chain.checked
-        if not chain.ok:
-            result["problems"].append(f"audit_chain:{chain.problem}:{chain.broken_pk}")
-    result["case_fingerprints"] = case_fingerprints(using)
-    result["ok"] = not result["problems"]
-    return result
