@@ -69,6 +69,12 @@ SEARCH_PLACEHOLDER = _("Reference or the learner's full name")
 
 
 class CaseIndexView(IndexView):
+    # Written against wagtail-modeladmin 2.5.0's IndexView: it overrides dispatch,
+    # get_queryset and get_context_data and skips the parent's get_context_data, so a
+    # new modeladmin that renames IndexView's attributes (params, PAGE_VAR, ORDER_VAR,
+    # SEARCH_VAR, get_filters_params, paginator_class) breaks it. The tests that
+    # would catch that: tests/forms_app/test_case_list_queries.py (the list's query
+    # count and rows) and test_case_list_search.py (search, filters, ordering).
     """The case list; a search is written to the audit with its number of results only.
 
     Never the search term: it may be a child's name. One entry per school the

@@ -22,7 +22,6 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from django.http import Http404, HttpRequest, HttpResponse
-from django.utils import formats, timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -31,6 +30,7 @@ from audit.models import Action
 from config.exports import csv_response, xlsx_response
 from forms_app.cases import policy
 from forms_app.cases.todo import deadline_label
+from forms_app.display import local_moment, person_name
 from forms_app.models import Case
 from forms_app.wizards import forbidden
 from schools.models import School
@@ -50,18 +50,6 @@ HEADER = [
 FORMATS = ("csv", "xlsx")
 
 
-def _moment(value) -> str:
-    if value is None:
-        return ""
-    return formats.date_format(timezone.localtime(value), "d/m/Y H:i")
-
-
-def _worker_name(user) -> str:
-    if user is None:
-        return ""
-    return user.get_full_name() or user.get_username()
-
-
 def case_rows(school: School) -> Iterator[list[str]]:
     """One row per case of ``school``, oldest first, with no fact about the learner."""
     cases = (
@@ -74,11 +62,11 @@ def case_rows(school: School) -> Iterator[list[str]]:
         yield [
             case.reference,
             case.get_state_display(),
-            _moment(case.received_at),
-            _moment(case.next_deadline),
+            local_moment(case.received_at),
+            local_moment(case.next_deadline),
             deadline_label(case.next_deadline_label),
             ", ".join(category.name for category in case.categories.all()),
-            _worker_name(case.assigned_worker),
+            person_name(case.assigned_worker),
         ]
 
 
