@@ -24,10 +24,10 @@ from forms_app.models import (
     WizardDraft,
 )
 from schools.roles import Role
-from tests.forms_app import test_assessment_wizard as mau02
-from tests.forms_app import test_intake_wizard as mau01
-from tests.forms_app import test_plan_wizard as mau03
-from tests.forms_app import test_review_wizard as mau04
+from tests.forms_app.wizards import test_assessment_wizard as mau02
+from tests.forms_app.wizards import test_intake_wizard as mau01
+from tests.forms_app.wizards import test_plan_wizard as mau03
+from tests.forms_app.wizards import test_review_wizard as mau04
 
 HCM = zoneinfo.ZoneInfo("Asia/Ho_Chi_Minh")
 

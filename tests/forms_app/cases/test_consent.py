@@ -17,7 +17,7 @@ from forms_app.models import CaseState, IntakeReport, ReceivingBody, Referral
 from forms_app.wizards import IntakeWizard
 from schools.roles import Role
 from tests.forms_app.factories import make_case
-from tests.forms_app.test_intake_wizard import (
+from tests.forms_app.wizards.test_intake_wizard import (
     ASSESSMENT,
     FAMILY,
     LEARNER,

@@ -16,7 +16,7 @@ from audit.models import Action, AuditEntry
 from forms_app.models import CaseState, InterventionPlan, ReceivingBody, Referral
 from schools.roles import Role
 from tests.forms_app.factories import LEARNER_NAME, make_case, plan_answers
-from tests.forms_app.test_printing import MOTTO, TITLES, pdf_text
+from tests.forms_app.printing.test_printing import MOTTO, TITLES, pdf_text
 
 SECOND_PLAN_ACTIVITY = "Sinh hoạt nhóm kỹ năng sống cùng lớp 7A"
 EXCEPTION = "Em có dấu hiệu bị bạo lực tại nhà, cần can thiệp ngay"

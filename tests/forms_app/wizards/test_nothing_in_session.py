@@ -7,7 +7,7 @@ from django.contrib.sessions.models import Session
 from django.db import connection
 
 from schools.roles import Role
-from tests.forms_app.test_intake_wizard import (
+from tests.forms_app.wizards.test_intake_wizard import (
     FAMILY,
     INFORMANT,
     LEARNER,
