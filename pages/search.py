@@ -19,14 +19,14 @@ Two things the database search backend does not allow shape this module:
   backend as a single ``id__in`` subquery; ``id`` is a filter field of every page and
   document.
 
-Ranking on SQLite (issue 6). The SQLite backend orders by relevance with a
-correlated subquery per matching object that runs the FTS5 ``MATCH`` again, so a
-common word over a few thousand pages took half a second. ``FTSRanking`` asks the
-same question once, straight on the FTS table: the backend's own ``MATCH``
-expression, its own score (``bm25`` weighted by the entry's ``title_norm``, lowest
-first, ties by newest id) and the same candidates, pages and documents in one
-query that returns the shown slice in order with both totals. PostgreSQL's
-backend ranks with a plain join and keeps doing the work there.
+Ranking on SQLite, the default database of a school's server. The backend orders
+by relevance with a correlated subquery per matching object that runs the FTS5
+``MATCH`` again, so a common word over a few thousand pages took half a second.
+``FTSRanking`` asks the same question once, straight on the FTS table: the
+backend's own ``MATCH`` expression, its own score (``bm25`` weighted by the
+entry's ``title_norm``, lowest first, ties by newest id) and the same candidates,
+pages and documents in one query that returns the shown slice in order with both
+totals. PostgreSQL's backend ranks with a plain join and keeps doing the work there.
 """
 
 import re

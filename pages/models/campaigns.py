@@ -5,7 +5,6 @@ import datetime
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
@@ -98,15 +97,11 @@ class CampaignIndexPage(IndexPage):
     """The list of a school's campaigns: ongoing first, then upcoming, then past."""
 
     subpage_types = ["pages.CampaignPage"]
+    listing_function = "campaign_listing"
 
     class Meta:
         verbose_name = _("campaign index")
         verbose_name_plural = _("campaign indexes")
-
-    def get_listing(self, request: HttpRequest) -> dict:
-        from pages.listings import campaign_listing
-
-        return campaign_listing(self, request)
 
 
 class CampaignPage(AwarenessPage):
@@ -193,15 +188,11 @@ class MaterialIndexPage(IndexPage):
     """The library of awareness materials, filtered by topic, audience and format."""
 
     subpage_types = ["pages.MaterialPage"]
+    listing_function = "material_listing"
 
     class Meta:
         verbose_name = _("material library")
         verbose_name_plural = _("material libraries")
-
-    def get_listing(self, request: HttpRequest) -> dict:
-        from pages.listings import material_listing
-
-        return material_listing(self, request)
 
 
 class MaterialFormat(models.TextChoices):

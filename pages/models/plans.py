@@ -7,7 +7,6 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q, Value
 from django.db.models.functions import Cast
-from django.http import HttpRequest
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
@@ -39,7 +38,8 @@ class DocumentKind(models.TextChoices):
 # listing shows the kind of every document.
 KIND_LABELS = dict(DocumentKind.choices)
 
-# The inline lists shown as tables, and the fields of each row the template reads.
+# The inline lists shown as tables, and the fields of each row the template reads;
+# None pads a list to three columns, so that one query reads all three lists.
 TABLE_FIELDS = {
     "indicators": ("description", "target", "year"),
     "milestones": ("year", "activities", None),
@@ -51,15 +51,11 @@ class PlanIndexPage(IndexPage):
     """A school's plans and documents, filtered by year, kind, issuing body and topic."""
 
     subpage_types = ["pages.PlanPage"]
+    listing_function = "plan_listing"
 
     class Meta:
         verbose_name = _("plan index")
         verbose_name_plural = _("plan indexes")
-
-    def get_listing(self, request: HttpRequest) -> dict:
-        from pages.listings import plan_listing
-
-        return plan_listing(self, request)
 
 
 class PlanPage(BasePage):
@@ -282,45 +278,24 @@ class PlanPage(BasePage):
                 for name, fields in TABLE_FIELDS.items()
             }
         text = models.CharField()
-        indicators = (
-            PlanIndicator.objects.filter(page=self)
-            .order_by()
-            .values_list(
-                Value("indicators", output_field=text),
-                "sort_order",
-                "pk",
-                "description",
-                "target",
-                Cast("year", output_field=text),
+
+        def rows_of(name: str) -> models.QuerySet:
+            # Every column as text, padded to three, so the lists fit one UNION ALL.
+            columns = [
+                Cast(field, output_field=text) if field else Value("", output_field=text)
+                for field in TABLE_FIELDS[name]
+            ]
+            model = self._meta.get_field(name).related_model
+            return (
+                model.objects.filter(page=self)
+                .order_by()
+                .values_list(Value(name, output_field=text), "sort_order", "pk", *columns)
             )
-        )
-        milestones = (
-            PlanMilestone.objects.filter(page=self)
-            .order_by()
-            .values_list(
-                Value("milestones", output_field=text),
-                "sort_order",
-                "pk",
-                "year",
-                "activities",
-                Value("", output_field=text),
-            )
-        )
-        units = (
-            PlanResponsibility.objects.filter(page=self)
-            .order_by()
-            .values_list(
-                Value("responsibilities", output_field=text),
-                "sort_order",
-                "pk",
-                "unit",
-                "duties",
-                Value("", output_field=text),
-            )
-        )
+
+        first, *others = (rows_of(name) for name in TABLE_FIELDS)
         names = TABLE_FIELDS
         rows: dict[str, list[tuple]] = {kind: [] for kind in names}
-        for kind, order, pk, *values in indicators.union(milestones, units, all=True):
+        for kind, order, pk, *values in first.union(*others, all=True):
             rows[kind].append((order if order is not None else -1, pk, values))
         return {
             kind: [
