@@ -14,7 +14,7 @@ from django.core.files.base import ContentFile
 from django.core.files.images import ImageFile
 from django.utils import timezone
 from PIL import Image, ImageDraw
-from wagtail.models import Page
+from wagtail.models import Orderable, Page
 
 from pages.models import (
     Audience,
@@ -103,6 +103,28 @@ def _child(parent: Page, model: type[Page], slug: str, **fields) -> Page:
     return page
 
 
+def _plan(index: Page, slug: str, school: School, **fields) -> PlanPage:
+    """A document ``school`` issued from its (fictitious) commune."""
+    return _child(
+        index,
+        PlanPage,
+        slug,
+        issuing_body=_short_name(school),
+        issue_place="Thử Nghiệm",
+        **fields,
+    )
+
+
+def _ordered(model: type[Orderable], page: Page, rows: list[dict]) -> None:
+    """Add ``rows`` to one of ``page``'s inline lists, ordered as given."""
+    model.objects.bulk_create(model(page=page, sort_order=i, **row) for i, row in enumerate(rows))
+
+
+def _short_name(school: School) -> str:
+    """The school's name without the "(trường minh họa)" every demo school carries."""
+    return school.name.split(" (")[0]
+
+
 def _document(title: str, filename: str, lines: list[str], collection) -> SiteDocument:
     document = SiteDocument.objects.filter(title=title, collection=collection).first()
     if document is None:
@@ -155,7 +177,7 @@ def build_school_content(school: School, today: datetime.date | None = None) -> 
     collection = school.collection
     topics = {t.slug: t for t in Topic.objects.all()}
     audiences = {a.code: a for a in Audience.objects.all()}
-    short = school.name.split(" (")[0]
+    short = _short_name(school)
 
     if not home.how_to_get_help:
         home.how_to_get_help = (
@@ -222,15 +244,13 @@ def build_school_content(school: School, today: datetime.date | None = None) -> 
         ["Ke hoach cong tac xa hoi nam hoc 2025-2026", f"{short} (vi du minh hoa)", "Ban ky"],
         collection,
     )
-    yearly = _child(
+    yearly = _plan(
         plan_index,
-        PlanPage,
         "ke-hoach-ctxh-2025-2026",
+        school,
         title="Kế hoạch công tác xã hội trong trường học năm học 2025–2026",
         document_number=f"12/KH-{school.code}",
         kind=DocumentKind.PLAN,
-        issuing_body=short,
-        issue_place="Thử Nghiệm",
         issue_date=datetime.date(2025, 9, 20),
         summary="Triển khai công tác xã hội và tư vấn học đường trong năm học 2025–2026.",
         period_label="năm học 2025–2026",
@@ -279,101 +299,75 @@ def build_school_content(school: School, today: datetime.date | None = None) -> 
     )
     if not yearly.topics.exists():
         yearly.topics.set([topics["dich-vu-cong-tac-xa-hoi"], topics["bao-luc-hoc-duong"]])
-        PlanLegalBasis.objects.bulk_create(
+        _ordered(
+            PlanLegalBasis,
+            yearly,
             [
-                PlanLegalBasis(
-                    page=yearly,
-                    sort_order=0,
-                    number="33/2018/TT-BGDĐT",
-                    date=datetime.date(2018, 12, 26),
-                    issuer="Bộ Giáo dục và Đào tạo",
-                    title="Hướng dẫn công tác xã hội trong trường học",
-                ),
-                PlanLegalBasis(
-                    page=yearly,
-                    sort_order=1,
-                    number="18/2025/TT-BGDĐT",
-                    date=datetime.date(2025, 9, 15),
-                    issuer="Bộ Giáo dục và Đào tạo",
-                    title="Tư vấn học đường và công tác xã hội trong trường học",
-                ),
-            ]
+                {
+                    "number": "33/2018/TT-BGDĐT",
+                    "date": datetime.date(2018, 12, 26),
+                    "issuer": "Bộ Giáo dục và Đào tạo",
+                    "title": "Hướng dẫn công tác xã hội trong trường học",
+                },
+                {
+                    "number": "18/2025/TT-BGDĐT",
+                    "date": datetime.date(2025, 9, 15),
+                    "issuer": "Bộ Giáo dục và Đào tạo",
+                    "title": "Tư vấn học đường và công tác xã hội trong trường học",
+                },
+            ],
         )
-        PlanIndicator.objects.bulk_create(
+        _ordered(
+            PlanIndicator,
+            yearly,
             [
-                PlanIndicator(
-                    page=yearly,
-                    sort_order=0,
-                    description="Học sinh được tham gia chuyên đề kỹ năng sống",
-                    target="100%",
-                    year=2026,
-                ),
-                PlanIndicator(
-                    page=yearly,
-                    sort_order=1,
-                    description="Buổi tư vấn nhóm cho cha mẹ học sinh",
-                    target="4 buổi",
-                    year=2026,
-                ),
-                PlanIndicator(
-                    page=yearly,
-                    sort_order=2,
-                    description="Vụ việc được tiếp nhận và xử lý đúng thời hạn",
-                    target="100%",
-                    year=2026,
-                ),
-            ]
+                {"description": description, "target": target, "year": 2026}
+                for description, target in [
+                    ("Học sinh được tham gia chuyên đề kỹ năng sống", "100%"),
+                    ("Buổi tư vấn nhóm cho cha mẹ học sinh", "4 buổi"),
+                    ("Vụ việc được tiếp nhận và xử lý đúng thời hạn", "100%"),
+                ]
+            ],
         )
-        PlanMilestone.objects.bulk_create(
+        _ordered(
+            PlanMilestone,
+            yearly,
             [
-                PlanMilestone(
-                    page=yearly,
-                    sort_order=0,
-                    year="Học kỳ I",
-                    activities="Kiện toàn tổ tư vấn; khảo sát nhu cầu học sinh.",
-                ),
-                PlanMilestone(
-                    page=yearly,
-                    sort_order=1,
-                    year="Học kỳ II",
-                    activities="Tháng hành động phòng chống bạo lực học đường; sơ kết.",
-                ),
-            ]
+                {
+                    "year": "Học kỳ I",
+                    "activities": "Kiện toàn tổ tư vấn; khảo sát nhu cầu học sinh.",
+                },
+                {
+                    "year": "Học kỳ II",
+                    "activities": "Tháng hành động phòng chống bạo lực học đường; sơ kết.",
+                },
+            ],
         )
-        PlanResponsibility.objects.bulk_create(
+        _ordered(
+            PlanResponsibility,
+            yearly,
             [
-                PlanResponsibility(
-                    page=yearly,
-                    sort_order=0,
-                    unit="Ban giám hiệu",
-                    duties="Chỉ đạo chung, phê duyệt kế hoạch hỗ trợ học sinh.",
-                ),
-                PlanResponsibility(
-                    page=yearly,
-                    sort_order=1,
-                    unit="Tổ tư vấn",
-                    duties="Tiếp nhận, đánh giá, hỗ trợ học sinh; lưu hồ sơ bảo mật.",
-                ),
-                PlanResponsibility(
-                    page=yearly,
-                    sort_order=2,
-                    unit="Liên đội",
-                    duties="Tổ chức hoạt động tuyên truyền theo chủ điểm.",
-                ),
-            ]
+                {
+                    "unit": "Ban giám hiệu",
+                    "duties": "Chỉ đạo chung, phê duyệt kế hoạch hỗ trợ học sinh.",
+                },
+                {
+                    "unit": "Tổ tư vấn",
+                    "duties": "Tiếp nhận, đánh giá, hỗ trợ học sinh; lưu hồ sơ bảo mật.",
+                },
+                {"unit": "Liên đội", "duties": "Tổ chức hoạt động tuyên truyền theo chủ điểm."},
+            ],
         )
         PlanAttachment.objects.create(page=yearly, document=signed, is_signed_original=True)
         yearly.save_revision().publish()
 
-    later = _child(
+    later = _plan(
         plan_index,
-        PlanPage,
         "ke-hoach-tu-van-2026-2030",
+        school,
         title="Kế hoạch tư vấn học đường giai đoạn 2026–2030",
         document_number=f"3/KH-{school.code}",
         kind=DocumentKind.PLAN,
-        issuing_body=short,
-        issue_place="Thử Nghiệm",
         issue_date=datetime.date(2026, 1, 10),
         summary="Định hướng tư vấn tâm lý, hướng nghiệp và kỹ năng sống cho học sinh đến năm 2030.",
         period_label="giai đoạn 2026–2030",
@@ -383,15 +377,13 @@ def build_school_content(school: School, today: datetime.date | None = None) -> 
         signer_name="Nguyễn Văn Minh Họa",
         body=[_section("I.", "MỤC TIÊU", "Mỗi học sinh có người để tìm đến khi cần.", [])],
     )
-    report = _child(
+    report = _plan(
         plan_index,
-        PlanPage,
         "bao-cao-so-ket-hk1-2025-2026",
+        school,
         title="Báo cáo sơ kết công tác xã hội học kỳ I năm học 2025–2026",
         document_number=f"25/BC-{school.code}",
         kind=DocumentKind.REPORT,
-        issuing_body=short,
-        issue_place="Thử Nghiệm",
         issue_date=datetime.date(2026, 1, 15),
         summary="Kết quả thực hiện kế hoạch công tác xã hội trong học kỳ I (số liệu minh họa).",
         period_label="học kỳ I năm học 2025–2026",
