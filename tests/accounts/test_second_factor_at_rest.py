@@ -18,9 +18,9 @@ from django_otp.oath import totp
 
 from accounts.models import AuthenticatorDevice, RecoveryCode
 from forms_app.encryption import generate_key, is_current
-from tests.accounts.conftest import app_of, sign_in
+from tests.accounts.conftest import app_of
 from tests.accounts.otp import next_code
-from tests.accounts.test_two_factor import VERIFY, WRONG, enrol
+from tests.accounts.test_two_factor import VERIFY, WRONG, new_enrolled_user, sign_in_again
 from tests.forms_app.test_encryption import _dump
 
 move = importlib.import_module("accounts.migrations.0002_move_django_otp_devices")
@@ -50,17 +50,14 @@ def raw_column(table: str, column: str, pk: int) -> str:
 
 
 def sign_in_with_code(client, username: str, code: str):
-    client.post("/admin/logout/")
-    sign_in(client, username)
+    sign_in_again(client, username)
     return client.post(VERIFY, {"code": code, "next": "/admin/"}, follow=True)
 
 
 @pytest.fixture
 def enrolled(client, person):
     """A case worker who enrolled through the real pages; their recovery codes."""
-    user = person("ctxh")
-    sign_in(client, "ctxh")
-    codes = enrol(client, user)
+    user, codes = new_enrolled_user(client, person)
     assert len(codes) == 10
     return user, codes
 

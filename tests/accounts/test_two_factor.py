@@ -29,6 +29,22 @@ def enrol(client, user) -> list[str]:
     return re.findall(r"<li><code>([a-z2-7]{8})</code></li>", codes_page.content.decode())
 
 
+def new_enrolled_user(client, person, username: str = "ctxh", role: str = Role.CASE_WORKER):
+    """A new staff member, signed in with their password, who has just enrolled.
+
+    Returns the user and the recovery codes shown.
+    """
+    user = person(username, role)
+    sign_in(client, username)
+    return user, enrol(client, user)
+
+
+def sign_in_again(client, username: str = "ctxh") -> None:
+    """Sign out, then in again with the password only: the second step comes next."""
+    client.post("/admin/logout/")
+    sign_in(client, username)
+
+
 @pytest.mark.parametrize("role", [Role.CASE_WORKER, Role.PRINCIPAL, Role.ADMINISTRATOR])
 def test_case_roles_are_sent_to_enrol_and_reach_the_case_area_only_after_a_code(
     client, person, role
@@ -61,9 +77,7 @@ def test_case_roles_are_sent_to_enrol_and_reach_the_case_area_only_after_a_code(
 
 
 def test_recovery_codes_are_shown_once(client, person):
-    user = person("ctxh")
-    sign_in(client, "ctxh")
-    codes = enrol(client, user)
+    _user, codes = new_enrolled_user(client, person)
     assert codes
     again = client.get("/admin/xac-thuc-2-buoc/ma-du-phong/")
     assert again.status_code == 302
@@ -71,12 +85,9 @@ def test_recovery_codes_are_shown_once(client, person):
 
 
 def test_next_sign_in_asks_for_a_code_and_accepts_the_app(client, person):
-    user = person("ctxh")
-    sign_in(client, "ctxh")
-    enrol(client, user)
-    client.post("/admin/logout/")
+    user, _codes = new_enrolled_user(client, person)
 
-    sign_in(client, "ctxh")
+    sign_in_again(client)
     blocked = client.get("/admin/ho-so/nhap/")
     assert blocked["Location"].startswith(VERIFY)
     done = client.post(VERIFY, {"code": next_code(app_of(user)), "next": "/admin/ho-so/nhap/"})
@@ -85,11 +96,8 @@ def test_next_sign_in_asks_for_a_code_and_accepts_the_app(client, person):
 
 
 def test_wrong_code_is_refused_with_a_message(client, person):
-    user = person("ctxh")
-    sign_in(client, "ctxh")
-    enrol(client, user)
-    client.post("/admin/logout/")
-    sign_in(client, "ctxh")
+    user, _codes = new_enrolled_user(client, person)
+    sign_in_again(client)
 
     good = next_code(app_of(user))
     wrong = str((int(good) + 1) % 1_000_000).zfill(6)
@@ -100,13 +108,10 @@ def test_wrong_code_is_refused_with_a_message(client, person):
 
 
 def test_a_recovery_code_works_once(client, person):
-    user = person("ctxh")
-    sign_in(client, "ctxh")
-    codes = enrol(client, user)
+    user, codes = new_enrolled_user(client, person)
 
     for attempt in ("first", "second"):
-        client.post("/admin/logout/")
-        sign_in(client, "ctxh")
+        sign_in_again(client)
         # Typed in capitals with a space, as people copy them from paper.
         typed = f"{codes[0][:4].upper()} {codes[0][4:]}"
         response = client.post(VERIFY, {"code": typed, "next": "/admin/"}, follow=True)
@@ -127,18 +132,13 @@ def test_editor_and_district_officer_are_not_forced(client, person):
 
 
 def test_editor_who_enrolled_is_asked_for_the_code_too(client, person):
-    user = person("bientap", Role.EDITOR)
-    sign_in(client, "bientap")
-    enrol(client, user)
-    client.post("/admin/logout/")
-    sign_in(client, "bientap")
+    new_enrolled_user(client, person, "bientap", Role.EDITOR)
+    sign_in_again(client, "bientap")
     assert client.get("/admin/")["Location"].startswith(VERIFY)
 
 
 def test_reset_command_sends_the_user_back_to_enrolment(client, person):
-    user = person("ctxh")
-    sign_in(client, "ctxh")
-    enrol(client, user)
+    new_enrolled_user(client, person)
 
     call_command("reset_2fa", "ctxh", stdout=open("/dev/null", "w"))  # noqa: SIM115
 

@@ -160,12 +160,18 @@ def test_principal_of_another_school_cannot_approve(make_school, make_staff):
     assert not task_state.task.specific.get_task_states_user_can_moderate(stranger).exists()
 
 
-def test_principal_cannot_approve_own_page_but_another_principal_can(make_school, make_staff):
+@pytest.fixture
+def own_submission(make_school, make_staff):
+    """A page a principal submitted, and another principal of the same school."""
     school = make_school("AL")
     author = make_staff("principal1", Role.PRINCIPAL, school)
     colleague = make_staff("principal2", Role.PRINCIPAL, school)
     page = draft(school.root_page, "Kế hoạch tuần")
-    task_state = submit(page, author)
+    return author, colleague, page, submit(page, author)
+
+
+def test_principal_cannot_approve_own_page_but_another_principal_can(own_submission):
+    author, colleague, page, task_state = own_submission
     task = task_state.task.specific
 
     assert action_names(task_state, page, author) == set()
@@ -179,14 +185,8 @@ def test_principal_cannot_approve_own_page_but_another_principal_can(make_school
     assert is_live(page)
 
 
-def test_admin_refuses_approval_by_submitter_and_accepts_another_principal(
-    client, make_school, make_staff
-):
-    school = make_school("AL")
-    author = make_staff("principal1", Role.PRINCIPAL, school)
-    colleague = make_staff("principal2", Role.PRINCIPAL, school)
-    page = draft(school.root_page, "Kế hoạch tuần")
-    task_state = submit(page, author)
+def test_admin_refuses_approval_by_submitter_and_accepts_another_principal(client, own_submission):
+    author, colleague, page, task_state = own_submission
     url = reverse("wagtailadmin_pages:workflow_action", args=(page.pk, "approve", task_state.pk))
     assert url == f"/admin/pages/workflow/action/{page.pk}/approve/{task_state.pk}/"
 

@@ -63,6 +63,12 @@ def edit_url(school) -> str:
     return reverse("wagtailsnippets_schools_school:edit", args=[school.pk])
 
 
+def add_to_staff(client, school, user, role: str):
+    """Post the school's edit form with ``user`` added to its staff as ``role``."""
+    rows = [*current_rows(school), {"user": user.pk, "role": role}]
+    return client.post(edit_url(school), school_edit_post(school, rows))
+
+
 # Another school --------------------------------------------------------------------------
 
 
@@ -79,8 +85,7 @@ def test_administrator_of_a_cannot_open_school_b(tenancy, signed_in):
 def test_administrator_of_a_cannot_add_themselves_to_school_b(tenancy, signed_in):
     admin = tenancy.users["administrator_a"]
     school = tenancy.b.school
-    rows = [*current_rows(school), {"user": admin.pk, "role": Role.CASE_WORKER}]
-    response = signed_in(admin).post(edit_url(school), school_edit_post(school, rows))
+    response = add_to_staff(signed_in(admin), school, admin, Role.CASE_WORKER)
     assert response.status_code == 404
     assert not Membership.objects.filter(user=admin, school=school).exists()
     assert not case_permissions.can_list_cases(get_user_model().objects.get(pk=admin.pk))
@@ -91,8 +96,7 @@ def test_administrator_cannot_give_themselves_a_case_role_at_their_own_school(te
     school = tenancy.a.school
     client = signed_in(admin)
     for role in (Role.CASE_WORKER, Role.EDITOR):
-        rows = [*current_rows(school), {"user": admin.pk, "role": role}]
-        response = client.post(edit_url(school), school_edit_post(school, rows))
+        response = add_to_staff(client, school, admin, role)
         assert response.status_code == 200
         assert not Membership.objects.filter(user=admin, role=role).exists()
     # Even a role they could give anyone else: not to themselves.
@@ -103,8 +107,7 @@ def test_administrator_cannot_give_a_teacher_a_case_role_they_do_not_hold(tenanc
     admin = tenancy.users["administrator_a"]
     editor = tenancy.users["editor_a"]
     school = tenancy.a.school
-    rows = [*current_rows(school), {"user": editor.pk, "role": Role.CASE_WORKER}]
-    response = signed_in(admin).post(edit_url(school), school_edit_post(school, rows))
+    response = add_to_staff(signed_in(admin), school, editor, Role.CASE_WORKER)
     assert response.status_code == 200
     assert not Membership.objects.filter(user=editor, role=Role.CASE_WORKER).exists()
     # What was typed is still there to correct.
@@ -126,8 +129,7 @@ def test_principal_who_administers_appoints_the_counselling_team(tenancy, signed
     head = tenancy.users["head_a"]
     editor = tenancy.users["editor_a"]
     school = tenancy.a.school
-    rows = [*current_rows(school), {"user": editor.pk, "role": Role.CASE_WORKER}]
-    response = signed_in(head).post(edit_url(school), school_edit_post(school, rows))
+    response = add_to_staff(signed_in(head), school, editor, Role.CASE_WORKER)
     assert response.status_code == 302, response.content.decode()[:2000]
     assert Membership.objects.filter(user=editor, school=school, role=Role.CASE_WORKER).exists()
 
@@ -136,8 +138,7 @@ def test_administrator_adds_an_editor_at_their_school(tenancy, signed_in):
     admin = tenancy.users["administrator_a"]
     worker = tenancy.users["worker_a"]
     school = tenancy.a.school
-    rows = [*current_rows(school), {"user": worker.pk, "role": Role.EDITOR}]
-    response = signed_in(admin).post(edit_url(school), school_edit_post(school, rows))
+    response = add_to_staff(signed_in(admin), school, worker, Role.EDITOR)
     assert response.status_code == 302
     assert Membership.objects.filter(user=worker, school=school, role=Role.EDITOR).exists()
 
