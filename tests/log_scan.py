@@ -1,8 +1,9 @@
 """A pytest plugin: the whole run fails if a test learner's name reached any log.
 
 Case data about children must never be written to a log (docs/ARCHITECTURE.md,
-"Error reports blind to the admin"; issue 12, item 4). A test can check one
-screen; this plugin checks every screen the suite touches. For the whole
+"Error reports blind to the admin"): logs are kept for months and read by whoever
+looks after the server. A test can check one screen; this plugin checks every
+screen the suite touches. For the whole
 session it watches every log record that a logging handler accepts (any logger,
 named or root, ``django.request``, ``django.server``, ``django.security`` and
 the rest, propagating or not), including exception text and stack information,

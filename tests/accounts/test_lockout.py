@@ -80,7 +80,11 @@ def test_five_wrong_passwords_from_one_address_lock_the_account_from_there_only(
 
 
 def test_an_outsider_at_one_address_cannot_lock_a_teacher_out_everywhere(client, person):
-    """The attack of issue 12: wrong passwords for someone else's account, from outside."""
+    """Wrong passwords typed from outside for someone else's account do not lock its owner out.
+
+    Otherwise anyone who knows a principal's username could keep them out of the
+    admin from home, just by guessing badly.
+    """
     person("hieutruong", Role.PRINCIPAL)
     for _n in range(40):
         fail(client, "hieutruong", "203.0.113.66")

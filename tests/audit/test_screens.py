@@ -160,7 +160,11 @@ def test_the_report_says_when_the_newest_entries_were_cut_off(client_as, staff, 
 def test_the_chain_status_counts_the_principals_school_only(
     client_as, staff, case, other_case, school
 ):
-    """The small item of issue 12: the status line counted the whole deployment's entries."""
+    """The status line counts the entries of the principal's own school.
+
+    It used to count the whole deployment's, which told a principal how much
+    other schools' case workers had been reading.
+    """
     for _ in range(2):
         entry_by(staff["worker"], Action.VIEW, case)
     for _ in range(5):

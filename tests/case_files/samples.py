@@ -319,8 +319,12 @@ SUBMIT_WIDGET = (
 )
 
 
-def issue_12_hostile_files() -> list[tuple[str, bytes, str]]:
-    """The hostile files issue 12 names: (name, content, the reason it is refused for)."""
+def hostile_files() -> list[tuple[str, bytes, str]]:
+    """One file for each way a file can act by itself, reach outside or hide a web page.
+
+    Each as (name, content, the reason it is refused for): a case worker told only
+    "refused" cannot tell the family what to send instead.
+    """
     return [
         (
             "pdf_open_action_uri",

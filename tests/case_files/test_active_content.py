@@ -1,6 +1,6 @@
 """Files that act by themselves, reach outside or hide a web page: each refused for its reason.
 
-Every hostile file named in issue 12 is here (PDF auto-opening a web address,
+One hostile file of each kind is here (PDF auto-opening a web address,
 ``/GoToR`` to a ``\\\\host\\share`` path, ``/SubmitForm``; DOCX with an embedded
 OLE program or a remote template; HTML after the first kilobyte of a PDF),
 each with its own message, and beside them the ordinary files a school sends
@@ -33,20 +33,20 @@ def refusal(data: bytes) -> str:
     return caught.value.code
 
 
-# Named in the issue ---------------------------------------------------------------------
+# One of each kind -----------------------------------------------------------------------
 
-ISSUE_FILES = samples.issue_12_hostile_files()
+HOSTILE_FILES = samples.hostile_files()
 
 
-@pytest.mark.parametrize(("name", "data", "code"), ISSUE_FILES, ids=[f[0] for f in ISSUE_FILES])
-def test_hostile_file_from_the_issue_is_refused_with_its_own_reason(name, data, code):
+@pytest.mark.parametrize(("name", "data", "code"), HOSTILE_FILES, ids=[f[0] for f in HOSTILE_FILES])
+def test_hostile_file_is_refused_with_its_own_reason(name, data, code):
     assert refusal(data) == code, name
 
 
-def test_each_hostile_file_from_the_issue_gets_a_different_message_in_vietnamese():
+def test_each_hostile_file_gets_a_different_message_in_vietnamese():
     with translation.override("vi"):
-        shown = {str(validation.MESSAGES[code]) for _name, _data, code in ISSUE_FILES}
-    assert len(shown) == len(ISSUE_FILES)
+        shown = {str(validation.MESSAGES[code]) for _name, _data, code in HOSTILE_FILES}
+    assert len(shown) == len(HOSTILE_FILES)
 
 
 def test_every_reason_the_checks_can_give_has_a_message():

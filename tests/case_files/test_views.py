@@ -234,11 +234,11 @@ def test_refusal_says_why_and_keeps_the_other_fields(as_worker, world, name, dat
     assert list(Path(settings.PRIVATE_MEDIA_ROOT).iterdir()) == []
 
 
-ISSUE_FILES = samples.issue_12_hostile_files()
+HOSTILE_FILES = samples.hostile_files()
 
 
-@pytest.mark.parametrize(("name", "data", "code"), ISSUE_FILES, ids=[f[0] for f in ISSUE_FILES])
-def test_hostile_file_from_issue_12_is_refused_on_screen_with_its_reason_and_the_form_kept(
+@pytest.mark.parametrize(("name", "data", "code"), HOSTILE_FILES, ids=[f[0] for f in HOSTILE_FILES])
+def test_hostile_file_is_refused_on_screen_with_its_reason_and_the_form_kept(
     as_worker, world, name, data, code
 ):
     extension = "docx" if name.startswith("docx") else "pdf"
@@ -250,7 +250,7 @@ def test_hostile_file_from_issue_12_is_refused_on_screen_with_its_reason_and_the
     html = response.content.decode()
     assert message(code) in html
     # Only its own reason: no other refusal's message is shown with it.
-    others = {c for _n, _d, c in ISSUE_FILES if c != code}
+    others = {c for _n, _d, c in HOSTILE_FILES if c != code}
     assert not any(message(other) in html for other in others)
     assert response.context["form"]["kind"].value() == "other"
     assert 'value="Trang 2"' in html

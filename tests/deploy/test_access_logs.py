@@ -1,9 +1,10 @@
 """The shipped nginx site logs no query string and no Referer under /admin/.
 
 A case worker's request to the admin may carry a child's details in its
-address; the combined log format would keep them in /var/log/nginx for months
-(issue 12, item 4). These tests read deploy/nginx/truong-an-toan.conf as
-shipped; when an nginx binary is installed, nginx itself also checks the file.
+address; the combined log format would keep them in /var/log/nginx for months,
+readable by whoever looks after the server. These tests read
+deploy/nginx/truong-an-toan.conf as shipped; when an nginx binary is installed,
+nginx itself also checks the file.
 """
 
 import datetime
