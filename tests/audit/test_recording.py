@@ -100,7 +100,7 @@ def test_showing_a_wizard_step_of_a_case_is_one_view(client_as, staff, case):
 
 
 def test_submitting_the_intake_wizard_is_one_creation(client_as, staff, school):
-    from tests.forms_app.test_intake_wizard import (
+    from tests.forms_app.wizards.test_intake_wizard import (
         ASSESSMENT,
         INFORMANT,
         fill_until_consent,

@@ -7,7 +7,7 @@ redirect to the dashboard), or nothing there at all ("missing": 404). An object 
 another school is always "missing". No answer is ever a server error.
 
 The case area (``/admin/ho-so/``, the case list, case files, the access audit) has its
-own matrix in ``tests/forms_app/test_url_matrix.py``; here it is only checked that
+own matrix in ``tests/forms_app/admin/test_url_matrix.py``; here it is only checked that
 every one of its URL names is there. A new admin URL that neither matrix knows fails
 ``test_every_admin_url_is_in_a_matrix`` until someone decides who may open it.
 """
@@ -54,7 +54,7 @@ ADMIN_SIDES = {"administrator_a": {"A"}, "head_a": {"A"}, "administrator_b": {"B
 ADMINS = set(ADMIN_SIDES)
 PAGE_PEOPLE = set(PAGE_SIDES) - {"operator"}
 
-# The case area's URL names: their matrix is tests/forms_app/test_url_matrix.py.
+# The case area's URL names: their matrix is tests/forms_app/admin/test_url_matrix.py.
 CASE_AREA = re.compile(r"^(forms_app:|case_files:|audit:|forms_app_case_modeladmin_)")
 # URLs that are not screens anyone opens: why each one is left out.
 LEFT_OUT = {
@@ -458,7 +458,7 @@ def cases() -> list[tuple[str, str, str | None]]:
 
 
 def test_every_admin_url_is_in_a_matrix():
-    from tests.forms_app import test_url_matrix
+    from tests.forms_app.admin import test_url_matrix
 
     names = {name for name, _route in admin_patterns()}
     case_area = {name for name in names if CASE_AREA.match(name)}
