@@ -15,6 +15,7 @@ from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.db.models.functions import Length, Substr
 from django.http import Http404, HttpRequest
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
 from wagtail.models import Page, PageViewRestriction
@@ -182,6 +183,28 @@ class BasePage(FoldedSearchMixin, Page):
         paths = ancestor_paths(self.path)
         aliased = Page.objects.filter(path__in=paths, alias_of__isnull=False).values("alias_of")
         return PageViewRestriction.objects.filter(Q(page__path__in=paths) | Q(page__in=aliased))
+
+
+class RowsShownMixin:
+    """For a page type that shows rows of other tables: topics, files, a plan's tables.
+
+    Published rows change only on a public change, so they are read once and kept
+    until the next one (``remember``). A preview or a revision has its rows in
+    memory, not in the database, and is read afresh.
+    """
+
+    # The start of the kept value's name; each page type reading other rows needs its own.
+    shown_key = ""
+
+    @cached_property
+    def _shown(self) -> dict:
+        if getattr(self, "_cluster_related_objects", None) or not self.pk:
+            return self._read_shown()
+        return remember(f"{self.shown_key}:{self.pk}", self._read_shown)
+
+    def _read_shown(self) -> dict:
+        """Override: everything the page shows from other rows, by name."""
+        return {}
 
 
 class IndexPage(BasePage):

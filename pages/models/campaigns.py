@@ -6,7 +6,6 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
-from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
@@ -14,9 +13,8 @@ from wagtail.fields import StreamField
 from wagtail.models import Orderable
 from wagtail.search import index
 
-from page_cache.fragments import remember
 from pages.blocks import StoryBlock
-from pages.models.base import TOPIC_HELP, BasePage, IndexPage, stream_text
+from pages.models.base import TOPIC_HELP, BasePage, IndexPage, RowsShownMixin, stream_text
 
 
 class CampaignStatus(models.TextChoices):
@@ -36,8 +34,10 @@ def campaign_status_filter(status: str, today: datetime.date) -> models.Q:
     )
 
 
-class AwarenessPage(BasePage):
+class AwarenessPage(RowsShownMixin, BasePage):
     """What campaigns and materials share: an introduction, topics, audiences and a story body."""
+
+    shown_key = "awareness-shown"
 
     intro = models.TextField(_("introduction"), blank=True)
     topics = ParentalManyToManyField(
@@ -68,20 +68,8 @@ class AwarenessPage(BasePage):
     def get_search_text(self) -> list[str]:
         return [*super().get_search_text(), self.intro, stream_text(self.body)]
 
-    @cached_property
-    def _shown(self) -> dict:
-        """What the page shows from other rows (topics, audiences, its type's own lists).
-
-        Published rows change only on a public change, so they are read once and
-        kept until the next one (``remember``). A preview or a revision has its
-        rows in memory, not in the database, and is read afresh.
-        """
-        if getattr(self, "_cluster_related_objects", None) or not self.pk:
-            return self._read_shown()
-        return remember(f"awareness-shown:{self.pk}", self._read_shown)
-
     def _read_shown(self) -> dict:
-        """Override to add a page type's own lists."""
+        """Topics and audiences; a page type adds its own lists."""
         return {"topics": list(self.topics.all()), "audiences": list(self.audiences.all())}
 
     @property

@@ -7,7 +7,6 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q, Value
 from django.db.models.functions import Cast
-from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from wagtail.admin.panels import (
@@ -21,9 +20,15 @@ from wagtail.fields import StreamField
 from wagtail.models import Orderable
 from wagtail.search import index
 
-from page_cache.fragments import remember
 from pages.blocks import PlanBodyBlock
-from pages.models.base import TOPIC_HELP, BasePage, IndexPage, private_pages, stream_text
+from pages.models.base import (
+    TOPIC_HELP,
+    BasePage,
+    IndexPage,
+    RowsShownMixin,
+    private_pages,
+    stream_text,
+)
 
 
 class DocumentKind(models.TextChoices):
@@ -58,7 +63,7 @@ class PlanIndexPage(IndexPage):
         verbose_name_plural = _("plan indexes")
 
 
-class PlanPage(BasePage):
+class PlanPage(RowsShownMixin, BasePage):
     """A plan (kế hoạch) or other official document, with the metadata of its first page.
 
     Structured so that listings filter by year, kind, issuer and topic, and so that
@@ -151,6 +156,7 @@ class PlanPage(BasePage):
 
     parent_page_types = ["pages.PlanIndexPage"]
     subpage_types: list[str] = []
+    shown_key = "plan-shown"
 
     class Meta:
         verbose_name = _("plan or document")
@@ -191,19 +197,8 @@ class PlanPage(BasePage):
         end = self.period_end_year or start
         return range(start, end + 1) if start else range(0)
 
-    @cached_property
-    def _shown(self) -> dict:
-        """Everything the page shows from other rows: links, tables, files and topics.
-
-        Published rows change only on a public change, so they are read once and
-        kept until the next one (``remember``). A preview or a revision has its
-        rows in memory, not in the database, and is read afresh.
-        """
-        if getattr(self, "_cluster_related_objects", None) or not self.pk:
-            return self._read_shown()
-        return remember(f"plan-shown:{self.pk}", self._read_shown)
-
     def _read_shown(self) -> dict:
+        """Links both ways, tables, files and topics."""
         bases, citing = self._legal_links()
         return {
             "legal_bases": bases,
