@@ -17,35 +17,39 @@ def demo_data(db):
     call_command("load_demo_data", stdout=open("/dev/null", "w"))  # noqa: SIM115
 
 
+def build_school(code: str, name: str | None = None, **fields) -> School:
+    """A school whose home page is a section of the default site.
+
+    A plain function as well as the ``make_school`` fixture, so that fixtures of a
+    wider scope (tests/forms_app builds its school once per module) can use it.
+    """
+    root = Site.objects.get(is_default_site=True).root_page
+    home = root.add_child(
+        instance=HomePage(title=name or f"Trường {code}", slug=f"truong-{code.lower()}")
+    )
+    fields.setdefault("level", School.Level.LOWER_SECONDARY)
+    return School.objects.create(code=code, name=name or f"Trường {code}", root_page=home, **fields)
+
+
+def build_staff(username: str, role: str, *schools: School):
+    """A user holding ``role`` at each of ``schools`` (plain function: see ``build_school``)."""
+    user = get_user_model().objects.create_user(username=username, password="pw-" + username)
+    for school in schools:
+        Membership.objects.create(school=school, user=user, role=role)
+    user.refresh_from_db()
+    return user
+
+
 @pytest.fixture
 def make_school(db):
     """Build a school whose home page is a section of the default site."""
-
-    def make(code: str, name: str | None = None, **fields) -> School:
-        root = Site.objects.get(is_default_site=True).root_page
-        home = root.add_child(
-            instance=HomePage(title=name or f"Trường {code}", slug=f"truong-{code.lower()}")
-        )
-        fields.setdefault("level", School.Level.LOWER_SECONDARY)
-        return School.objects.create(
-            code=code, name=name or f"Trường {code}", root_page=home, **fields
-        )
-
-    return make
+    return build_school
 
 
 @pytest.fixture
 def make_staff(db):
     """Create a user holding ``role`` at each of ``schools``."""
-
-    def make(username: str, role: str, *schools: School):
-        user = get_user_model().objects.create_user(username=username, password="pw-" + username)
-        for school in schools:
-            Membership.objects.create(school=school, user=user, role=role)
-        user.refresh_from_db()
-        return user
-
-    return make
+    return build_staff
 
 
 @pytest.fixture(autouse=True)
