@@ -9,9 +9,9 @@ checks that the screens hand a case on from one to the next.
 import datetime
 import zoneinfo
 
-import pytest
 from django.urls import reverse
 
+from forms_app.display import case_url
 from forms_app.models import (
     Assessment,
     Case,
@@ -19,32 +19,17 @@ from forms_app.models import (
     CaseState,
     IntakeReport,
     InterventionPlan,
+    ReceivingBody,
     Referral,
     Review,
     WizardDraft,
 )
-from schools.roles import Role
 from tests.forms_app.wizards import test_assessment_wizard as mau02
 from tests.forms_app.wizards import test_intake_wizard as mau01
 from tests.forms_app.wizards import test_plan_wizard as mau03
 from tests.forms_app.wizards import test_review_wizard as mau04
 
 HCM = zoneinfo.ZoneInfo("Asia/Ho_Chi_Minh")
-
-
-@pytest.fixture
-def school(make_school):
-    return make_school("LT")
-
-
-@pytest.fixture
-def worker(make_staff, school):
-    return make_staff("ctxh", Role.CASE_WORKER, school)
-
-
-@pytest.fixture
-def principal(make_staff, school):
-    return make_staff("hieutruong", Role.PRINCIPAL, school)
 
 
 def as_user(client, user):
@@ -61,7 +46,7 @@ def file_intake(client) -> Case:
     response = mau01.post_step(client, draft, "first_assessment", mau01.ASSESSMENT)
     case = Case.objects.get()
     assert response.status_code == 302
-    assert response.url == mau01.case_url(case.pk)
+    assert response.url == case_url(case.pk)
     return case
 
 
@@ -186,7 +171,7 @@ def test_a_case_referred_from_its_assessment_is_due_within_12_working_hours(
     received = datetime.datetime(2026, 3, 5, 8, 30, tzinfo=HCM)
     Case.objects.filter(pk=case.pk).update(received_at=received)
     IntakeReport.objects.filter(case=case).update(received_at=received)
-    body = mau02.ReceivingBody.objects.filter(school__isnull=True).first()
+    body = ReceivingBody.objects.filter(school__isnull=True).first()
 
     assess(
         client,

@@ -1,4 +1,4 @@
-"""Consent to share a learner's information (issue 5, part 6).
+"""Consent to share a learner's information, as the law asks it of a school.
 
 Mẫu 01 records the learner's and the guardian's consent; from age 7 the learner's
 own answer is required (Luật Trẻ em 2016 art. 33, Nghị định 13/2023 art. 20). A
@@ -8,14 +8,12 @@ exception, and with consent ``Referral.consent_given`` is set.
 
 import datetime
 
-import pytest
 from django.urls import reverse
 from django.utils import timezone, translation
 
 from forms_app.cases.consent import age_from, consent_complete
-from forms_app.models import CaseState, IntakeReport, ReceivingBody, Referral
+from forms_app.models import CaseState, IntakeReport, Referral
 from forms_app.wizards import IntakeWizard
-from schools.roles import Role
 from tests.forms_app.factories import make_case
 from tests.forms_app.wizards.test_intake_wizard import (
     ASSESSMENT,
@@ -27,22 +25,6 @@ from tests.forms_app.wizards.test_intake_wizard import (
     start,
     step_url,
 )
-
-
-@pytest.fixture
-def school(make_school):
-    return make_school("AL")
-
-
-@pytest.fixture
-def worker(make_staff, school):
-    return make_staff("worker", Role.CASE_WORKER, school)
-
-
-@pytest.fixture
-def client(client, worker):
-    client.force_login(worker)
-    return client
 
 
 def born_years_ago(years: int) -> str:
@@ -59,11 +41,11 @@ def learner(**changes) -> dict:
 # The intake
 
 
-def test_a_twelve_year_old_needs_their_own_consent_answer(client):
-    draft = start(client)
-    post_step(client, draft, "source", SOURCE)
+def test_a_twelve_year_old_needs_their_own_consent_answer(worker_client):
+    draft = start(worker_client)
+    post_step(worker_client, draft, "source", SOURCE)
 
-    response = post_step(client, draft, "learner", learner(birth_date=born_years_ago(12)))
+    response = post_step(worker_client, draft, "learner", learner(birth_date=born_years_ago(12)))
 
     assert response.status_code == 200
     form = response.context["form"]
@@ -73,12 +55,12 @@ def test_a_twelve_year_old_needs_their_own_consent_answer(client):
     assert response.context["form"]["name"].value() == LEARNER["name"]
 
 
-def test_an_estimated_age_of_twelve_counts_too_and_too_young_is_refused(client):
-    draft = start(client)
-    post_step(client, draft, "source", SOURCE)
+def test_an_estimated_age_of_twelve_counts_too_and_too_young_is_refused(worker_client):
+    draft = start(worker_client)
+    post_step(worker_client, draft, "source", SOURCE)
 
     response = post_step(
-        client,
+        worker_client,
         draft,
         "learner",
         learner(birth_date=None, age_estimate="12", learner_consent="too_young"),
@@ -87,27 +69,27 @@ def test_an_estimated_age_of_twelve_counts_too_and_too_young_is_refused(client):
     assert response.context["form"].has_error("learner_consent", "learner_not_too_young")
 
 
-def test_a_five_year_old_needs_no_consent_answer_of_their_own(client):
-    draft = start(client)
-    post_step(client, draft, "source", SOURCE)
+def test_a_five_year_old_needs_no_consent_answer_of_their_own(worker_client):
+    draft = start(worker_client)
+    post_step(worker_client, draft, "source", SOURCE)
 
-    response = post_step(client, draft, "learner", learner(birth_date=born_years_ago(5)))
+    response = post_step(worker_client, draft, "learner", learner(birth_date=born_years_ago(5)))
 
     assert response.status_code == 302
     assert response.url == step_url(draft, "family")
 
 
-def test_an_unknown_age_needs_no_consent_answer(client):
-    draft = start(client)
-    post_step(client, draft, "source", SOURCE)
+def test_an_unknown_age_needs_no_consent_answer(worker_client):
+    draft = start(worker_client)
+    post_step(worker_client, draft, "source", SOURCE)
 
-    response = post_step(client, draft, "learner", learner(birth_date=None))
+    response = post_step(worker_client, draft, "learner", learner(birth_date=None))
 
     assert response.status_code == 302
 
 
-def test_both_consents_are_stored_in_the_answers_and_printed(client):
-    draft = start(client)
+def test_both_consents_are_stored_in_the_answers_and_printed(worker_client):
+    draft = start(worker_client)
     for step, data in [
         ("source", SOURCE),
         ("learner", learner(learner_consent="not_yet_asked")),
@@ -116,7 +98,7 @@ def test_both_consents_are_stored_in_the_answers_and_printed(client):
         ("informant_consent", {"consent": "no"}),
         ("first_assessment", ASSESSMENT),
     ]:
-        assert post_step(client, draft, step, data).status_code == 302
+        assert post_step(worker_client, draft, step, data).status_code == 302
 
     report = IntakeReport.objects.get()
     assert report.answers["learner"]["learner_consent"] == "not_yet_asked"
@@ -171,28 +153,28 @@ def refer_url(case) -> str:
     return reverse("forms_app:case_refer", args=[case.pk])
 
 
-def national_body() -> ReceivingBody:
-    return ReceivingBody.objects.filter(school__isnull=True, active=True).first()
-
-
-def test_the_referral_screen_starts_from_the_consent_recorded_at_intake(client, school, worker):
+def test_the_referral_screen_starts_from_the_consent_recorded_at_intake(
+    worker_client, school, worker
+):
     case = intake_case(school, worker, learner_consent="yes", guardian_consent="not_reachable")
 
-    form = client.get(refer_url(case)).context["form"]
+    form = worker_client.get(refer_url(case)).context["form"]
 
     assert form["learner_consent"].value() == "yes"
     assert form["guardian_consent"].value() == "not_reachable"
 
 
-def test_a_referral_without_consent_and_without_the_exception_is_refused(client, school, worker):
+def test_a_referral_without_consent_and_without_the_exception_is_refused(
+    worker_client, school, worker, body
+):
     case = intake_case(school, worker, learner_consent="yes", guardian_consent="not_reachable")
     data = {
-        "receiving_body": national_body().pk,
+        "receiving_body": body.pk,
         "learner_consent": "yes",
         "guardian_consent": "not_reachable",
     }
 
-    response = client.post(refer_url(case), data)
+    response = worker_client.post(refer_url(case), data)
 
     assert response.status_code == 200
     form = response.context["form"]
@@ -207,29 +189,29 @@ def test_a_referral_without_consent_and_without_the_exception_is_refused(client,
 
 
 def test_a_referral_of_a_twelve_year_old_without_their_consent_needs_the_exception(
-    client, school, worker
+    worker_client, school, worker, body
 ):
     case = intake_case(school, worker, learner_consent="not_yet_asked", guardian_consent="yes")
     data = {
-        "receiving_body": national_body().pk,
+        "receiving_body": body.pk,
         "learner_consent": "not_yet_asked",
         "guardian_consent": "yes",
     }
 
-    response = client.post(refer_url(case), data)
+    response = worker_client.post(refer_url(case), data)
 
     assert response.context["form"].has_error("danger_exception", "exception_required")
     assert not Referral.objects.exists()
 
 
-def test_a_referral_with_the_documented_exception_is_recorded(client, school, worker):
+def test_a_referral_with_the_documented_exception_is_recorded(worker_client, school, worker, body):
     case = intake_case(school, worker, learner_consent="yes", guardian_consent="guardian_suspected")
     exception = "Em bị người giám hộ đánh, cần bảo vệ ngay"
 
-    response = client.post(
+    response = worker_client.post(
         refer_url(case),
         {
-            "receiving_body": national_body().pk,
+            "receiving_body": body.pk,
             "learner_consent": "yes",
             "guardian_consent": "guardian_suspected",
             "danger_exception": exception,
@@ -244,13 +226,15 @@ def test_a_referral_with_the_documented_exception_is_recorded(client, school, wo
     assert case.state == CaseState.REFERRED
 
 
-def test_a_referral_with_consent_sets_consent_given_and_keeps_no_exception(client, school, worker):
+def test_a_referral_with_consent_sets_consent_given_and_keeps_no_exception(
+    worker_client, school, worker, body
+):
     case = intake_case(school, worker, learner_consent="yes", guardian_consent="yes")
 
-    response = client.post(
+    response = worker_client.post(
         refer_url(case),
         {
-            "receiving_body": national_body().pk,
+            "receiving_body": body.pk,
             "learner_consent": "yes",
             "guardian_consent": "yes",
             "danger_exception": "không cần",
@@ -263,13 +247,13 @@ def test_a_referral_with_consent_sets_consent_given_and_keeps_no_exception(clien
     assert referral.danger_exception == ""
 
 
-def test_a_five_year_old_needs_only_the_guardians_consent(client, school, worker):
+def test_a_five_year_old_needs_only_the_guardians_consent(worker_client, school, worker, body):
     case = intake_case(school, worker, learner_consent="too_young", guardian_consent="yes", age=5)
 
-    response = client.post(
+    response = worker_client.post(
         refer_url(case),
         {
-            "receiving_body": national_body().pk,
+            "receiving_body": body.pk,
             "learner_consent": "too_young",
             "guardian_consent": "yes",
         },

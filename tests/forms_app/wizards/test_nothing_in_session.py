@@ -6,7 +6,6 @@ import json
 from django.contrib.sessions.models import Session
 from django.db import connection
 
-from schools.roles import Role
 from tests.forms_app.wizards.test_intake_wizard import (
     FAMILY,
     INFORMANT,
@@ -26,10 +25,8 @@ def _raw_rows(table: str) -> str:
         return json.dumps(cursor.fetchall(), default=str, ensure_ascii=False)
 
 
-def test_a_half_filled_intake_leaves_nothing_readable_outside_the_draft(
-    client, make_school, make_staff
-):
-    client.force_login(make_staff("ctxh", Role.CASE_WORKER, make_school("HB")))
+def test_a_half_filled_intake_leaves_nothing_readable_outside_the_draft(client_as, worker):
+    client = client_as(worker)
     draft = start(client)
     fill_until_consent(client, draft)
     post_step(client, draft, "informant_consent", {"consent": "yes"})

@@ -11,28 +11,18 @@ from urllib.parse import quote_from_bytes
 
 import pytest
 from django.test import Client
-from django.urls import resolve, reverse
-from formtools.wizard.views import normalize_name
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from forms_app.models import CaseState, WizardDraft
+from forms_app.models import WizardDraft
 from forms_app.wizards import WIZARDS
-from schools.roles import Role
 from tests.forms_app.factories import make_case
+from tests.forms_app.wizards.stepping import STEPPERS, Stepper
 
 # At least this many posts in all, spread over the steps of the four wizards.
 TOTAL_EXAMPLES = 2000
 STEPS = sum(len(wizard.form_list) for wizard in WIZARDS.values())
 PER_STEP = math.ceil(TOTAL_EXAMPLES / STEPS)
-
-# The state a case must be in for each wizard to start (None: Mẫu 01 opens one).
-START_STATE = {
-    "intake": None,
-    "assessment": CaseState.RECEIVED,
-    "plan": CaseState.ASSESSED,
-    "review": CaseState.IN_PROGRESS,
-}
 
 SCRIPT = "<script>alert(1)</script>"
 HOSTILE = [
@@ -82,27 +72,11 @@ def payload_strategy(step: str, field_names: list[str]):
     )
 
 
-@pytest.fixture
-def people(make_school, make_staff):
-    school = make_school("FZ")
-    worker = make_staff("fuzz.worker", Role.CASE_WORKER, school)
-    principal = make_staff("fuzz.principal", Role.PRINCIPAL, school)
-    return school, worker, principal
-
-
-def start_draft(client: Client, wizard, school, worker, principal) -> WizardDraft:
-    url = reverse(wizard.start_url_name())
-    state = START_STATE[wizard.url_base]
-    if state is not None:
-        case = make_case(school, worker, principal, state=state)
-        url += f"?case={case.pk}"
-    response = client.get(url)
-    assert response.status_code == 302, response.status_code
-    return WizardDraft.objects.get(pk=resolve(response.url).kwargs["draft_id"])
-
-
-def step_url(wizard, draft: WizardDraft, step: str) -> str:
-    return reverse(wizard.step_url_name(), kwargs={"draft_id": draft.pk, "step": step})
+def start_draft(client: Client, stepper: Stepper, school, worker, principal) -> WizardDraft:
+    """A new draft of ``stepper``'s wizard, on a case in the state it starts from."""
+    state = stepper.case_state
+    case = make_case(school, worker, principal, state=state) if state is not None else None
+    return stepper.start(client, case)
 
 
 def assert_no_live_script(content: bytes) -> None:
@@ -110,13 +84,13 @@ def assert_no_live_script(content: bytes) -> None:
 
 
 @pytest.mark.parametrize("code", list(WIZARDS), ids=lambda code: WIZARDS[code].url_base)
-def test_every_step_survives_hostile_posts(code, people):
+def test_every_step_survives_hostile_posts(code, school, worker, principal):
     wizard = WIZARDS[code]
-    school, worker, principal = people
+    stepper = STEPPERS[wizard.url_base]
     client = Client()
     client.force_login(worker)
-    draft = start_draft(client, wizard, school, worker, principal)
-    management = f"{normalize_name(wizard.__name__)}-current_step"
+    draft = start_draft(client, stepper, school, worker, principal)
+    management = stepper.management
     first = wizard.get_first_step()
     # A step filled earlier, which no later post may change.
     kept = {f"{first}-kept": ["giữ nguyên"]}
@@ -135,7 +109,7 @@ def test_every_step_survives_hostile_posts(code, people):
                 body[button] = first
             elif button:
                 body[button] = "1"
-            response = client.post(step_url(wizard, draft, step), body)
+            response = client.post(stepper.step_url(draft, step), body)
             assert response.status_code in (200, 302, 400), response.status_code
             assert_no_live_script(response.content)
             after = WizardDraft.objects.get(pk=draft.pk)
@@ -159,31 +133,30 @@ def test_every_step_survives_hostile_posts(code, people):
             + b"=%ff%fe%ed%a0%80%00"
         )
         response = client.post(
-            step_url(wizard, draft, step), raw, content_type="application/x-www-form-urlencoded"
+            stepper.step_url(draft, step), raw, content_type="application/x-www-form-urlencoded"
         )
         assert response.status_code in (200, 302, 400)
 
         # Whatever was stored renders escaped on the step's page.
-        page = client.get(step_url(wizard, draft, step), follow=True)
+        page = client.get(stepper.step_url(draft, step), follow=True)
         assert page.status_code == 200
         assert_no_live_script(page.content)
 
     assert WizardDraft.objects.filter(pk=draft.pk).exists()
 
 
-def test_a_stored_script_is_escaped_on_the_step_page(people):
-    school, worker, principal = people
-    wizard = WIZARDS["01"]
+def test_a_stored_script_is_escaped_on_the_step_page(school, worker, principal):
+    stepper = STEPPERS[WIZARDS["01"].url_base]
     client = Client()
     client.force_login(worker)
-    draft = start_draft(client, wizard, school, worker, principal)
+    draft = start_draft(client, stepper, school, worker, principal)
     client.post(
-        step_url(wizard, draft, "source"),
+        stepper.step_url(draft, "source"),
         {"intake_wizard-current_step": "source", "source-channel": SCRIPT},
     )
     draft.refresh_from_db()
     assert draft.steps["data"]["source"]["source-channel"] == [SCRIPT]
 
-    page = client.get(step_url(wizard, draft, "source"))
+    page = client.get(stepper.step_url(draft, "source"))
 
     assert_no_live_script(page.content)

@@ -10,13 +10,12 @@ import datetime
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.urls import resolve, reverse
 from django.utils import timezone
 
 from forms_app.cases.opening import open_case
-from forms_app.models import Case, CaseState, WizardDraft
-from schools.roles import Role
+from forms_app.models import Case, CaseState
 from tests.forms_app.factories import make_case
+from tests.forms_app.wizards.stepping import STEPPERS
 
 # Whatever the number of cases. Seven are the admin's own (session, user, second
 # factor and so on), then the roles, the draft (with its school and case), what
@@ -52,23 +51,6 @@ def first_step(kind: str) -> tuple[str, dict]:
     }[kind]
 
 
-# The state a case must be in for each wizard to start.
-CASE_STATE = {
-    "intake": None,
-    "assessment": CaseState.RECEIVED,
-    "plan": CaseState.ASSESSED,
-    "review": CaseState.IN_PROGRESS,
-}
-
-
-@pytest.fixture
-def staff(make_school, make_staff):
-    school = make_school("AL")
-    worker = make_staff("ctxh.al", Role.CASE_WORKER, school)
-    principal = make_staff("hieutruong.al", Role.PRINCIPAL, school)
-    return school, worker, principal
-
-
 def add_other_cases(school, worker, principal, count: int) -> None:
     """Cases the wizard has nothing to do with: a few with records, the rest just opened."""
     for i in range(count):
@@ -80,24 +62,20 @@ def add_other_cases(school, worker, principal, count: int) -> None:
 
 def post_first_step(client, kind: str, case: Case | None) -> tuple[int, int, str]:
     """Start a new draft, post its first step; the number of queries of that POST."""
-    started = client.get(reverse(f"forms_app:{kind}_start"), {"case": case.pk} if case else {})
-    assert started.status_code == 302
-    draft = WizardDraft.objects.get(pk=resolve(started.url).kwargs["draft_id"])
+    stepper = STEPPERS[kind]
+    draft = stepper.start(client, case)
     step, answers = first_step(kind)
-    payload = {
-        f"{kind}_wizard-current_step": step,
-        **{f"{step}-{name}": value for name, value in answers.items()},
-    }
     with CaptureQueriesContext(connection) as captured:
-        response = client.post(started.url, payload)
+        response = stepper.post(client, draft, step, answers)
     draft.refresh_from_db()
     return response.status_code, len(captured.captured_queries), draft.current_step
 
 
 @pytest.mark.parametrize("kind", ["intake", "assessment", "plan", "review"])
-def test_wizard_step_post_runs_the_same_queries_with_3_and_40_other_cases(kind, staff, client):
-    school, worker, principal = staff
-    state = CASE_STATE[kind]
+def test_wizard_step_post_runs_the_same_queries_with_3_and_40_other_cases(
+    kind, school, worker, principal, client
+):
+    state = STEPPERS[kind].case_state
     case = make_case(school, worker, principal, state=state) if state else None
     client.force_login(worker)
     add_other_cases(school, worker, principal, 3)
