@@ -18,8 +18,8 @@ from forms_app.models import (
     Referral,
     WizardDraft,
 )
-from schools.roles import Role
 from tests.forms_app.factories import make_case
+from tests.forms_app.module_data import fresh
 from tests.forms_app.searching import search_cases
 
 NAME = "Hoàng Thị Bích Ngọc"
@@ -30,11 +30,8 @@ BIRTH_FORMS = ["2013-07-29", "29/07/2013", "29-07-2013", "07/29/2013", "20130729
 SECRETS = [NAME, "Hoàng Thị", "Bích Ngọc", PHONE, "0912345678", STORY, "uống rượu", *BIRTH_FORMS]
 
 
-@pytest.fixture
-def world(make_school, make_staff):
-    school = make_school("EN")
-    worker = make_staff("en_worker", Role.CASE_WORKER, school)
-    principal = make_staff("en_principal", Role.PRINCIPAL, school)
+def case_with_secrets(school, worker, principal):
+    """A case whose learner, intake, note, plan comment and draft all hold the secrets."""
     case = make_case(
         school,
         worker,
@@ -56,7 +53,17 @@ def world(make_school, make_staff):
     WizardDraft.objects.create(
         owner=worker, school=school, template="02", case=case, steps={"data": {"x": STORY}}
     )
-    return school, worker, principal, case
+    return case
+
+
+@pytest.fixture(scope="module")
+def module_case(module_db, module_school, module_worker, module_principal):
+    return module_db.build(case_with_secrets, module_school, module_worker, module_principal)
+
+
+@pytest.fixture
+def world(school, worker, principal, module_case):
+    return school, worker, principal, fresh(module_case)
 
 
 def _dump() -> str:
@@ -102,9 +109,7 @@ def test_a_database_dump_holds_no_trace_of_the_child(world):
     assert leaked == []
 
 
-def test_referral_danger_exception_is_encrypted(make_school, make_staff):
-    school = make_school("ER")
-    worker = make_staff("er_worker", Role.CASE_WORKER, school)
+def test_referral_danger_exception_is_encrypted(school, worker):
     case = make_case(school, worker, state=CaseState.REFERRED)
     Referral.objects.filter(case=case).update(danger_exception=STORY)
     assert Referral.objects.get(case=case).danger_exception == STORY
@@ -182,9 +187,7 @@ def test_a_value_under_an_unknown_key_raises_a_clear_error(world, settings):
         Case.objects.get(pk=case.pk)
 
 
-def test_empty_values_stay_empty(make_school, make_staff):
-    school = make_school("EE")
-    worker = make_staff("ee_worker", Role.CASE_WORKER, school)
+def test_empty_values_stay_empty(school, worker):
     case = make_case(school, worker, learner_name="", learner_class="")
     case.refresh_from_db()
     assert case.learner_name == ""

@@ -11,7 +11,6 @@ from forms_app import encryption
 from forms_app.encryption import generate_key
 from forms_app.fields import UndecryptableValue
 from forms_app.models import Case, CaseEvent, CaseState, IntakeReport
-from schools.roles import Role
 from tests.forms_app.factories import make_case
 
 KEY_A = "Vx5E9W8tqkQv1c0wJQ0S4aYyJ9Jt0m0S8mM1n3bV8s0="  # config/settings/test.py
@@ -32,9 +31,7 @@ def _run(*args: str) -> str:
 
 
 @pytest.fixture
-def case(make_school, make_staff):
-    school = make_school("RK")
-    worker = make_staff("rk_worker", Role.CASE_WORKER, school)
+def case(school, worker):
     return make_case(school, worker, state=CaseState.ASSESSED, learner_name=NAME)
 
 

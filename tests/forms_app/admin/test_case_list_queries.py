@@ -6,7 +6,6 @@ school files; these counts fail as soon as one creeps in.
 """
 
 import datetime
-from types import SimpleNamespace
 
 import pytest
 from django.db import connection
@@ -16,7 +15,6 @@ from django.utils import timezone
 from forms_app.admin.case_admin import CaseAdmin
 from forms_app.cases.opening import open_case
 from forms_app.models import Case, CaseState, IssueCategory
-from schools.roles import Role
 from tests.forms_app.factories import LEARNER_NAME, make_case
 
 LIST_URL = "/admin/forms_app/case/"
@@ -47,33 +45,20 @@ STATES = [
 ]
 
 
-@pytest.fixture
-def world(make_school, make_staff):
-    own, other = make_school("AL"), make_school("BK")
-    return SimpleNamespace(
-        school=own,
-        other=other,
-        worker=make_staff("ctxh.al", Role.CASE_WORKER, own),
-        colleague=make_staff("ctxh2.al", Role.CASE_WORKER, own),
-        principal=make_staff("hieutruong.al", Role.PRINCIPAL, own),
-        worker_b=make_staff("ctxh.bk", Role.CASE_WORKER, other),
-    )
-
-
-def add_cases(world, count: int) -> None:
+def add_cases(staff, count: int) -> None:
     """``count`` cases at the school, with records, categories, two workers and late ones."""
     categories = list(IssueCategory.objects.all()[:3])
-    start = Case.objects.filter(school=world.school).count()
+    start = Case.objects.filter(school=staff.school).count()
     for i in range(start, start + count):
-        worker = world.worker if i % 2 else world.colleague
-        case = make_case(world.school, worker, world.principal, state=STATES[i % len(STATES)])
+        worker = staff.worker if i % 2 else staff.colleague
+        case = make_case(staff.school, worker, staff.principal, state=STATES[i % len(STATES)])
         case.categories.set(categories[: 1 + i % len(categories)])
         if i % 3 == 0:
             Case.objects.filter(pk=case.pk).update(
                 next_deadline=timezone.now() - datetime.timedelta(hours=2)
             )
     # Another school's cases are never listed, but are there to be filtered out.
-    open_case(world.other, world.worker_b, learner_name=LEARNER_NAME)
+    open_case(staff.other_school, staff.worker_b, learner_name=LEARNER_NAME)
 
 
 def search_id(client, term: str) -> str:
@@ -82,16 +67,16 @@ def search_id(client, term: str) -> str:
     return location.split("s=", 1)[1]
 
 
-def scenarios(world, client) -> dict[str, tuple[str, dict]]:
+def scenarios(staff, client) -> dict[str, tuple[str, dict]]:
     category = IssueCategory.objects.order_by("pk").first()
     return {
         "all": ("list", {}),
         "by state": ("filtered", {"state": CaseState.RECEIVED}),
         "overdue": ("filtered", {"overdue": "yes"}),
         "by category": ("filtered", {"category": category.pk}),
-        "by worker": ("filtered", {"worker": world.worker.pk}),
+        "by worker": ("filtered", {"worker": staff.worker.pk}),
         "sorted by worker": ("list", {"o": "3"}),
-        "search by reference": ("search", {"s": search_id(client, world.school.code)}),
+        "search by reference": ("search", {"s": search_id(client, staff.school.code)}),
         "search by name": ("search", {"s": search_id(client, LEARNER_NAME.lower())}),
     }
 
@@ -104,39 +89,39 @@ def count_queries(client, params: dict) -> tuple[int, int]:
     return len(captured.captured_queries), len(response.context["object_list"])
 
 
-def queries_per_scenario(client, world) -> dict[str, tuple[int, int]]:
+def queries_per_scenario(client, staff) -> dict[str, tuple[int, int]]:
     return {
         name: count_queries(client, params)
-        for name, (_, params) in scenarios(world, client).items()
+        for name, (_, params) in scenarios(staff, client).items()
     }
 
 
 @pytest.mark.parametrize("role", ["worker", "principal"])
-def test_case_list_runs_the_same_few_queries_for_3_and_40_cases(role, world, client):
-    user = getattr(world, role)
+def test_case_list_runs_the_same_few_queries_for_3_and_40_cases(role, staff, client):
+    user = getattr(staff, role)
     client.force_login(user)
-    add_cases(world, 3)
-    few = queries_per_scenario(client, world)
-    add_cases(world, 37)
-    many = queries_per_scenario(client, world)
+    add_cases(staff, 3)
+    few = queries_per_scenario(client, staff)
+    add_cases(staff, 37)
+    many = queries_per_scenario(client, staff)
 
-    assert Case.objects.filter(school=world.school).count() == 40
+    assert Case.objects.filter(school=staff.school).count() == 40
     # More rows shown, not more queries run.
     assert many["all"][1] == CaseAdmin.list_per_page > few["all"][1]
     assert many["by category"][1] > few["by category"][1]
     assert many["search by name"][1] > few["search by name"][1]
     assert {name: n for name, (n, _) in many.items()} == {name: n for name, (n, _) in few.items()}
     extra = PRINCIPAL_EXTRA if role == "principal" else 0
-    for name, (kind, _params) in scenarios(world, client).items():
+    for name, (kind, _params) in scenarios(staff, client).items():
         audit = AUDIT_LOCK.get(connection.vendor, 0) if kind == "search" else 0
         assert many[name][0] <= BOUND[kind] + extra + audit, name
 
 
-def test_case_list_reads_no_learner_details(world, client, monkeypatch):
+def test_case_list_reads_no_learner_details(staff, client, monkeypatch):
     """The list shows none of the encrypted learner fields, so it decrypts none of them."""
     from forms_app import fields
 
-    add_cases(world, 3)
+    add_cases(staff, 3)
     decrypted = []
     original = fields.EncryptedFieldMixin.decrypt_stored
 
@@ -146,7 +131,7 @@ def test_case_list_reads_no_learner_details(world, client, monkeypatch):
         return original(self, stored)
 
     monkeypatch.setattr(fields.EncryptedFieldMixin, "decrypt_stored", spy)
-    client.force_login(world.worker)
+    client.force_login(staff.worker)
     response = client.get(LIST_URL)
 
     assert response.status_code == 200
@@ -154,16 +139,16 @@ def test_case_list_reads_no_learner_details(world, client, monkeypatch):
     assert decrypted == []
 
 
-def test_case_list_rows_keep_their_columns_and_buttons(world, client):
-    add_cases(world, 8)
-    late = Case.objects.filter(school=world.school, state=CaseState.IN_PROGRESS).first()
+def test_case_list_rows_keep_their_columns_and_buttons(staff, client):
+    add_cases(staff, 8)
+    late = Case.objects.filter(school=staff.school, state=CaseState.IN_PROGRESS).first()
     Case.objects.filter(pk=late.pk).update(
         next_deadline=timezone.now() - datetime.timedelta(hours=2),
         next_deadline_label="review",
     )
     late.refresh_from_db()
-    closed = Case.objects.get(school=world.school, state=CaseState.CLOSED)
-    client.force_login(world.worker)
+    closed = Case.objects.get(school=staff.school, state=CaseState.CLOSED)
+    client.force_login(staff.worker)
     html = client.get(LIST_URL).content.decode()
 
     late_row = html[html.index(f'data-object-pk="{late.pk}"') :].split("</tr>")[0]
@@ -179,10 +164,10 @@ def test_case_list_rows_keep_their_columns_and_buttons(world, client):
 
 
 def test_a_renamed_category_shows_in_the_filter_at_once(
-    world, client, django_capture_on_commit_callbacks
+    staff, client, django_capture_on_commit_callbacks
 ):
-    client.force_login(world.principal)
-    add_cases(world, 1)
+    client.force_login(staff.principal)
+    add_cases(staff, 1)
     category = IssueCategory.objects.order_by("pk").first()
     old_name = category.name
     assert old_name in client.get(LIST_URL).content.decode()

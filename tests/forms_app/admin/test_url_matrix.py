@@ -34,7 +34,9 @@ from forms_app.models import (
 )
 from schools.roles import Role
 from tests.case_files.samples import pdf
+from tests.conftest import build_staff
 from tests.forms_app.factories import LEARNER_NAME, make_case
+from tests.forms_app.module_data import copied
 
 CASE_ROLES_A = {"worker_a", "principal_a"}
 USERS = [
@@ -50,43 +52,65 @@ USERS = [
 ]
 
 
-@pytest.fixture
-def world(make_school, make_staff):
-    a, b = make_school("AA"), make_school("BB")
-    users = {
-        "worker_a": make_staff("worker_a", Role.CASE_WORKER, a),
-        "principal_a": make_staff("principal_a", Role.PRINCIPAL, a),
-        "editor_a": make_staff("editor_a", Role.EDITOR, a),
-        "administrator_a": make_staff("administrator_a", Role.ADMINISTRATOR, a),
-        "district_a": make_staff("district_a", Role.DISTRICT_OFFICER, a),
-        "worker_b": make_staff("worker_b", Role.CASE_WORKER, b),
-        "principal_b": make_staff("principal_b", Role.PRINCIPAL, b),
-        "superuser": get_user_model().objects.create_superuser("root", password="pw-root"),
-    }
-    worker, principal = users["worker_a"], users["principal_a"]
-    cases = {
-        state: make_case(a, worker, principal, state=state, learner_name=LEARNER_NAME)
-        for state in (
-            CaseState.RECEIVED,
-            CaseState.ASSESSED,
-            CaseState.PLAN_SUBMITTED,
-            CaseState.PLAN_APPROVED,
-            CaseState.IN_PROGRESS,
-            CaseState.REVIEWED,
-            CaseState.REFERRED,
+@pytest.fixture(scope="module")
+def module_world(
+    module_db,
+    module_school,
+    module_worker,
+    module_principal,
+    module_editor,
+    module_worker_b,
+    module_principal_b,
+):
+    """School A's staff by role and a case in each state, built once: every cell of the
+    matrix only reads it (what a request writes, such as its audit entry, is undone
+    after each test)."""
+
+    def build():
+        a = module_school
+        users = {
+            "worker_a": module_worker,
+            "principal_a": module_principal,
+            "editor_a": module_editor,
+            "administrator_a": build_staff("administrator_a", Role.ADMINISTRATOR, a),
+            "district_a": build_staff("district_a", Role.DISTRICT_OFFICER, a),
+            "worker_b": module_worker_b,
+            "principal_b": module_principal_b,
+            "superuser": get_user_model().objects.create_superuser("root", password="pw-root"),
+        }
+        worker, principal = users["worker_a"], users["principal_a"]
+        cases = {
+            state: make_case(a, worker, principal, state=state, learner_name=LEARNER_NAME)
+            for state in (
+                CaseState.RECEIVED,
+                CaseState.ASSESSED,
+                CaseState.PLAN_SUBMITTED,
+                CaseState.PLAN_APPROVED,
+                CaseState.IN_PROGRESS,
+                CaseState.REVIEWED,
+                CaseState.REFERRED,
+            )
+        }
+        draft = WizardDraft.objects.create(
+            owner=worker, school=a, template="01", current_step="source"
         )
-    }
-    draft = WizardDraft.objects.create(owner=worker, school=a, template="01", current_step="source")
-    attachment = attach(
-        cases[CaseState.RECEIVED],
-        worker,
-        validate_bytes(pdf()),
-        kind="signed_form",
-        description="Biên bản có chữ ký",
-        original_name=f"{LEARNER_NAME}.pdf",
-    )
-    audit.record(None, Action.VIEW, case=cases[CaseState.RECEIVED], user=worker, target="case")
-    return {"school": a, "users": users, "cases": cases, "draft": draft, "file": attachment}
+        attachment = attach(
+            cases[CaseState.RECEIVED],
+            worker,
+            validate_bytes(pdf()),
+            kind="signed_form",
+            description="Biên bản có chữ ký",
+            original_name=f"{LEARNER_NAME}.pdf",
+        )
+        audit.record(None, Action.VIEW, case=cases[CaseState.RECEIVED], user=worker, target="case")
+        return {"school": a, "users": users, "cases": cases, "draft": draft, "file": attachment}
+
+    return module_db.build(build)
+
+
+@pytest.fixture
+def world(db, module_world):
+    return copied(module_world)
 
 
 @dataclass

@@ -2,9 +2,11 @@
 
 Every expected instant below is worked out by hand in the comment above it, with
 the default hours 07:00–11:30 and 13:30–17:00 unless the test says otherwise.
-Public holidays are the ones the pinned ``holidays`` package lists for Vietnam:
-2026 has 30/4, 1/5, 31/8 (swapped with Saturday 22/8), 1–2/9 and Tuesday 24/11
-(Vietnam Cultural Day); Tết 2027 runs Thursday 4/2 to Wednesday 10/2.
+The school (tests/forms_app/conftest.py) has no calendar row until a test gives it
+one: the default hours, Monday to Friday. Public holidays are the ones the pinned
+``holidays`` package lists for Vietnam: 2026 has 30/4, 1/5, 31/8 (swapped with
+Saturday 22/8), 1–2/9 and Tuesday 24/11 (Vietnam Cultural Day); Tết 2027 runs
+Thursday 4/2 to Wednesday 10/2.
 """
 
 import datetime
@@ -31,12 +33,6 @@ VN = ZoneInfo("Asia/Ho_Chi_Minh")
 
 def at(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> datetime.datetime:
     return datetime.datetime(year, month, day, hour, minute, tzinfo=VN)
-
-
-@pytest.fixture
-def school(make_school):
-    """A school with no calendar row: the default hours, Monday to Friday."""
-    return make_school("AL")
 
 
 def test_legal_constants():

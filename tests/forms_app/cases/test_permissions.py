@@ -7,14 +7,12 @@ for a case (never a 403) and no case list.
 """
 
 import importlib
-import io
 from types import SimpleNamespace
 
 import pytest
 from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AnonymousUser, Group
-from django.core.management import call_command
 from django.db import connection
 from django.http import Http404, HttpResponse
 from django.test.utils import CaptureQueriesContext
@@ -39,6 +37,7 @@ from forms_app.models import (
 )
 from schools.models import Membership, School
 from schools.roles import GROUP_NAMES, Role
+from tests.forms_app.module_data import copied
 from tests.forms_app.searching import search_cases
 
 pytestmark = pytest.mark.django_db
@@ -74,22 +73,33 @@ def inspect_url(case: Case) -> str:
     return reverse("forms_app_case_modeladmin_inspect", args=[case.pk])
 
 
-@pytest.fixture
-def world(make_school, make_staff):
-    """Schools AL and BK, a case worker at each, and one case at each with an intake report."""
-    own, other = make_school("AL"), make_school("BK")
-    worker_own = make_staff("ctxh.al", Role.CASE_WORKER, own)
-    worker_other = make_staff("ctxh.bk", Role.CASE_WORKER, other)
-    case_own = open_case(own, worker_own, learner_name="Nguyễn Thị Thử (giả định)")
-    case_other = open_case(other, worker_other, learner_name="Trần Văn Mẫu (giả định)")
-    for case, worker in ((case_own, worker_own), (case_other, worker_other)):
-        IntakeReport.objects.create(
-            case=case, author=worker, received_at=case.received_at, template_version="2025.1"
+@pytest.fixture(scope="module")
+def module_cases(module_db, module_school, module_other_school, module_worker, module_worker_b):
+    """One case at each school, with an intake report: built once, read by every test."""
+
+    def build():
+        case_own = open_case(module_school, module_worker, learner_name="Nguyễn Thị Thử (giả định)")
+        case_other = open_case(
+            module_other_school, module_worker_b, learner_name="Trần Văn Mẫu (giả định)"
         )
+        for case, worker in ((case_own, module_worker), (case_other, module_worker_b)):
+            IntakeReport.objects.create(
+                case=case, author=worker, received_at=case.received_at, template_version="2025.1"
+            )
+        return case_own, case_other
+
+    return module_db.build(build)
+
+
+@pytest.fixture
+def world(school, other_school, worker, worker_b, module_cases):
+    """Schools AL and BK, a case worker at each, and one case at each with an intake report."""
+    case_own, case_other = copied(module_cases)
     return SimpleNamespace(
-        own=own,
-        other=other,
-        worker_own=worker_own,
+        own=school,
+        other=other_school,
+        worker_own=worker,
+        worker_other=worker_b,
         case_own=case_own,
         case_other=case_other,
     )
@@ -218,7 +228,7 @@ def test_list_filters_by_overdue_worker_and_category(world, client):
 
 def test_worker_filter_lists_no_staff_of_other_schools(world, client):
     response = client_for(client, world.worker_own).get(LIST_URL)
-    assert "ctxh.bk" not in response.content.decode()
+    assert world.worker_other.username not in response.content.decode()
 
 
 # Search --------------------------------------------------------------------------------
@@ -465,7 +475,7 @@ def test_administrator_reaches_their_schools_referral_bodies_not_the_shared_list
     assert signed_in.get(url).status_code == 200
 
 
-# Reference data and demo cases ------------------------------------------------------------------
+# Reference data -----------------------------------------------------------------------------------
 
 
 def test_reference_lists_are_seeded():
@@ -495,61 +505,3 @@ def test_reference_seed_adds_nothing_when_run_again():
     before = [m.objects.count() for m in models]
     migration.seed_reference_data(apps, None)
     assert [m.objects.count() for m in models] == before
-
-
-def _case_area_counts() -> dict[str, int]:
-    return {
-        "cases": Case.objects.count(),
-        "events": CaseEvent.objects.count(),
-        "intakes": IntakeReport.objects.count(),
-        "plans": InterventionPlan.objects.count(),
-        "reviews": Review.objects.count(),
-    }
-
-
-def test_demo_cases_load_once_and_are_fictitious(demo_data):
-    first = _case_area_counts()
-    call_command("load_demo_cases", stdout=io.StringIO())
-    assert _case_area_counts() == first
-
-    for code in ("HB", "SM"):
-        cases = Case.objects.filter(school__code=code)
-        assert cases.count() == 7
-        assert all("(giả định)" in case.learner_name for case in cases)
-        assert {case.assigned_worker.username for case in cases} == {f"ctxh.{code.lower()}"}
-        assert {
-            CaseState.RECEIVED,
-            CaseState.ASSESSED,
-            CaseState.PLAN_SUBMITTED,
-            CaseState.PLAN_APPROVED,
-            CaseState.IN_PROGRESS,
-            CaseState.REFERRED,
-            CaseState.CLOSED,
-        } == set(cases.values_list("state", flat=True))
-        # A plan waiting past its 3 working days, a review date passed, a referral late.
-        overdue = {case.state for case in cases if case.is_overdue}
-        assert overdue == {CaseState.PLAN_SUBMITTED, CaseState.IN_PROGRESS, CaseState.REFERRED}
-        assert IntakeReport.objects.filter(case__in=cases).count() == 7
-        assert all(case.events.exists() for case in cases)
-
-
-def test_demo_case_worker_sees_only_own_school_demo_cases(demo_data, client):
-    worker = get_user_model().objects.get(username="ctxh.hb")
-    response = client_for(client, worker).get(LIST_URL)
-    assert response.status_code == 200
-    assert {c.school.code for c in response.context["object_list"]} == {"HB"}
-
-
-def test_demo_administrator_reads_no_demo_case(demo_data, client):
-    admin = get_user_model().objects.get(username="quantri")
-    assert not policy.cases_for(admin).exists()
-    case = Case.objects.filter(school__code="HB").first()
-    assert client_for(client, admin).get(inspect_url(case)).status_code == 404
-
-
-def test_demo_cases_skip_a_school_without_its_case_worker(make_school):
-    make_school("HB")
-    out = io.StringIO()
-    call_command("load_demo_cases", stdout=out)
-    assert not Case.objects.exists()
-    assert "Skipping HB" in out.getvalue()

@@ -28,26 +28,10 @@ from forms_app.models import (
     TemplateCode,
     WizardDraft,
 )
-from schools.roles import Role
 from tests.forms_app.factories import LEARNER_NAME, make_case
 
 STORY = "Em hay khóc, ít nói"  # in the intake answers make_case writes
 NOTE = "Gia đình đã chuyển về quê ngoại ở Thôn Giả Định"
-
-
-@pytest.fixture
-def school(make_school):
-    return make_school("HB", "Trường THCS Hoa Ban")
-
-
-@pytest.fixture
-def worker(make_staff, school):
-    return make_staff("worker", Role.CASE_WORKER, school)
-
-
-@pytest.fixture
-def principal(make_staff, school):
-    return make_staff("principal", Role.PRINCIPAL, school)
 
 
 def closed_case(school, worker, principal, days_ago: int, **learner) -> Case:

@@ -35,7 +35,6 @@ from forms_app.models import (
     Referral,
     Review,
 )
-from schools.roles import Role
 
 pytestmark = pytest.mark.django_db
 
@@ -65,36 +64,10 @@ VALID_MOVES = [(a, b) for a, targets in EXPECTED_GRAPH.items() for b in sorted(t
 
 
 @pytest.fixture
-def school(make_school):
-    return make_school("AL")
-
-
-@pytest.fixture
-def worker(make_staff, school):
-    return make_staff("ctxh.al", Role.CASE_WORKER, school)
-
-
-@pytest.fixture
-def principal(make_staff, school):
-    return make_staff("hieutruong.al", Role.PRINCIPAL, school)
-
-
-@pytest.fixture
-def vice_principal(make_staff, school):
-    """A second holder of the principal role, who can decide on the principal's own plan."""
-    return make_staff("phohieutruong.al", Role.PRINCIPAL, school)
-
-
-@pytest.fixture
 def case(school, worker):
     case = open_case(school, worker, received_at=RECEIVED_AT, learner_name="Nguyễn Văn A")
     IntakeReport.objects.create(case=case, received_at=RECEIVED_AT, author=worker)
     return case
-
-
-@pytest.fixture
-def body():
-    return ReceivingBody.objects.create(name="Tổng đài 111")
 
 
 def force_state(case: Case, state: str) -> Case:
@@ -256,19 +229,17 @@ def test_principal_cannot_return_own_plan(case, principal):
         return_plan(plan, principal, "Sửa mục tiêu")
 
 
-def test_case_worker_cannot_approve_a_plan(case, worker, make_staff, school):
-    other_worker = make_staff("ctxh2.al", Role.CASE_WORKER, school)
+def test_case_worker_cannot_approve_a_plan(case, worker, colleague):
     plan = submitted_plan(case, worker)
     with pytest.raises(PermissionDenied):
-        approve_plan(plan, other_worker)
+        approve_plan(plan, colleague)
     assert InterventionPlan.objects.get(pk=plan.pk).status == Status.SUBMITTED
 
 
-def test_principal_of_another_school_cannot_approve(case, worker, make_school, make_staff):
-    elsewhere = make_staff("hieutruong.sm", Role.PRINCIPAL, make_school("SM"))
+def test_principal_of_another_school_cannot_approve(case, worker, principal_b):
     plan = submitted_plan(case, worker)
     with pytest.raises(PermissionDenied):
-        approve_plan(plan, elsewhere)
+        approve_plan(plan, principal_b)
     assert InterventionPlan.objects.get(pk=plan.pk).status == Status.SUBMITTED
 
 
@@ -448,8 +419,8 @@ def test_referral_is_refused_while_a_plan_is_in_progress(case, worker, principal
     assert not Referral.objects.exists()
 
 
-def test_referral_to_another_schools_body_is_refused(case, worker, make_school):
-    local = ReceivingBody.objects.create(name="UBND xã khác", school=make_school("SM"))
+def test_referral_to_another_schools_body_is_refused(case, worker, other_school):
+    local = ReceivingBody.objects.create(name="UBND xã khác", school=other_school)
     with pytest.raises(ValidationError):
         refer_case(case, local, worker, consent_given=True)
 
@@ -489,11 +460,10 @@ def test_closing_needs_the_principal(case, worker, principal):
     assert Case.objects.get(pk=case.pk).state == S.CLOSED
 
 
-def test_principal_of_another_school_cannot_close(case, worker, principal, make_school, make_staff):
-    elsewhere = make_staff("hieutruong.sm", Role.PRINCIPAL, make_school("SM"))
+def test_principal_of_another_school_cannot_close(case, worker, principal, principal_b):
     reviewed_case(case, worker, principal, "close")
     with pytest.raises(PermissionDenied):
-        close_case(case, elsewhere)
+        close_case(case, principal_b)
 
 
 def test_closing_after_review_needs_a_review_proposing_it(case, worker, principal):

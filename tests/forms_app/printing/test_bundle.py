@@ -8,48 +8,21 @@ import datetime
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext
 
 from audit.models import Action, AuditEntry
 from forms_app.models import CaseState, InterventionPlan, ReceivingBody, Referral
-from schools.roles import Role
 from tests.forms_app.factories import LEARNER_NAME, make_case, plan_answers
+from tests.forms_app.module_data import fresh
 from tests.forms_app.printing.test_printing import MOTTO, TITLES, pdf_text
 
 SECOND_PLAN_ACTIVITY = "Sinh hoạt nhóm kỹ năng sống cùng lớp 7A"
 EXCEPTION = "Em có dấu hiệu bị bạo lực tại nhà, cần can thiệp ngay"
 
 
-@pytest.fixture(autouse=True)
-def _vietnamese():
-    with translation.override("vi"):
-        yield
-
-
-@pytest.fixture
-def school(make_school):
-    return make_school("HB", "Trường THCS Hoa Ban")
-
-
-@pytest.fixture
-def other_school(make_school):
-    return make_school("SM", "Trường TH&THCS Suối Mây")
-
-
-@pytest.fixture
-def worker(make_staff, school):
-    return make_staff("worker", Role.CASE_WORKER, school)
-
-
-@pytest.fixture
-def principal(make_staff, school):
-    return make_staff("principal", Role.PRINCIPAL, school)
-
-
-@pytest.fixture
-def full_case(school, worker, principal):
+def closed_case_with_every_record(school, worker, principal):
     """A closed case with every kind of record: Mẫu 01, 02, two versions of 03, 04, a referral."""
     case = make_case(school, worker, principal, CaseState.CLOSED)
     answers = plan_answers()
@@ -64,6 +37,19 @@ def full_case(school, worker, principal):
         author=worker,
     )
     return case
+
+
+@pytest.fixture(scope="module")
+def module_full_case(module_db, module_school, module_worker, module_principal):
+    """Built once: every test here only reads the case (what a request writes is undone)."""
+    return module_db.build(
+        closed_case_with_every_record, module_school, module_worker, module_principal
+    )
+
+
+@pytest.fixture
+def full_case(db, module_full_case):
+    return fresh(module_full_case)
 
 
 def bundle_url(case) -> str:
@@ -142,8 +128,8 @@ def test_case_page_links_to_the_bundle(client, full_case, principal):
     assert f'href="{bundle_url(full_case)}"' in response.content.decode()
 
 
-def test_other_schools_principal_is_refused(client, make_staff, full_case, other_school):
-    client.force_login(make_staff("stranger", Role.PRINCIPAL, other_school))
+def test_other_schools_principal_is_refused(client, full_case, principal_b):
+    client.force_login(principal_b)
 
     response = client.get(bundle_url(full_case))
 
@@ -151,9 +137,9 @@ def test_other_schools_principal_is_refused(client, make_staff, full_case, other
     assert not AuditEntry.objects.filter(action=Action.PDF, target="bundle").exists()
 
 
-def test_editor_of_the_school_and_anonymous_are_refused(client, make_staff, full_case, school):
+def test_editor_of_the_school_and_anonymous_are_refused(client, full_case, editor):
     anonymous = client.get(bundle_url(full_case))
-    client.force_login(make_staff("editor", Role.EDITOR, school))
+    client.force_login(editor)
     editor = client.get(bundle_url(full_case))
 
     assert anonymous.status_code == 302

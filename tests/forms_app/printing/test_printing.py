@@ -15,7 +15,7 @@ import unicodedata
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext
 from pypdf import PdfReader
 
@@ -33,8 +33,6 @@ from forms_app.models import (
 from forms_app.printing import layout
 from forms_app.printing.sections import Table
 from forms_app.wizards import WIZARDS
-from schools.models import District
-from schools.roles import Role
 from tests.forms_app.factories import make_case
 
 # Fictitious people and facts.
@@ -43,9 +41,6 @@ CONDITION = "Em thường xuyên bị bạn cùng lớp trêu chọc, hay khóc 
 CONSEQUENCES = "Có nguy cơ bỏ học, trầm cảm kéo dài"
 MOTHER = "Trần Thị Hồng Nhung"
 INFORMANT = "Lê Thị Hương Giang"
-PRINCIPAL = ("Phạm Đức", "Thắng")  # first name(s), last name
-WORKER = ("Vũ Thị", "Thu Hà")
-
 MOTTO = "Độc lập - Tự do - Hạnh phúc"
 NATION = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
 # The official titles: Vietnamese translations of the English msgids (site/locale).
@@ -55,39 +50,6 @@ TITLES = {
     "03": "KẾ HOẠCH CAN THIỆP, TRỢ GIÚP NGƯỜI HỌC",
     "04": "BÁO CÁO RÀ SOÁT, ĐÁNH GIÁ TÌNH TRẠNG CỦA NGƯỜI HỌC SAU CAN THIỆP, TRỢ GIÚP",
 }
-
-
-@pytest.fixture(autouse=True)
-def _vietnamese():
-    with translation.override("vi"):
-        yield
-
-
-@pytest.fixture
-def school(make_school):
-    district = District.objects.create(name="Phòng GD&ĐT huyện Thử Nghiệm", code="TN")
-    return make_school("HB", "Trường THCS Hoa Ban", district=district)
-
-
-@pytest.fixture
-def other_school(make_school):
-    return make_school("SM", "Trường TH&THCS Suối Mây")
-
-
-def _named(user, first: str, last: str):
-    user.first_name, user.last_name = first, last
-    user.save(update_fields=["first_name", "last_name"])
-    return user
-
-
-@pytest.fixture
-def worker(make_staff, school):
-    return _named(make_staff("worker", Role.CASE_WORKER, school), *WORKER)
-
-
-@pytest.fixture
-def principal(make_staff, school):
-    return _named(make_staff("principal", Role.PRINCIPAL, school), *PRINCIPAL)
 
 
 def intake(school, worker, *, consented: bool = True, **learner) -> IntakeReport:
@@ -437,18 +399,18 @@ def test_generic_description_turns_lists_of_items_into_tables(school, worker):
 
 
 @pytest.mark.parametrize("url", [print_url, pdf_url])
-def test_another_schools_worker_gets_404(client, make_staff, school, other_school, worker, url):
+def test_another_schools_worker_gets_404(client, school, worker, worker_b, url):
     report = intake(school, worker)
-    client.force_login(make_staff("stranger", Role.CASE_WORKER, other_school))
+    client.force_login(worker_b)
 
     assert client.get(url("01", report.pk)).status_code == 404
 
 
 @pytest.mark.parametrize("url", [print_url, pdf_url])
-def test_editor_of_the_school_gets_404(client, make_staff, school, worker, url):
+def test_editor_of_the_school_gets_404(client, school, worker, editor, url):
     """No case role, no case: the same answer as for a record that does not exist."""
     report = intake(school, worker)
-    client.force_login(make_staff("editor", Role.EDITOR, school))
+    client.force_login(editor)
 
     response = client.get(url("01", report.pk))
 

@@ -14,32 +14,39 @@ from openpyxl import load_workbook
 
 from audit.models import AuditEntry
 from forms_app.models import IssueCategory
-from schools.roles import Role
 from tests.forms_app.factories import LEARNER_NAME, make_case
+from tests.forms_app.module_data import copied
+
+
+@pytest.fixture(scope="module")
+def module_cases(module_db, module_school, module_worker, module_other_school, module_worker_b):
+    """A case at each school, built once. The worker's name and a category are written as a
+    spreadsheet formula, which the export must neutralise."""
+
+    def build():
+        module_worker.first_name, module_worker.last_name = '=HYPERLINK("http://evil")', ""
+        module_worker.save()
+        case = make_case(module_school, module_worker)
+        case.assigned_worker = module_worker
+        case.save()
+        category = IssueCategory.objects.create(name="=1+1", sort_order=99)
+        case.categories.add(category)
+        return case, make_case(module_other_school, module_worker_b)
+
+    return module_db.build(build)
 
 
 @pytest.fixture
-def world(make_school, make_staff):
-    a, b = make_school("AL"), make_school("BK")
-    worker = make_staff("worker_a", Role.CASE_WORKER, a)
-    worker.first_name, worker.last_name = '=HYPERLINK("http://evil")', ""
-    worker.save()
-    principal = make_staff("principal_a", Role.PRINCIPAL, a)
-    worker_b = make_staff("worker_b", Role.CASE_WORKER, b)
-    case = make_case(a, worker)
-    case.assigned_worker = worker
-    case.save()
-    category = IssueCategory.objects.create(name="=1+1", sort_order=99)
-    case.categories.add(category)
-    other = make_case(b, worker_b)
+def world(school, worker, principal, editor, principal_b, module_cases):
+    case, other = copied(module_cases)
     return {
-        "school": a,
+        "school": school,
         "case": case,
         "other": other,
         "principal": principal,
         "worker": worker,
-        "editor": make_staff("editor_a", Role.EDITOR, a),
-        "principal_b": make_staff("principal_b", Role.PRINCIPAL, b),
+        "editor": editor,
+        "principal_b": principal_b,
     }
 
 
@@ -68,7 +75,7 @@ def test_the_principal_gets_the_schools_cases_as_csv(world, client):
     assert rows[1][-1] == '\'=HYPERLINK("http://evil")'
     entry = AuditEntry.objects.get(action="export")
     assert entry.detail == "cases csv"
-    assert entry.actor_username == "principal_a"
+    assert entry.actor_username == "principal"
 
 
 def test_the_principal_gets_the_schools_cases_as_xlsx(world, client):
