@@ -18,10 +18,11 @@ from dataclasses import dataclass
 
 from django.http import HttpRequest
 from django.template.loader import render_to_string
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext
 
+from forms_app.display import local_moment, person_name
 from forms_app.models import (
     Assessment,
     Case,
@@ -50,9 +51,11 @@ class BundledRecord:
 
     @property
     def label(self) -> str:
+        """What the record is, e.g. "Kế hoạch can thiệp (Mẫu 03) · Phiên bản 2"."""
         name = capfirst(self.record._meta.verbose_name)
         if isinstance(self.record, InterventionPlan):
-            return f"{name} v{self.record.version}"
+            version = gettext("Version %(version)s") % {"version": self.record.version}
+            return f"{name} · {version}"
         return name
 
 
@@ -68,7 +71,7 @@ def case_records(case: Case) -> list[BundledRecord]:
             .select_related("decided_by")
             .order_by("version", "pk"),
         ),
-        (TemplateCode.REVIEW, Review.objects.filter(case=case)),
+        (TemplateCode.REVIEW, Review.objects.filter(case=case).select_related("plan")),
         ("", Referral.objects.filter(case=case).select_related("receiving_body")),
     ]
     return [
@@ -86,12 +89,6 @@ def bundle_filename(case: Case) -> str:
 # The cover --------------------------------------------------------------------------
 
 
-def _moment(value) -> str:
-    if value is None:
-        return ""
-    return formats.date_format(timezone.localtime(value), "d/m/Y H:i")
-
-
 def _label(model, name: str) -> str:
     return capfirst(model._meta.get_field(name).verbose_name)
 
@@ -101,20 +98,20 @@ def cover_html(request: HttpRequest | None, case: Case, records: list[BundledRec
     facts = [
         (_label(Case, "reference"), case.reference),
         (_label(Case, "school"), case.school.name),
-        (_label(Case, "received_at"), _moment(case.received_at)),
+        (_label(Case, "received_at"), local_moment(case.received_at)),
         (_label(Case, "state"), case.get_state_display()),
-        (_label(Case, "assigned_worker"), layout.person_name(case.assigned_worker)),
+        (_label(Case, "assigned_worker"), person_name(case.assigned_worker)),
     ]
     if case.archived_at is not None:
-        facts.append((_label(Case, "archived_at"), _moment(case.archived_at)))
+        facts.append((_label(Case, "archived_at"), local_moment(case.archived_at)))
     events = CaseEvent.objects.filter(case=case).select_related("actor")
     timeline = [
         [
-            _moment(event.at),
+            local_moment(event.at),
             event.get_kind_display(),
             event.get_from_state_display() if event.from_state else "",
             event.get_to_state_display() if event.to_state else "",
-            layout.person_name(event.actor),
+            person_name(event.actor),
         ]
         for event in events
     ]
@@ -167,28 +164,15 @@ def describe_referral(referral: Referral) -> RecordDescription:
         school_name=case.school.name,
         place_and_date=layout.place_and_date(case.school, layout.record_date(referral)),
         sections=[Section(f"1. {capfirst(Referral._meta.verbose_name)}", rows)],
-        signatures=[
-            Signature(role=gettext("Referred by"), name=layout.person_name(referral.author))
-        ],
+        signatures=[Signature(role=gettext("Referred by"), name=person_name(referral.author))],
         legal_basis=referral.legal_basis,
         template_version=referral.template_version,
     )
 
 
 def referral_html(request: HttpRequest | None, referral: Referral) -> str:
-    description = describe_referral(referral)
-    context = {
-        "code": "",
-        "record": referral,
-        "case": referral.case,
-        "description": description,
-        "sections": [
-            {"title": section.title, "items": [layout._printed(item) for item in section.items]}
-            for section in description.sections
-        ],
-        "issuing_body": layout.issuing_body(referral.case.school),
-        "for_pdf": True,
-    }
+    """A referral as an HTML document of the file, laid out as the records are."""
+    context = layout.print_context("", describe_referral(referral), referral, for_pdf=True)
     return render_to_string(layout.TEMPLATE_NAME, context, request=request)
 
 
@@ -208,23 +192,5 @@ def bundle_html(request: HttpRequest | None, case: Case) -> list[str]:
 
 
 def render_bundle(request: HttpRequest | None, case: Case) -> bytes:
-    """The whole case as one A4 PDF, with the bundled font, as :func:`layout.render_pdf`."""
-    from weasyprint import CSS, HTML
-    from weasyprint.text.fonts import FontConfiguration
-
-    stylesheet = layout.static_source(layout.STYLESHEET)
-    root = stylesheet.parent.parent
-    fetcher = layout.static_files_fetcher(root)
-    fonts = FontConfiguration()
-    stylesheets = [
-        CSS(filename=str(stylesheet), url_fetcher=fetcher, font_config=fonts),
-        CSS(string=layout.page_number_css(), url_fetcher=fetcher, font_config=fonts),
-    ]
-    documents = [
-        HTML(string=html, base_url=root.as_uri() + "/", url_fetcher=fetcher).render(
-            stylesheets=stylesheets, font_config=fonts
-        )
-        for html in bundle_html(request, case)
-    ]
-    pages = [page for document in documents for page in document.pages]
-    return documents[0].copy(pages).write_pdf()
+    """The whole case as one A4 PDF, drawn as each record's own PDF is."""
+    return layout.pdf_pages(bundle_html(request, case))

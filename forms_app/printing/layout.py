@@ -21,7 +21,6 @@ from urllib.request import url2pathname
 
 from django.conf import settings
 from django.contrib.staticfiles import finders
-from django.forms import Form
 from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -29,7 +28,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from forms_app.display import case_url
+from forms_app.display import case_url, person_name
 from forms_app.models import (
     Assessment,
     IntakeReport,
@@ -45,6 +44,7 @@ from forms_app.printing.sections import (
     Signature,
     Table,
     as_text,
+    generic_sections,
 )
 from forms_app.wizards import WIZARDS
 from schools.models import School
@@ -55,8 +55,11 @@ __all__ = [
     "describe_record",
     "generic_sections",
     "issuing_body",
+    "label_text",
     "pdf_filename",
+    "pdf_pages",
     "place_and_date",
+    "print_context",
     "record_date",
     "render_html",
     "render_pdf",
@@ -113,13 +116,6 @@ SIGNER_ROLES = {
 # The description ------------------------------------------------------------------
 
 
-def person_name(user) -> str:
-    """A staff member as signed on a form: full name, else the user name."""
-    if user is None:
-        return ""
-    return user.get_full_name() or user.get_username()
-
-
 def record_date(record: CaseRecord) -> datetime.date:
     """The date printed on the record: the day it was made, in the school's time zone."""
     return timezone.localdate(record.created_at)
@@ -148,65 +144,14 @@ def issuing_body(school: School) -> str:
     return district.name if district is not None else ""
 
 
-def _steps(wizard) -> dict[str, type[Form]]:
-    return dict(wizard.form_list)
-
-
-def _cell(value) -> str:
-    if isinstance(value, dict) and "name" not in value:
-        return "; ".join(f"{key}: {as_text(item)}" for key, item in value.items())
-    return as_text(value)
-
-
-def _table(caption: str, items: list[dict]) -> Table:
-    columns: list[str] = []
-    for item in items:
-        columns += [key for key in item if key not in columns]
-    rows = [[_cell(item.get(key)) for key in columns] for item in items]
-    return Table(caption=caption, columns=columns, rows=rows)
-
-
-def _in_order(values: dict, known: list[str]) -> list[str]:
-    # JSON objects lose their key order in PostgreSQL's jsonb: the form's order first.
-    return [key for key in known if key in values] + [key for key in values if key not in known]
-
-
-def generic_sections(wizard, record: CaseRecord) -> list[Section]:
-    """A plain description of a record's answers, for a wizard that cannot describe itself.
-
-    One section per step in the wizard's order (titled by the step's form when the
-    step still exists), one row per field labelled by the form's field, and a table
-    for each list of items. Less faithful than a template's own description, but a
-    record is never unprintable.
-    """
-    answers = record.answers if isinstance(record.answers, dict) else {}
-    steps = _steps(wizard)
-    sections = []
-    for number, step in enumerate(_in_order(answers, list(steps)), start=1):
-        form_class = steps.get(step)
-        title = str(getattr(form_class, "title", "") or step)
-        fields = form_class.base_fields if form_class is not None else {}
-        values = answers[step]
-        if not isinstance(values, dict):
-            values = {step: values}
-        items: list[Row | Table] = []
-        for name in _in_order(values, list(fields)):
-            field = fields.get(name)
-            label = str(field.label) if field is not None and field.label else name
-            value = values[name]
-            if isinstance(value, list) and value and all(isinstance(v, dict) for v in value):
-                if all("name" in v and "id" in v for v in value):
-                    items.append(Row(label, as_text(value)))  # reference snapshots
-                else:
-                    items.append(_table(label, value))
-            else:
-                items.append(Row(label, _cell(value)))
-        sections.append(Section(f"{number}. {title}", items))
-    return sections
-
-
 def describe_sections(code: str, record: CaseRecord) -> list[Section]:
-    """The record's numbered sections, by its wizard when it can describe its template."""
+    """The record's numbered sections: what its template's wizard says it reads as.
+
+    The one entry to a record's description, for the print page, the PDF, the
+    whole-case PDF and the case page. Anything in ``WIZARDS`` that is not a
+    ``CaseWizard`` (a stand-in without ``describe_sections``) is described from
+    its steps.
+    """
     wizard = WIZARDS[code]
     describe = getattr(wizard, "describe_sections", None)
     if describe is None:
@@ -267,30 +212,31 @@ def pdf_filename(code: str, record: CaseRecord) -> str:
 # HTML and PDF ------------------------------------------------------------------------
 
 
-def _printed(item: Row | Table) -> dict:
-    """An item as the template prints it: a table, or a row whose label ends with a colon.
+def label_text(label) -> str:
+    """A row's label as printed before its answer: with a colon, unless it has its own mark.
 
-    A label that is a question ("…không?") or ends in a colon already keeps its own
-    punctuation.
+    A label that is a question ("…không?") or ends in a colon keeps its punctuation.
     """
-    if isinstance(item, Table):
-        return {"table": item}
-    label = str(item.label).rstrip()
+    label = str(label).rstrip()
     if label and label[-1] not in ":?!.":
         label += ":"
-    return {"label": label, "value": item.value}
+    return label
 
 
-def render_html(
-    request: HttpRequest | None, code: str, record: CaseRecord, *, for_pdf: bool = False
-) -> str:
-    """The record as an HTML page; ``for_pdf`` leaves out the toolbar and the stylesheet link.
+def _printed(item: Row | Table) -> dict:
+    """An item as the template prints it: a table, or a row with its label as printed."""
+    if isinstance(item, Table):
+        return {"table": item}
+    return {"label": label_text(item.label), "value": item.value}
 
-    WeasyPrint is given the stylesheet as a file (see :func:`render_pdf`), and a
-    toolbar of links and buttons means nothing on paper.
+
+def print_context(code: str, description: RecordDescription, record, *, for_pdf: bool) -> dict:
+    """What :data:`TEMPLATE_NAME` needs to print ``description`` of ``record``.
+
+    ``code`` is the template's ("" for a referral, which has no official form).
+    The print page adds its toolbar's links to it.
     """
-    description = describe_record(code, record)
-    context = {
+    return {
         "code": code,
         "record": record,
         "case": record.case,
@@ -302,6 +248,17 @@ def render_html(
         "issuing_body": issuing_body(record.case.school),
         "for_pdf": for_pdf,
     }
+
+
+def render_html(
+    request: HttpRequest | None, code: str, record: CaseRecord, *, for_pdf: bool = False
+) -> str:
+    """The record as an HTML page; ``for_pdf`` leaves out the toolbar and the stylesheet link.
+
+    WeasyPrint is given the stylesheet as a file (see :func:`pdf_pages`), and a
+    toolbar of links and buttons means nothing on paper.
+    """
+    context = print_context(code, describe_record(code, record), record, for_pdf=for_pdf)
     if not for_pdf:
         context.update(
             case_url=case_url(record.case_id),
@@ -365,8 +322,12 @@ def static_files_fetcher(root: Path):
     return StaticFilesOnly(allowed_protocols={"file"})
 
 
-def render_pdf(request: HttpRequest | None, code: str, record: CaseRecord) -> bytes:
-    """The record as an A4 PDF, with the bundled Vietnamese-capable font."""
+def pdf_pages(html_documents: list[str]) -> bytes:
+    """HTML documents drawn as one A4 PDF, each with its own page numbers.
+
+    Drawn with the bundled stylesheet and Vietnamese-capable font, reading no file
+    but those (:func:`static_files_fetcher`).
+    """
     from weasyprint import CSS, HTML
     from weasyprint.text.fonts import FontConfiguration
 
@@ -376,12 +337,20 @@ def render_pdf(request: HttpRequest | None, code: str, record: CaseRecord) -> by
     # Without a font configuration WeasyPrint ignores @font-face, and a font that
     # fails to load is only a debug message: the text would silently take a system font.
     fonts = FontConfiguration()
-    html = render_html(request, code, record, for_pdf=True)
-    document = HTML(string=html, base_url=root.as_uri() + "/", url_fetcher=fetcher)
-    return document.write_pdf(
-        stylesheets=[
-            CSS(filename=str(stylesheet), url_fetcher=fetcher, font_config=fonts),
-            CSS(string=page_number_css(), url_fetcher=fetcher, font_config=fonts),
-        ],
-        font_config=fonts,
-    )
+    stylesheets = [
+        CSS(filename=str(stylesheet), url_fetcher=fetcher, font_config=fonts),
+        CSS(string=page_number_css(), url_fetcher=fetcher, font_config=fonts),
+    ]
+    documents = [
+        HTML(string=html, base_url=root.as_uri() + "/", url_fetcher=fetcher).render(
+            stylesheets=stylesheets, font_config=fonts
+        )
+        for html in html_documents
+    ]
+    pages = [page for document in documents for page in document.pages]
+    return documents[0].copy(pages).write_pdf()
+
+
+def render_pdf(request: HttpRequest | None, code: str, record: CaseRecord) -> bytes:
+    """The record as an A4 PDF."""
+    return pdf_pages([render_html(request, code, record, for_pdf=True)])

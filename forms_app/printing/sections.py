@@ -2,10 +2,16 @@
 
 One description of a record, read by the print layout, the PDF and the case
 page, so the three never disagree. Each wizard builds it for its own template
-(``CaseWizard.describe``): it knows its steps, labels and tables.
+(``CaseWizard.describe_sections``): it knows its steps, labels and tables. A
+wizard that does not is described by :func:`generic_sections`, from its steps.
 """
 
+import datetime
 from dataclasses import dataclass, field
+
+from django.forms import Form
+from django.utils import timezone
+from django.utils.translation import gettext
 
 
 @dataclass
@@ -60,15 +66,43 @@ class RecordDescription:
     template_version: str = ""
 
 
+def field_label(form_class: type[Form], name: str) -> str:
+    """A step form field's label: a record reads as the screen asked."""
+    return str(form_class.base_fields[name].label)
+
+
+def numbered(titles_and_items: list[tuple[str, list[Row | Table]]]) -> list[Section]:
+    """Sections numbered 1, 2, … in the order given, as on the official form."""
+    return [
+        Section(title=f"{number}. {title}", items=items)
+        for number, (title, items) in enumerate(titles_and_items, start=1)
+    ]
+
+
+# Reading stored answers ------------------------------------------------------------
+# Answers are kept by step as JSON, and come from other template versions too:
+# anything not in the expected shape reads as empty rather than breaking a form.
+
+
+def step_answers(answers, step: str) -> dict:
+    """The answers of ``step`` ({} when there are none, or they are not a mapping)."""
+    value = answers.get(step) if isinstance(answers, dict) else None
+    return value if isinstance(value, dict) else {}
+
+
+def step_items(answers, step: str) -> list:
+    """The rows of a list step, kept as ``answers[step]["items"]`` ([] when there are none)."""
+    items = step_answers(answers, step).get("items")
+    return items if isinstance(items, list) else []
+
+
 # Turning stored answers into words ------------------------------------------------
-# Answers are stored as JSON (dates as ISO strings, reference items as
-# {"id": …, "name": …} snapshots); these put them into the words a form prints.
+# Dates are stored as ISO strings and reference items as {"id": …, "name": …}
+# snapshots; these put them into the words a form prints.
 
 
 def unknown_text() -> str:
     """What a fact about a person reads as when it was not known (never a blank)."""
-    from django.utils.translation import gettext
-
     return gettext("Not known")
 
 
@@ -78,10 +112,6 @@ def as_text(value, *, person_fact: bool = False) -> str:
     Lists are joined with commas, reference snapshots show their name, booleans
     read Yes/No and ISO dates read dd/mm/yyyy.
     """
-    import datetime
-
-    from django.utils.translation import gettext
-
     if value is None or value == "" or value == []:
         return unknown_text() if person_fact else ""
     if isinstance(value, bool):
@@ -91,8 +121,6 @@ def as_text(value, *, person_fact: bool = False) -> str:
     if isinstance(value, list | tuple):
         return ", ".join(as_text(item) for item in value if item not in (None, ""))
     if isinstance(value, datetime.datetime):
-        from django.utils import timezone
-
         if timezone.is_aware(value):
             value = timezone.localtime(value)
         return value.strftime("%d/%m/%Y %H:%M")
@@ -105,9 +133,7 @@ def as_text(value, *, person_fact: bool = False) -> str:
     return str(value)
 
 
-def _parse_iso_date(value: str):
-    import datetime
-
+def _parse_iso_date(value: str) -> datetime.date | None:
     if len(value) == 10 and value[4] == "-" and value[7] == "-":
         try:
             return datetime.date.fromisoformat(value)
@@ -132,3 +158,59 @@ def snapshot(item) -> dict | None:
     if item is None:
         return None
     return {"id": item.pk, "name": str(item)}
+
+
+# A record of a template that does not describe itself ------------------------------------
+
+
+def _cell(value) -> str:
+    if isinstance(value, dict) and "name" not in value:
+        return "; ".join(f"{key}: {as_text(item)}" for key, item in value.items())
+    return as_text(value)
+
+
+def _table(caption: str, items: list[dict]) -> Table:
+    columns: list[str] = []
+    for item in items:
+        columns += [key for key in item if key not in columns]
+    rows = [[_cell(item.get(key)) for key in columns] for item in items]
+    return Table(caption=caption, columns=columns, rows=rows)
+
+
+def _in_order(values: dict, known: list[str]) -> list[str]:
+    # JSON objects lose their key order in PostgreSQL's jsonb: the form's order first.
+    return [key for key in known if key in values] + [key for key in values if key not in known]
+
+
+def generic_sections(wizard, record) -> list[Section]:
+    """A plain description of a record's answers, for a wizard that cannot describe itself.
+
+    One section per step in the wizard's order (titled by the step's form when the
+    step still exists), one row per field labelled by the form's field, and a table
+    for each list of items. Less faithful than a template's own description, but a
+    record is never unprintable. ``wizard`` needs only a ``form_list``.
+    """
+    answers = record.answers if isinstance(record.answers, dict) else {}
+    steps: dict[str, type[Form]] = dict(wizard.form_list)
+    sections = []
+    for number, step in enumerate(_in_order(answers, list(steps)), start=1):
+        form_class = steps.get(step)
+        title = str(getattr(form_class, "title", "") or step)
+        fields = form_class.base_fields if form_class is not None else {}
+        values = answers[step]
+        if not isinstance(values, dict):
+            values = {step: values}
+        items: list[Row | Table] = []
+        for name in _in_order(values, list(fields)):
+            form_field = fields.get(name)
+            label = str(form_field.label) if form_field is not None and form_field.label else name
+            value = values[name]
+            if isinstance(value, list) and value and all(isinstance(v, dict) for v in value):
+                if all("name" in v and "id" in v for v in value):
+                    items.append(Row(label, as_text(value)))  # reference snapshots
+                else:
+                    items.append(_table(label, value))
+            else:
+                items.append(Row(label, _cell(value)))
+        sections.append(Section(f"{number}. {title}", items))
+    return sections
