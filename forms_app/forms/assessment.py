@@ -16,6 +16,7 @@ from forms_app.forms.rated import (
     LEVEL_CHOICES,
     ConclusionStepForm,
     check_record_date,
+    conclusion_field,
     record_date_field,
 )
 from forms_app.models import Assessment, Case, NeedDomain
@@ -164,11 +165,9 @@ class NeedsForm(StepForm):
 class ConclusionForm(ConclusionStepForm):
     """6. Kết luận, đề xuất: support inside the school (→ Mẫu 03) or referral."""
 
-    conclusion = forms.ChoiceField(
-        label=_("Conclusion"),
-        choices=Assessment.Conclusion.choices,
-        widget=forms.RadioSelect,
-        help_text=_(
+    conclusion = conclusion_field(
+        Assessment.Conclusion.choices,
+        _(
             "Support inside the school leads to the intervention plan (Mẫu 03); a referral "
             "asks next where to and with whose consent."
         ),

@@ -125,6 +125,8 @@ class RowsStepForm(StepForm):
     """
 
     row_form_class: type[RowForm] = RowForm
+    # Draws one row, for the step template (forms_app/steps/rows_step.html) and rows.js.
+    row_template = ""
     max_rows = 30
     empty_message = _("Add at least one row.")
     # The add button's label, and how an error message names a row ("Goal 2: …").
@@ -280,6 +282,7 @@ class GoalsForm(RowsStepForm):
 
     title = _("Goals")
     step_template = "forms_app/steps/plan_goals.html"
+    row_template = "forms_app/steps/plan_goal_row.html"
     row_form_class = GoalRowForm
     max_rows = 20
     empty_message = _("Write at least one goal.")
@@ -292,6 +295,7 @@ class ActivitiesForm(RowsStepForm):
 
     title = _("Activities")
     step_template = "forms_app/steps/plan_activities.html"
+    row_template = "forms_app/steps/plan_activity_row.html"
     row_form_class = ActivityRowForm
     max_rows = 30
     empty_message = _("Add at least one activity.")

@@ -91,13 +91,6 @@ def _age_on(birth_date: datetime.date, day: datetime.date) -> int:
     return day.year - birth_date.year - ((day.month, day.day) < (birth_date.month, birth_date.day))
 
 
-def person_name(user) -> str:
-    """A staff member as signed on a form: full name, else the user name."""
-    if user is None:
-        return ""
-    return user.get_full_name() or user.get_username()
-
-
 # The date of a record -----------------------------------------------------------
 
 
@@ -266,11 +259,19 @@ def describe_rated_table(caption: str, items: list[dict], *, with_previous: bool
 # Conclusion and referral ---------------------------------------------------------------
 
 
+def conclusion_field(choices, help_text) -> forms.ChoiceField:
+    """The conclusion of Mẫu 02 or 04 as radio buttons, among its record's choices."""
+    return forms.ChoiceField(
+        label=_("Conclusion"), choices=choices, widget=forms.RadioSelect, help_text=help_text
+    )
+
+
 class ConclusionStepForm(StepForm):
     """The conclusion step of Mẫu 02 and 04: what follows, and why.
 
-    Subclasses declare ``conclusion`` with their template's choices; a choice
-    whose value is :data:`REFERRAL` adds the referral step.
+    Subclasses declare ``conclusion`` (:func:`conclusion_field`) with their
+    template's choices; a choice whose value is :data:`REFERRAL` adds the
+    referral step.
     """
 
     title = _("Conclusion and proposal")
@@ -379,6 +380,7 @@ __all__ = [
     "ReferralForm",
     "ResilienceForm",
     "check_record_date",
+    "conclusion_field",
     "counts_text",
     "describe_rated_table",
     "describe_referral",
@@ -386,6 +388,5 @@ __all__ = [
     "level_counts",
     "level_text",
     "levels_by_criterion",
-    "person_name",
     "record_date_field",
 ]

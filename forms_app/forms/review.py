@@ -12,8 +12,14 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from forms_app.forms import StepForm
-from forms_app.forms.rated import ConclusionStepForm, check_record_date, record_date_field
+from forms_app.forms.rated import (
+    ConclusionStepForm,
+    check_record_date,
+    conclusion_field,
+    record_date_field,
+)
 from forms_app.models import Case, InterventionPlan, Review
+from forms_app.printing.sections import step_items
 
 ACHIEVED, PARTLY, NOT_ACHIEVED = "achieved", "partly", "not_achieved"
 # Đạt / Đạt một phần / Chưa đạt.
@@ -50,7 +56,7 @@ def plan_goals(plan: InterventionPlan | None) -> list[str]:
     """The plan's goals, as written in it (answers["goals"]["items"])."""
     if plan is None:
         return []
-    items = ((plan.answers or {}).get("goals") or {}).get("items") or []
+    items = step_items(plan.answers, "goals")
     return [str(item.get("text", "")) for item in items if isinstance(item, dict)]
 
 
@@ -58,7 +64,7 @@ def plan_activities(plan: InterventionPlan | None) -> list[str]:
     """The plan's activities, as written in it (answers["activities"]["items"])."""
     if plan is None:
         return []
-    items = ((plan.answers or {}).get("activities") or {}).get("items") or []
+    items = step_items(plan.answers, "activities")
     return [str(item.get("activity", "")) for item in items if isinstance(item, dict)]
 
 
@@ -143,11 +149,9 @@ class ResultsForm(StepForm):
 class ConclusionForm(ConclusionStepForm):
     """4. Kết luận: close, continue the plan, draft a new plan, or refer."""
 
-    conclusion = forms.ChoiceField(
-        label=_("Conclusion"),
-        choices=Review.Conclusion.choices,
-        widget=forms.RadioSelect,
-        help_text=_(
+    conclusion = conclusion_field(
+        Review.Conclusion.choices,
+        _(
             "Closing is the principal's decision on this proposal. A new plan is drafted "
             "next (Mẫu 03); a referral asks next where to and with whose consent."
         ),

@@ -1,34 +1,32 @@
-"""What the four template wizards (Mẫu 01–04) share.
+"""What the four template wizards (Mẫu 01–04) share: the case area's contract.
 
-``CaseWizard`` holds a draft per wizard kept in the database, permission checks,
-the handling of formtools' known traps and an idempotent submission.
-``CaseRecordWizard`` adds what the three templates filled in for an existing case
-share (Mẫu 02–04): the case named by the draft, the states it may be in, and
-prefilling from earlier records. Each template subclasses one of them in a module
-of its own, names its steps and says in ``create_record`` what its answers become.
+``CaseWizard`` says who may fill in a template, what each request is audited
+as, what the answers become (``create_record``) and how a record of the template
+reads (``describe_sections``); the mechanics of a wizard kept in a draft are
+:class:`~forms_app.wizards.draft_wizard.DraftWizardView`'s. ``CaseRecordWizard``
+adds what the three templates filled in for an existing case share (Mẫu 02–04):
+the case named by the draft, the states it may be in, and prefilling from earlier
+records. Each template subclasses one of them in a module of its own.
 """
 
-from django.core.exceptions import PermissionDenied, SuspiciousOperation, ValidationError
-from django.db import transaction
+from django.core.exceptions import ValidationError
 from django.forms import Form
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
-from formtools.wizard.forms import ManagementForm
-from formtools.wizard.views import NamedUrlWizardView, StepsHelper, WizardView
-from wagtail.admin import messages
 
 from audit import log as audit_log
 from audit.models import Action as AuditAction
 from forms_app.cases.policy import can_open_case, can_view_case
 from forms_app.display import case_url
 from forms_app.models import Case, TemplateCode, WizardDraft
-from forms_app.wizards.storage import DraftStorage
+from forms_app.models.records import CaseRecord
+from forms_app.printing.sections import Section, generic_sections
+from forms_app.wizards.draft_wizard import DraftWizardView
 from schools.models import School
 
 
@@ -43,19 +41,13 @@ def forbidden(request: HttpRequest) -> HttpResponse:
 
 
 @method_decorator([sensitive_post_parameters(), sensitive_variables()], name="dispatch")
-class CaseWizard(NamedUrlWizardView):
-    """A formtools wizard whose state lives in a ``WizardDraft`` named in the URL.
-
-    Designed around formtools' known traps: a plain GET never resets the wizard
-    (only the start view makes a new draft); the state is keyed by the draft, not
-    the class name, so two tabs never collide; "Back" and "Save and leave" keep what
-    was typed on the current step even when it is not valid yet; and the final step
-    creates the record itself (no GET of a "done" URL), once, however often it is
-    posted.
+class CaseWizard(DraftWizardView):
+    """A template's wizard: who may fill it in, its audit, the record it makes and how that reads.
 
     Subclasses set ``template_code``, ``url_base`` (the URL names' stem),
     ``url_slug`` (the Vietnamese path segment) and ``form_list`` (named steps),
-    optionally ``condition_dict``, and implement ``create_record``.
+    optionally ``condition_dict``, implement ``create_record`` and override
+    ``describe_sections``.
     """
 
     template_code: str = ""
@@ -64,13 +56,9 @@ class CaseWizard(NamedUrlWizardView):
     url_base = ""
     url_slug = ""
     template_name = "forms_app/wizard_step.html"
-    # Data of a conditional step that is no longer shown is dropped from the draft,
-    # so an answer withdrawn (e.g. the informant's consent) leaves nothing behind.
-    forget_skipped_steps = True
-
-    # Names of the submit buttons besides "Next".
-    goto_button = "wizard_goto_step"
-    save_and_leave_button = "wizard_save_and_leave"
+    # Which sections of the record's description sum it up on the case page, by
+    # their number on the form (see ``summary_sections``).
+    summary_section_numbers: tuple[int, ...] = (1,)
 
     @classmethod
     def get_initkwargs(cls, *args, **kwargs) -> dict:
@@ -119,28 +107,10 @@ class CaseWizard(NamedUrlWizardView):
         """Override to change who may fill in this template at the draft's school."""
         return can_open_case(self.request.user, self.draft.school)
 
-    def get_storage(self) -> DraftStorage:
-        """Override to keep the wizard's state somewhere else than the draft."""
-        return DraftStorage(self.prefix, self.request, draft=self.draft)
+    def refuse(self) -> HttpResponse:
+        return forbidden(self.request)
 
-    def dispatch(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        # formtools' dispatch builds its storage from a dotted path and the class
-        # name; this one hands the storage the draft instead, after the checks.
-        self.draft = self.get_draft(request, kwargs["draft_id"])
-        if not self.has_permission():
-            return forbidden(request)
-        if self.draft.record_id is not None:
-            # Submitted already: a resent final step, a reload or an old tab.
-            return redirect(self.get_success_url())
-        self.prefix = self.get_prefix(request, *args, **kwargs)
-        self.storage = self.get_storage()
-        self.steps = StepsHelper(self)
-        response = super(WizardView, self).dispatch(request, *args, **kwargs)
-        self.storage.update_response(response)
-        self.audit(request, kwargs.get("step", ""), response)
-        return response
-
-    def audit(self, request: HttpRequest, step: str, response: HttpResponse) -> None:
+    def after_request(self, request: HttpRequest, step: str, response: HttpResponse) -> None:
         """Write this request to the access audit once: a step read or saved, or a record made.
 
         Reached only after the permission checks. The step's name is kept, never
@@ -173,119 +143,6 @@ class CaseWizard(NamedUrlWizardView):
     def get_leave_url(self) -> str:
         """Override to change where "Save and leave" goes; by default the user's drafts."""
         return reverse("forms_app:drafts")
-
-    def _fallback_step(self) -> str:
-        current = self.storage.current_step
-        return current if current in self.get_form_list() else self.steps.first
-
-    # Requests
-
-    def get(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        """Show a step with what is stored for it; never reset (formtools' GET does).
-
-        A reload, a bookmark, the browser's back button or a second tab all show
-        the draft as it is.
-        """
-        step = kwargs.get("step")
-        if step not in self.get_form_list():
-            # Includes formtools' "done" URL: only a POST of the last step submits.
-            return redirect(self.get_step_url(self._fallback_step()))
-        self.storage.current_step = step
-        return self.render(
-            self.get_form(
-                data=self.storage.current_step_data, files=self.storage.current_step_files
-            )
-        )
-
-    def post(self, *args, **kwargs) -> HttpResponse:
-        """Store the posted step, then go back, leave, re-show it with errors, or go on.
-
-        The management form is checked before anything else, "Back" included, so a
-        post without it is a 400 whatever the button.
-        """
-        management_form = ManagementForm(self.request.POST, prefix=self.prefix)
-        if not management_form.is_valid():
-            raise SuspiciousOperation("ManagementForm data is missing or has been tampered.")
-        step = management_form.cleaned_data["current_step"]
-        if step not in self.form_list:
-            raise SuspiciousOperation(f"Unknown wizard step {step!r}.")
-        if step not in self.get_form_list():
-            # A conditional step posted from a stale tab after its condition changed.
-            return redirect(self.get_step_url(self._fallback_step()))
-        self.storage.current_step = step
-
-        form = self.get_form(data=self.request.POST, files=self.request.FILES)
-        goto_step = self.request.POST.get(self.goto_button)
-        if goto_step in self.get_form_list():
-            self.store_step_input(step, self.get_form_step_data(form))
-            return self.render_goto_step(goto_step)
-        if self.save_and_leave_button in self.request.POST:
-            self.store_step_input(step, self.get_form_step_data(form))
-            messages.success(self.request, _("Your draft has been saved."))
-            return redirect(self.get_leave_url())
-
-        if not form.is_valid():
-            # Kept even though invalid, so a reload or a later visit shows it again.
-            self.store_step_input(step, self.get_form_step_data(form))
-            return self.render(form)
-        self.store_step_input(step, self.process_step(form))
-        self.storage.set_step_files(step, self.process_step_files(form))
-        if step == self.steps.last:
-            return self.render_done(form, **kwargs)
-        return self.render_next_step(form)
-
-    def store_step_input(self, step: str, data) -> None:
-        """Keep ``data`` as ``step``'s input and drop the steps it switched off."""
-        self.storage.set_step_data(step, data)
-        self._forget_resolved_steps()
-        if self.forget_skipped_steps:
-            shown = self.get_form_list()
-            for stored in self.storage.stored_steps():
-                if stored in self.form_list and stored not in shown:
-                    self.storage.forget_step(stored)
-
-    def _forget_resolved_steps(self) -> None:
-        # formtools caches the step list and each step's cleaned data per request;
-        # a change of input may change both (as its own post() does).
-        for attr_name in list(self.__dict__):
-            if attr_name.startswith("_cleaned_data_cache_") or attr_name in (
-                "_resolved_form_list",
-                "_cache_signature",
-            ):
-                delattr(self, attr_name)
-
-    def get_form_step_data(self, form: Form) -> dict:
-        """Only this step's fields: formtools would keep the whole POST, CSRF token included."""
-        prefix = f"{form.prefix}-"
-        # NUL characters are dropped: PostgreSQL cannot store them in JSON (a 500),
-        # and the form refuses them anyway, so nothing meaningful is lost.
-        return {
-            key: [
-                value.replace("\x00", "") if isinstance(value, str) else value for value in values
-            ]
-            for key, values in form.data.lists()
-            if key.startswith(prefix)
-        }
-
-    def render_done(self, form: Form, **kwargs) -> HttpResponse:
-        """Re-validate every shown step, then submit; the final POST itself submits.
-
-        NamedUrlWizardView redirects to a "done" URL and submits on its GET, which a
-        reload or a prefetch would repeat. formtools then resets its storage, which
-        here would empty the draft even when the submission was refused; the draft
-        is cleared only by a submission that succeeded (see :meth:`done`).
-        """
-        final_forms = {}
-        for step in self.get_form_list():
-            step_form = self.get_form(
-                step=step,
-                data=self.storage.get_step_data(step),
-                files=self.storage.get_step_files(step),
-            )
-            if not step_form.is_valid():
-                return self.render_revalidation_failure(step, step_form, **kwargs)
-            final_forms[step] = step_form
-        return self.done(list(final_forms.values()), form_dict=final_forms, form=form, **kwargs)
 
     # Display
 
@@ -329,42 +186,15 @@ class CaseWizard(NamedUrlWizardView):
         )
         return context
 
-    # Submission
-
-    def done(self, form_list, form_dict=None, form=None, **kwargs) -> HttpResponse:
-        """Create the record once, in one transaction, and lead to it.
-
-        The draft row is locked first: a double click or a resent final step waits
-        for the first submission and then finds ``record_id`` set. The draft's
-        answers are cleared, as they now live in the record. A submission the case
-        no longer allows (another worker moved it on meanwhile) is refused with the
-        reason, and the draft is kept as it is.
-        """
-        try:
-            with transaction.atomic():
-                draft = WizardDraft.objects.select_for_update().get(pk=self.draft.pk)
-                if draft.record_id is None:
-                    record = self.create_record(form_dict, draft)
-                    draft.record_id = record.pk
-                    draft.case = draft.case or getattr(record, "case", None)
-                    draft.submitted_at = timezone.now()
-                    draft.steps = {}
-                    draft.current_step = ""
-                    draft.save(
-                        update_fields=["record_id", "case", "submitted_at", "steps", "current_step"]
-                    )
-        except ValidationError as error:
-            for message in error.messages:
-                messages.error(self.request, message)
-            return self.render(form)
-        except PermissionDenied:
-            return forbidden(self.request)
-        self.draft = draft
-        # Nothing is left to write: the storage's next save skips a submitted draft.
-        return redirect(self.get_success_url())
+    # The record
 
     def create_record(self, form_dict: dict[str, Form], draft: WizardDraft):
-        """Override to turn the validated steps into the template's record, and return it."""
+        """Override to turn the validated steps into the template's record, and return it.
+
+        Called once, inside the transaction that marks the draft submitted. Raise
+        ``ValidationError`` to refuse with a reason (the draft is kept), or
+        ``PermissionDenied``.
+        """
         raise NotImplementedError
 
     def get_answers(self, cleaned: dict[str, dict], column_fields: dict | None = None) -> dict:
@@ -384,6 +214,40 @@ class CaseWizard(NamedUrlWizardView):
             if rest:
                 answers[step] = rest
         return answers
+
+    @classmethod
+    def describe_sections(cls, record: CaseRecord) -> list[Section]:
+        """The record as the numbered sections of its paper form, in words.
+
+        The one description of a record: the print page, the PDF, the whole-case
+        PDF and the case page all read it (through
+        :func:`forms_app.printing.layout.describe_sections`), so they never
+        disagree. Override for each template: it knows its steps, their labels
+        and tables, and whether a fact is read from the case (where corrections
+        go) or from the record's answers. Use the step forms' labels, so the print
+        says what the screen asked.
+
+        The default lists the stored answers step by step
+        (:func:`~forms_app.printing.sections.generic_sections`): less faithful
+        than a template's own description, but a record is never unprintable.
+
+        The case page describes every record of a case: read what the record and
+        its case already hold (``record.case``, ``record.author`` and the related
+        objects the case page loads with them) rather than querying per record.
+        """
+        return generic_sections(cls, record)
+
+    @classmethod
+    def summary_sections(cls, sections: list[Section]) -> list[Section]:
+        """Which of a record's described sections sum it up on the case page.
+
+        ``sections`` is what :meth:`describe_sections` returned; the default keeps
+        those numbered in ``summary_section_numbers``. The case page shows their
+        rows under the record's title, date and author, beside the links to its
+        print page and PDF.
+        """
+        count = len(sections)
+        return [sections[n - 1] for n in cls.summary_section_numbers if 0 < n <= count]
 
 
 class CaseRecordWizard(CaseWizard):

@@ -23,7 +23,15 @@ from forms_app.forms.intake import (
 )
 from forms_app.models import IntakeReport, TemplateCode, WizardDraft
 from forms_app.models.records import TT18_2025
-from forms_app.printing.sections import Row, Section, as_text, choice_text
+from forms_app.printing.sections import (
+    Row,
+    Section,
+    as_text,
+    choice_text,
+    field_label,
+    numbered,
+    step_answers,
+)
 from forms_app.wizards.base import CaseWizard
 
 
@@ -64,6 +72,8 @@ class IntakeWizard(CaseWizard):
         ("first_assessment", FirstAssessmentForm),
     ]
     condition_dict = {"informant": informant_consented}
+    # The first assessment (urgency, needs, whether to refer) sums an intake up.
+    summary_section_numbers = (6,)
 
     # Answers that become columns of the case or the report rather than JSON.
     column_fields = {
@@ -152,66 +162,68 @@ class IntakeWizard(CaseWizard):
         case = record.case
 
         def step(name: str) -> dict:
-            value = answers.get(name)
-            return value if isinstance(value, dict) else {}
-
-        def label(form_class: type[Form], name: str) -> str:
-            return str(form_class.base_fields[name].label)
+            return step_answers(answers, name)
 
         received_at = timezone.localtime(record.received_at)
         source = [
             Row(
-                label(SourceForm, "channel"),
+                field_label(SourceForm, "channel"),
                 choice_text(CHANNEL_CHOICES, step("source").get("channel")),
             ),
-            Row(label(SourceForm, "received_date"), received_at.strftime("%d/%m/%Y")),
-            Row(label(SourceForm, "received_time"), received_at.strftime("%H:%M")),
+            Row(field_label(SourceForm, "received_date"), received_at.strftime("%d/%m/%Y")),
+            Row(field_label(SourceForm, "received_time"), received_at.strftime("%H:%M")),
         ]
 
         learner_answers = step("learner")
         if case.learner_birth_date is None and case.learner_age_estimate is not None:
-            age = Row(label(LearnerForm, "age_estimate"), as_text(case.learner_age_estimate))
+            age = Row(field_label(LearnerForm, "age_estimate"), as_text(case.learner_age_estimate))
         else:
             age = Row(
-                label(LearnerForm, "birth_date"),
+                field_label(LearnerForm, "birth_date"),
                 as_text(case.learner_birth_date, person_fact=True),
             )
         learner = [
-            Row(label(LearnerForm, "name"), as_text(case.learner_name, person_fact=True)),
+            Row(field_label(LearnerForm, "name"), as_text(case.learner_name, person_fact=True)),
             age,
             # "Not known" is itself the label of the unknown gender.
-            Row(label(LearnerForm, "gender"), case.get_learner_gender_display()),
-            Row(label(LearnerForm, "learner_class"), as_text(case.learner_class, person_fact=True)),
+            Row(field_label(LearnerForm, "gender"), case.get_learner_gender_display()),
+            Row(
+                field_label(LearnerForm, "learner_class"),
+                as_text(case.learner_class, person_fact=True),
+            ),
             *(
-                Row(label(LearnerForm, name), as_text(learner_answers.get(name), person_fact=True))
+                Row(
+                    field_label(LearnerForm, name),
+                    as_text(learner_answers.get(name), person_fact=True),
+                )
                 for name in ("place", "current_condition", "likely_consequences")
             ),
             Row(
-                label(LearnerForm, "categories"),
+                field_label(LearnerForm, "categories"),
                 as_text([category.name for category in case.categories.all()], person_fact=True),
             ),
             Row(
-                label(LearnerForm, "learner_consent"),
+                field_label(LearnerForm, "learner_consent"),
                 consent_text(LEARNER_CONSENT_CHOICES, learner_answers.get("learner_consent")),
             ),
         ]
 
         family_answers = step("family")
         family = [
-            Row(label(FamilyForm, name), as_text(family_answers.get(name), person_fact=True))
+            Row(field_label(FamilyForm, name), as_text(family_answers.get(name), person_fact=True))
             for name in FamilyForm.base_fields
             if name != "guardian_consent"
         ]
         family.append(
             Row(
-                label(FamilyForm, "guardian_consent"),
+                field_label(FamilyForm, "guardian_consent"),
                 consent_text(GUARDIAN_CONSENT_CHOICES, family_answers.get("guardian_consent")),
             )
         )
 
         support = [
             Row(
-                label(SupportSoFarForm, "support_so_far"),
+                field_label(SupportSoFarForm, "support_so_far"),
                 as_text(step("support_so_far").get("support_so_far")),
             )
         ]
@@ -219,7 +231,7 @@ class IntakeWizard(CaseWizard):
         if record.informant_consented:
             given = step("informant")
             informant = [
-                Row(label(InformantForm, name), as_text(given.get(name), person_fact=True))
+                Row(field_label(InformantForm, name), as_text(given.get(name), person_fact=True))
                 for name in InformantForm.base_fields
             ]
         else:
@@ -235,25 +247,23 @@ class IntakeWizard(CaseWizard):
 
         first = step("first_assessment")
         assessment = [
-            Row(label(FirstAssessmentForm, "urgency"), record.get_urgency_display()),
-            Row(label(FirstAssessmentForm, "needs"), as_text(first.get("needs"))),
+            Row(field_label(FirstAssessmentForm, "urgency"), record.get_urgency_display()),
+            Row(field_label(FirstAssessmentForm, "needs"), as_text(first.get("needs"))),
             Row(
-                label(FirstAssessmentForm, "referral_suggested"),
+                field_label(FirstAssessmentForm, "referral_suggested"),
                 as_text(record.referral_suggested),
             ),
         ]
-        notes = [Row(label(FirstAssessmentForm, "notes"), as_text(first.get("notes")))]
+        notes = [Row(field_label(FirstAssessmentForm, "notes"), as_text(first.get("notes")))]
 
-        parts = [
-            (SourceForm.title, source),
-            (LearnerForm.title, learner),
-            (FamilyForm.title, family),
-            (SupportSoFarForm.title, support),
-            (InformantForm.title, informant),
-            (FirstAssessmentForm.title, assessment),
-            (FirstAssessmentForm.base_fields["notes"].label, notes),
-        ]
-        return [
-            Section(f"{number}. {title}", items)
-            for number, (title, items) in enumerate(parts, start=1)
-        ]
+        return numbered(
+            [
+                (SourceForm.title, source),
+                (LearnerForm.title, learner),
+                (FamilyForm.title, family),
+                (SupportSoFarForm.title, support),
+                (InformantForm.title, informant),
+                (FirstAssessmentForm.title, assessment),
+                (FirstAssessmentForm.base_fields["notes"].label, notes),
+            ]
+        )

@@ -6,6 +6,7 @@ its levels beside the new ones, and a conclusion — propose closing, continue t
 plan, draft a new plan, or refer outside the school.
 """
 
+import datetime
 from functools import cached_property
 
 from django.core.exceptions import ValidationError
@@ -14,16 +15,14 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from forms_app.cases import transitions
+from forms_app.display import person_name
 from forms_app.forms.rated import (
-    REFERRAL,
     HarmForm,
     ReferralForm,
     ResilienceForm,
     describe_rated_table,
-    describe_referral,
     learner_facts,
     levels_by_criterion,
-    person_name,
 )
 from forms_app.forms.review import RESULT_CHOICES, ConclusionForm, GeneralForm, ResultsForm
 from forms_app.models import (
@@ -37,15 +36,18 @@ from forms_app.models import (
     WizardDraft,
 )
 from forms_app.models.records import TT18_2025
-from forms_app.printing.sections import Row, Section, Table, as_text, choice_text
-from forms_app.wizards.assessment import (
-    CaseStepsMixin,
-    label,
+from forms_app.printing.sections import (
+    Row,
+    Section,
+    Table,
+    as_text,
+    choice_text,
+    field_label,
     numbered,
-    refer_from_step,
-    referral_chosen,
+    step_answers,
+    step_items,
 )
-from forms_app.wizards.base import CaseRecordWizard
+from forms_app.wizards.rated import RatedRecordWizard
 from schools.models import School
 
 
@@ -56,6 +58,16 @@ def approved_plan(case: Case) -> InterventionPlan | None:
         .order_by("-version")
         .first()
     )
+
+
+def latest_assessment(case: Case, until: datetime.datetime | None = None) -> Assessment | None:
+    """The case's latest assessment, or the latest made by ``until``.
+
+    Read through ``case.assessments.all()``: a case page that loaded them with the
+    case describes each of its reviews without a query of its own.
+    """
+    made = [a for a in case.assessments.all() if until is None or a.created_at <= until]
+    return max(made, key=lambda assessment: (assessment.created_at, assessment.pk), default=None)
 
 
 def plan_text(plan: InterventionPlan | None) -> str:
@@ -71,7 +83,7 @@ def plan_text(plan: InterventionPlan | None) -> str:
     return gettext("Version %(version)s") % {"version": plan.version}
 
 
-class ReviewWizard(CaseStepsMixin, CaseRecordWizard):
+class ReviewWizard(RatedRecordWizard):
     """Mẫu 04 — the review after the support, for a case whose approved plan is under way.
 
     Submitting it moves the case to "reviewed". Continuing the plan moves it back
@@ -86,6 +98,8 @@ class ReviewWizard(CaseStepsMixin, CaseRecordWizard):
     template_version = "2025.1"
     legal_basis = TT18_2025
     allowed_states = frozenset({CaseState.IN_PROGRESS})
+    # The conclusion (and the referral, if any) sums a review up.
+    summary_section_numbers = (4,)
     form_list = [
         ("general", GeneralForm),
         ("results", ResultsForm),
@@ -94,7 +108,7 @@ class ReviewWizard(CaseStepsMixin, CaseRecordWizard):
         ("conclusion", ConclusionForm),
         ("referral", ReferralForm),
     ]
-    condition_dict = {"referral": referral_chosen}
+    conclusion_choices = Review.Conclusion.choices
 
     @classmethod
     def can_start(cls, user, school: School, case: Case | None = None) -> bool:
@@ -108,10 +122,10 @@ class ReviewWizard(CaseStepsMixin, CaseRecordWizard):
     @cached_property
     def assessed_levels(self) -> dict[str, dict[int, str]]:
         """The latest assessment's level per criterion, per table, to show beside the new ones."""
-        latest = Assessment.objects.filter(case=self.case).order_by("-created_at", "-pk").first()
+        latest = latest_assessment(self.case)
         answers = latest.answers if latest is not None else {}
         return {
-            table: levels_by_criterion((answers.get(table) or {}).get("items", []))
+            table: levels_by_criterion(step_items(answers, table))
             for table in RatingCriterion.Table.values
         }
 
@@ -122,9 +136,7 @@ class ReviewWizard(CaseStepsMixin, CaseRecordWizard):
             return {"plan": self.plan}
         if step in ("harm", "resilience"):
             return {"previous": self.assessed_levels[step]}
-        if step == "referral":
-            return {"school": self.case.school, "case": self.case}
-        return {}
+        return super().get_form_kwargs(step)
 
     def get_context_data(self, form: Form, **kwargs) -> dict:
         context = super().get_context_data(form=form, **kwargs)
@@ -134,16 +146,12 @@ class ReviewWizard(CaseStepsMixin, CaseRecordWizard):
 
     def get_record_answers(self, form_dict: dict[str, Form]) -> dict:
         """The answers in the shared JSON shape (see the case templates' conventions)."""
-        answers = {
+        return {
             "general": dict(form_dict["general"].cleaned_data),
             "results": form_dict["results"].answers(),
-            "harm": {"items": form_dict["harm"].items()},
-            "resilience": {"items": form_dict["resilience"].items()},
-            "conclusion": dict(form_dict["conclusion"].cleaned_data),
+            **self.rated_answers(form_dict),
+            **self.conclusion_answers(form_dict),
         }
-        if "referral" in form_dict:
-            answers["referral"] = form_dict["referral"].answers()
-        return answers
 
     def create_record(self, form_dict: dict[str, Form], draft: WizardDraft) -> Review:
         user = self.request.user
@@ -165,37 +173,27 @@ class ReviewWizard(CaseStepsMixin, CaseRecordWizard):
                 ),
                 code="plan_changed",
             )
-        conclusion = form_dict["conclusion"].cleaned_data["conclusion"]
         review = Review.objects.create(
             case=case,
             plan=plan,
-            conclusion=conclusion,
+            conclusion=form_dict["conclusion"].cleaned_data["conclusion"],
             answers=self.get_record_answers(form_dict),
             template_version=self.template_version,
             legal_basis=self.legal_basis,
             author=user,
         )
-        transitions.transition(
-            case,
-            CaseState.REVIEWED,
-            user,
-            note=choice_text(Review.Conclusion.choices, conclusion),
-        )
-        if conclusion == Review.Conclusion.CONTINUE:
+        if self.conclude(case, CaseState.REVIEWED, form_dict) == Review.Conclusion.CONTINUE:
             transitions.transition(
                 case, CaseState.IN_PROGRESS, user, note=gettext("The plan continues.")
             )
-        elif conclusion == REFERRAL:
-            refer_from_step(case, user, form_dict["referral"].cleaned_data)
         return review
 
     @classmethod
     def describe_sections(cls, record: Review) -> list[Section]:
         """The review as the numbered sections of Mẫu 04, in the order of the form."""
         answers = record.answers or {}
-        general = answers.get("general") or {}
-        results = answers.get("results") or {}
-        conclusion = answers.get("conclusion") or {}
+        general = step_answers(answers, "general")
+        results = step_answers(answers, "results")
         result_columns = [gettext("Result"), gettext("Evidence")]
 
         def result_rows(items: list[dict], key: str) -> list[list[str]]:
@@ -209,15 +207,6 @@ class ReviewWizard(CaseStepsMixin, CaseRecordWizard):
             ]
 
         rated = {step: cls._rated_items(record, step) for step in ("harm", "resilience")}
-        conclusion_rows = [
-            Row(
-                label(ConclusionForm, "conclusion"),
-                choice_text(Review.Conclusion.choices, record.conclusion),
-            ),
-            Row(label(ConclusionForm, "reasons"), conclusion.get("reasons", "")),
-        ]
-        if record.conclusion == REFERRAL:
-            conclusion_rows += describe_referral(answers.get("referral") or {})
         return numbered(
             [
                 (
@@ -225,9 +214,12 @@ class ReviewWizard(CaseStepsMixin, CaseRecordWizard):
                     [
                         *(Row(name, value) for name, value in learner_facts(record.case)),
                         Row(gettext("Reviewer"), person_name(record.author)),
-                        Row(label(GeneralForm, "reviewed_on"), as_text(general.get("reviewed_on"))),
+                        Row(
+                            field_label(GeneralForm, "reviewed_on"),
+                            as_text(general.get("reviewed_on")),
+                        ),
                         Row(gettext("Plan reviewed"), plan_text(record.plan)),
-                        Row(label(GeneralForm, "notes"), general.get("notes", "")),
+                        Row(field_label(GeneralForm, "notes"), general.get("notes", "")),
                     ],
                 ),
                 (
@@ -252,7 +244,7 @@ class ReviewWizard(CaseStepsMixin, CaseRecordWizard):
                         for step, form_class in (("harm", HarmForm), ("resilience", ResilienceForm))
                     ],
                 ),
-                (str(ConclusionForm.title), conclusion_rows),
+                (str(ConclusionForm.title), cls.conclusion_rows(record, ConclusionForm)),
             ]
         )
 
@@ -263,17 +255,11 @@ class ReviewWizard(CaseStepsMixin, CaseRecordWizard):
         The wizard stores that level with each row; a record made otherwise (imported,
         demo data) gets it from the case's latest assessment before the review.
         """
-        items = ((record.answers or {}).get(step) or {}).get("items", [])
+        items = step_items(record.answers, step)
         if all("at_assessment" in item for item in items):
             return items
-        assessment = (
-            Assessment.objects.filter(case_id=record.case_id, created_at__lte=record.created_at)
-            .order_by("-created_at", "-pk")
-            .first()
-        )
-        before = levels_by_criterion(
-            ((assessment.answers if assessment else {}).get(step) or {}).get("items", [])
-        )
+        assessment = latest_assessment(record.case, until=record.created_at)
+        before = levels_by_criterion(step_items(assessment.answers if assessment else {}, step))
         return [
             item
             if "at_assessment" in item

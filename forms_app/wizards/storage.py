@@ -21,6 +21,16 @@ class DraftStorage(BaseStorage):
     ``update_response``; a submitted draft is never written to again, so a late
     request cannot put a child's details back into a draft already turned into a
     record.
+
+    Written against django-formtools 2.7's ``BaseStorage``: it fills the ``data``
+    dict under the base class's four keys (``step_key``, ``step_data_key``,
+    ``step_files_key``, ``extra_data_key``) and relies on every accessor of the base
+    class reading and writing through ``data``. A formtools release that changes
+    those keys or keeps state elsewhere would be caught by test_intake_wizard.py
+    ``test_a_plain_get_or_reload_of_a_step_resets_nothing`` and
+    ``test_a_draft_survives_a_new_session_and_is_listed_in_my_drafts``, and by
+    test_nothing_in_session.py
+    ``test_a_half_filled_intake_leaves_nothing_readable_outside_the_draft``.
     """
 
     def __init__(self, prefix: str, request=None, file_storage=None, *, draft: WizardDraft):
