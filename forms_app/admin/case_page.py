@@ -1,15 +1,17 @@
 """A case's page (modeladmin's inspect view) and its edit form.
 
-The page starts with the next steps the user may take (:func:`forms_app.cases.policy.case_actions`),
-because it is where a worker or the principal lands after every form and every
-to-do item; then the case's details, timeline and records. Opening either screen
-is a read of a child's file and goes to the audit.
+The page starts with the next steps the user may take
+(:func:`forms_app.admin.next_steps.case_actions`), because it is where a worker or
+the principal lands after every form and every to-do item; then the case's
+details and timeline, and each of its records in short, as its printed form
+describes it (:mod:`forms_app.printing.summary`). Opening either screen is a read
+of a child's file and goes to the audit.
+
+Both views are written against wagtail-modeladmin 2.5.0 (see each class).
 """
 
-import datetime
-
 from django.contrib.auth import get_user_model
-from django.db.models import Model, Q
+from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils import timezone
@@ -27,18 +29,8 @@ from forms_app.admin.case_list import deadline_text
 from forms_app.admin.next_steps import case_actions
 from forms_app.cases import policy
 from forms_app.display import local_date, person_name
-from forms_app.models import (
-    Assessment,
-    Case,
-    CaseEvent,
-    CaseState,
-    IntakeReport,
-    InterventionPlan,
-    IssueCategory,
-    Referral,
-    Review,
-    TemplateCode,
-)
+from forms_app.models import Case, CaseEvent, CaseState, IssueCategory
+from forms_app.printing.summary import case_summaries
 
 # Editing ------------------------------------------------------------------------
 
@@ -63,7 +55,23 @@ class CaseEditForm(WagtailAdminModelForm):
 
 
 class CaseEditView(EditView):
-    """The learner's details and the assignment; every opening and change is audited."""
+    """The learner's details and the assignment; every opening and change is audited.
+
+    Written against wagtail-modeladmin 2.5.0's EditView: it relies on ``instance``,
+    ``url_helper``, ``pk_quoted`` and ``dispatch`` answering after the permission
+    check, and :meth:`form_valid` calls ``ModelFormView.form_valid`` to skip
+    ``EditView.form_valid`` (its log entry). A modeladmin that changes these is
+    caught by audit's test_recording.py
+    ``test_opening_and_changing_the_learner_details_are_recorded_without_values``,
+    forms_app's test_permissions.py
+    ``test_edit_changes_assignment_records_it_and_offers_only_own_school_staff`` and
+    ``test_closed_case_cannot_be_edited``, and test_encryption.py
+    ``test_case_edit_form_saves_the_learner``.
+    """
+
+    def get_meta_title(self) -> str:
+        # modeladmin's "Editing %(object)s" has no Vietnamese; the reference, never the name.
+        return f"{self.get_page_title()} {self.instance}"
 
     def dispatch(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
         response = super().dispatch(request, *args, **kwargs)
@@ -111,62 +119,6 @@ class CaseEditView(EditView):
 # Reading --------------------------------------------------------------------------
 
 
-def _describe(obj: Model, names: list[str]) -> SafeString:
-    """The named fields of a record as "label: value" pairs joined by " · ", empty ones left out."""
-    parts = []
-    for name in names:
-        field = obj._meta.get_field(name)
-        value = getattr(obj, f"get_{name}_display")() if field.choices else getattr(obj, name)
-        if value is None or value == "":
-            continue
-        if isinstance(value, get_user_model()):
-            value = person_name(value)
-        elif isinstance(value, InterventionPlan):
-            value = f"v{value.version}"
-        elif isinstance(value, bool):
-            value = _("Yes") if value else _("No")
-        elif isinstance(value, datetime.date):
-            value = local_date(value)
-        parts.append((capfirst(field.verbose_name), value))
-    return format_html_join(" · ", "{}: {}", parts)
-
-
-def _record_links(code: str, record: Model) -> SafeString | str:
-    """Links to the printable layout and the PDF of a record."""
-    hint = f"{record._meta.verbose_name} · {local_date(record.created_at)}"
-    links = [
-        (reverse(name, args=[code, record.pk]), label, hint)
-        for name, label in (("forms_app:record_print", _("Print")), ("forms_app:record_pdf", "PDF"))
-    ]
-    return format_html(
-        " · {}",
-        format_html_join(" · ", '<a href="{}">{}<span class="w-sr-only"> · {}</span></a>', links),
-    )
-
-
-def _record_list(
-    records: list[Model], names: list[str], empty: str, code: str | None = None
-) -> SafeString | str:
-    if not records:
-        return empty
-    return format_html(
-        "<ul>{}</ul>",
-        format_html_join(
-            "",
-            "<li>{} · {} · {}{}</li>",
-            (
-                (
-                    local_date(record.created_at),
-                    person_name(record.author),
-                    _describe(record, [*names, "template_version", "legal_basis"]),
-                    _record_links(code, record) if code else "",
-                )
-                for record in records
-            ),
-        ),
-    )
-
-
 def audit_trail_url(user, case: Case) -> str | None:
     """The case's access log, for those who may read its school's audit (see audit.access)."""
     if not can_read_audit(user, case.school_id):
@@ -179,7 +131,25 @@ class CaseInspectView(InspectView):
 
     The next steps come first, because the page is where a worker or the
     principal lands after every form and every to-do item.
+
+    Written against wagtail-modeladmin 2.5.0's InspectView: it extends
+    ``get_fields_dict``, ``get_field_display_value`` and ``get_context_data``,
+    audits after ``dispatch`` (which answers only once the case may be read), and
+    its template (forms_app/case_inspect.html) fills the ``fields_output`` and
+    ``footer`` blocks of modeladmin/inspect.html. A modeladmin that changes these
+    is caught by audit's test_recording.py ``test_opening_the_case_page_is_one_view``
+    and ``test_a_case_page_refused_writes_nothing``, forms_app's test_permissions.py
+    ``test_inspect_view_by_role_and_school`` and
+    ``test_inspect_view_shows_timeline_and_records``, and test_actions.py
+    ``test_case_page_links_each_record_to_its_print_and_pdf``.
     """
+
+    # "Inspecting", modeladmin's title, says nothing to a case worker.
+    page_title = _("Case")
+
+    def get_meta_title(self) -> str:
+        # The reference, never the learner's name: the title shows in tabs and history.
+        return f"{self.get_page_title()} {self.instance}"
 
     def get_field_display_value(self, field_name: str, field=None):
         value = getattr(self.instance, field_name, None)
@@ -210,66 +180,18 @@ class CaseInspectView(InspectView):
     def get_context_data(self, **kwargs) -> dict:
         kwargs.setdefault("case_actions", case_actions(self.request.user, self.instance))
         kwargs.setdefault("audit_trail_url", audit_trail_url(self.request.user, self.instance))
+        # Before the fields: the case's categories are one of them, and its
+        # records' descriptions read the same loaded case.
+        kwargs.setdefault("record_summaries", case_summaries(self.instance))
         return super().get_context_data(**kwargs)
 
     def get_fields_dict(self) -> list[dict]:
-        case = self.instance
-        empty = self.model_admin.get_empty_value_display()
-        events = CaseEvent.objects.filter(case=case).select_related("actor")
-        intake = IntakeReport.objects.filter(case=case).select_related("author")
-        assessments = Assessment.objects.filter(case=case).select_related("author")
-        plans = InterventionPlan.objects.filter(case=case).select_related("author", "decided_by")
-        reviews = Review.objects.filter(case=case).select_related("author", "plan")
-        referrals = Referral.objects.filter(case=case).select_related("author", "receiving_body")
-
-        sections = [
-            (CaseEvent._meta.verbose_name_plural, self.timeline(list(events), empty)),
-            (
-                IntakeReport._meta.verbose_name,
-                _record_list(
-                    list(intake),
-                    ["received_at", "urgency", "referral_suggested", "informant_consented"],
-                    empty,
-                    TemplateCode.INTAKE,
-                ),
-            ),
-            (
-                Assessment._meta.verbose_name_plural,
-                _record_list(list(assessments), ["conclusion"], empty, TemplateCode.ASSESSMENT),
-            ),
-            (
-                InterventionPlan._meta.verbose_name_plural,
-                _record_list(
-                    list(plans),
-                    [
-                        "version",
-                        "status",
-                        "period_start",
-                        "period_end",
-                        "review_date",
-                        "submitted_at",
-                        "approval_due_at",
-                        "decided_by",
-                        "decided_at",
-                    ],
-                    empty,
-                    TemplateCode.PLAN,
-                ),
-            ),
-            (
-                Review._meta.verbose_name_plural,
-                _record_list(list(reviews), ["plan", "conclusion"], empty, TemplateCode.REVIEW),
-            ),
-            (
-                Referral._meta.verbose_name_plural,
-                _record_list(
-                    list(referrals), ["receiving_body", "due_at", "sent_at", "consent_given"], empty
-                ),
-            ),
-        ]
+        """The case's fields, then its timeline; the records follow in the template."""
+        events = CaseEvent.objects.filter(case=self.instance).select_related("actor")
+        timeline = self.timeline(list(events), self.model_admin.get_empty_value_display())
         return [
             *super().get_fields_dict(),
-            *({"label": capfirst(label), "value": value} for label, value in sections),
+            {"label": capfirst(CaseEvent._meta.verbose_name_plural), "value": timeline},
         ]
 
     def timeline(self, events: list[CaseEvent], empty: str) -> SafeString | str:
