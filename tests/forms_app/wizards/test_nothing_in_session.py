@@ -6,6 +6,7 @@ import json
 from django.contrib.sessions.models import Session
 from django.db import connection
 
+from tests.forms_app.wizards.stepping import stored
 from tests.forms_app.wizards.test_intake_wizard import (
     FAMILY,
     INFORMANT,
@@ -13,7 +14,6 @@ from tests.forms_app.wizards.test_intake_wizard import (
     fill_until_consent,
     post_step,
     start,
-    stored,
 )
 
 TYPED = [LEARNER["name"], FAMILY["father_name"], FAMILY["mother_name"], INFORMANT["phone"]]
