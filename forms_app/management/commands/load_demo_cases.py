@@ -12,8 +12,10 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
+from forms_app.cases import deadlines
 from forms_app.cases.consent import GUARDIAN_SUSPECTED, YES
 from forms_app.cases.opening import open_case
+from forms_app.cases.transitions import refresh_deadline
 from forms_app.models import (
     ActivityPartner,
     Assessment,
@@ -215,14 +217,16 @@ class Command(BaseCommand):
                 author=worker,
                 created_at=at,
                 receiving_body=body,
-                due_at=now - datetime.timedelta(hours=2) if demo.overdue else now,
+                due_at=(
+                    now - datetime.timedelta(hours=2)
+                    if demo.overdue
+                    else deadlines.referral_due(school, received_at)
+                ),
                 consent_given=False,
                 danger_exception="Em có dấu hiệu bị bạo lực (tình huống giả định).",
             )
             self._transition(case, worker, at, CaseState.REFERRED)
-            case.next_deadline = now - datetime.timedelta(hours=2)
-            case.next_deadline_label = "referral"
-            case.save(update_fields=["state", "next_deadline", "next_deadline_label"])
+            self._save(case)
             return case
         self._event(case, worker, received_at, CaseEvent.Kind.RECORD, note="Mẫu 01")
 
@@ -248,8 +252,7 @@ class Command(BaseCommand):
                     created_at=at,
                     status=InterventionPlan.Status.SUBMITTED,
                     submitted_at=at,
-                    # Three working days, roughly; the demo needs no holiday calendar.
-                    approval_due_at=at + datetime.timedelta(days=3),
+                    approval_due_at=deadlines.plan_approval_due(school, at),
                     period_start=at.date(),
                     period_end=(at + datetime.timedelta(days=60)).date(),
                     review_date=(at + datetime.timedelta(days=45)).date(),
@@ -306,30 +309,35 @@ class Command(BaseCommand):
                 actor = principal or worker
             self._transition(case, actor, at, state)
 
-        case.next_deadline, case.next_deadline_label = self._deadline(case, plan, now, demo)
-        case.save(update_fields=["state", "next_deadline", "next_deadline_label"])
+        if demo.overdue and plan is not None:
+            self._make_late(case, plan, now)
+        self._save(case)
         return case
 
-    def _deadline(
-        self, case: Case, plan: InterventionPlan | None, now: datetime.datetime, demo: DemoCase
-    ) -> tuple[datetime.datetime | None, str]:
-        if demo.overdue:
+    def _save(self, case: Case) -> None:
+        """Store the state reached, and the next deadline as every real case gets it.
+
+        The deadline is not written here: ``refresh_deadline`` computes it from the
+        records just made, as it does after every transition, so a demo case shows
+        in the case list and on the to-do lists exactly as a real one would.
+        """
+        case.save(update_fields=["state"])
+        refresh_deadline(case)
+
+    def _make_late(self, case: Case, plan: InterventionPlan, now: datetime.datetime) -> None:
+        """Put the obligation the case waits on in the past, as on a case left late."""
+        if case.state == CaseState.PLAN_SUBMITTED:
             # The principal has not decided within three working days.
-            if plan is not None:
-                plan.approval_due_at = now - datetime.timedelta(days=2)
-                plan.save(update_fields=["approval_due_at"])
-            return now - datetime.timedelta(days=2), "plan_approval"
-        if case.state == CaseState.PLAN_SUBMITTED and plan is not None:
-            return plan.approval_due_at, "plan_approval"
-        if case.state == CaseState.IN_PROGRESS and plan is not None and demo.overdue:
-            # The review date has passed and Mẫu 04 is not written yet.
-            plan.review_date = (now - datetime.timedelta(days=3)).date()
+            plan.approval_due_at = now - datetime.timedelta(days=2)
+            plan.save(update_fields=["approval_due_at"])
+        elif case.state == CaseState.IN_PROGRESS:
+            # The review date has passed and Mẫu 04 is not written yet. A date in a
+            # holiday is due on the next working day, so step back until it is past.
+            day = timezone.localdate(now) - datetime.timedelta(days=3)
+            while deadlines.review_due(day, case.school) >= now:
+                day -= datetime.timedelta(days=1)
+            plan.review_date = day
             plan.save(update_fields=["review_date"])
-            return now - datetime.timedelta(days=3), "review"
-        if case.state in (CaseState.PLAN_APPROVED, CaseState.IN_PROGRESS) and plan is not None:
-            review = datetime.datetime.combine(plan.review_date, datetime.time(9, 0))
-            return timezone.make_aware(review), "review"
-        return None, ""
 
     def _rated(self, table: str, level: str) -> dict:
         return {
