@@ -1,7 +1,7 @@
 """The next steps a case page offers its reader, in the order of the procedure.
 
-Only steps the reader may take now are offered (:mod:`forms_app.cases.policy`
-answers); each screen checks again on the server.
+Only steps the reader may take now are offered: :mod:`forms_app.cases.policy`
+answers, as it answers the screens and the transitions, which check again.
 """
 
 from dataclasses import dataclass
@@ -9,13 +9,7 @@ from dataclasses import dataclass
 from django.urls import reverse
 from django.utils.translation import gettext
 
-from forms_app.cases.policy import (
-    close_permit,
-    decide_permit,
-    refer_permit,
-    referral_sent_permit,
-    start_plan_permit,
-)
+from forms_app.cases import policy
 from forms_app.models import Case, InterventionPlan, Referral, TemplateCode
 from forms_app.wizards import WIZARDS, CaseRecordWizard
 
@@ -50,17 +44,17 @@ def case_actions(user, case: Case) -> list[Action]:
     ):
         plan.case = case
         url = reverse("forms_app:plan_decide", args=[plan.pk])
-        if decide_permit(user, plan).allowed:
+        if policy.DECIDE.allows(user, plan):
             label = gettext("Decide on the plan (version %(version)s)") % {"version": plan.version}
             actions.append(Action(label, url))
 
     checks = [
-        (start_plan_permit, "forms_app:case_start", gettext("Start carrying out the plan")),
-        (refer_permit, "forms_app:case_refer", gettext("Refer outside the school")),
+        (policy.START_PLAN, "forms_app:case_start", gettext("Start carrying out the plan")),
+        (policy.REFER, "forms_app:case_refer", gettext("Refer outside the school")),
     ]
-    for permit, name, label in checks:
+    for action, name, label in checks:
         url = reverse(name, args=[case.pk])
-        if permit(user, case).allowed:
+        if action.allows(user, case):
             actions.append(Action(label, url))
 
     for referral in Referral.objects.filter(case=case, sent_at__isnull=True).select_related(
@@ -68,13 +62,13 @@ def case_actions(user, case: Case) -> list[Action]:
     ):
         referral.case = case
         url = reverse("forms_app:referral_sent", args=[referral.pk])
-        if referral_sent_permit(user, referral).allowed:
+        if policy.REFERRAL_SENT.allows(user, referral):
             label = gettext("Mark the referral to %(body)s as sent") % {
                 "body": referral.receiving_body.name
             }
             actions.append(Action(label, url))
 
     url = reverse("forms_app:case_close", args=[case.pk])
-    if close_permit(user, case).allowed:
+    if policy.CLOSE.allows(user, case):
         actions.append(Action(gettext("Close the case"), url))
     return actions

@@ -34,6 +34,16 @@ PRINCIPAL_ONLY: frozenset[str] = frozenset({S.PLAN_APPROVED, S.PLAN_RETURNED, S.
 # moving the case: the approved plan stays in force until its successor is approved.
 PLAN_IN_FORCE_STATES: frozenset[str] = frozenset({S.PLAN_APPROVED, S.IN_PROGRESS})
 
+
+def sources(to_state: str) -> frozenset[str]:
+    """The states from which the procedure lets a case move to ``to_state``.
+
+    The querysets of :mod:`forms_app.cases.policy` filter on these, so "which
+    cases may move there" reads the same graph as "may this case move there".
+    """
+    return frozenset(state for state, targets in TRANSITIONS.items() if to_state in targets)
+
+
 DEADLINE_REFERRAL = "referral"
 DEADLINE_PLAN_APPROVAL = "plan_approval"
 DEADLINE_REVIEW = "review"

@@ -1,9 +1,11 @@
 """Việc cần làm: what in the case area waits for one user, soonest deadline first.
 
-Computed from the cases the user may read (:func:`policy.cases_for`) and
-the deadlines ``transitions.refresh_deadline`` stores, with one query per kind
-of task however many cases there are, so the dashboard panel stays cheap. Shown
-on the admin dashboard (:class:`TodoPanel`) and as a page of its own.
+Computed from the records on which the case policy lets the user take each step
+now (``policy.DECIDE.instances(user)`` and the like: the same rules the case
+page's buttons and the transitions follow) and the deadlines
+``transitions.refresh_deadline`` stores, with one query per kind of task however
+many cases there are, so the dashboard panel stays cheap. Shown on the admin
+dashboard (:class:`TodoPanel`) and as a page of its own.
 
 Who is asked to act: a principal decides on plans (never their own) and closes
 reviewed cases of their school; the assigned case worker files the assessment
@@ -19,22 +21,16 @@ import datetime
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Q, Subquery
+from django.db.models import Exists, OuterRef, Q
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from forms_app.cases import policy, transitions
-from forms_app.models import (
-    Assessment,
-    Case,
-    CaseState,
-    InterventionPlan,
-    Referral,
-    Review,
-    WizardDraft,
-)
+from forms_app.cases import policy
+from forms_app.cases.procedure import DEADLINE_PLAN_APPROVAL, DEADLINE_REFERRAL, DEADLINE_REVIEW
+from forms_app.display import case_url
+from forms_app.models import Assessment, Case, CaseState, WizardDraft
 from forms_app.models.cases import LEARNER_FIELDS
 
 __all__ = [
@@ -53,9 +49,9 @@ REVIEW_NOTICE = datetime.timedelta(days=7)
 PANEL_LIMIT = 8
 
 DEADLINE_LABELS: dict[str, Any] = {
-    transitions.DEADLINE_REFERRAL: _("Referral due"),
-    transitions.DEADLINE_PLAN_APPROVAL: _("Plan approval due"),
-    transitions.DEADLINE_REVIEW: _("Review due"),
+    DEADLINE_REFERRAL: _("Referral due"),
+    DEADLINE_PLAN_APPROVAL: _("Plan approval due"),
+    DEADLINE_REVIEW: _("Review due"),
 }
 
 
@@ -87,8 +83,6 @@ class TodoItem:
 
     @property
     def case_url(self) -> str:
-        from forms_app.display import case_url
-
         return case_url(self.case_id)
 
     def sort_key(self) -> tuple:
@@ -125,36 +119,34 @@ def _url(name: str, *args) -> str | None:
         return None
 
 
-def _case_page(case: Case) -> str:
-    from forms_app.display import case_url
+def _concerned(user, principal_of: list[int], prefix: str = "") -> Q:
+    """Cases whose legal deadlines concern ``user`` (see the module docstring).
 
-    return case_url(case.pk)
-
-
-def _principal_school_ids(user) -> set[int]:
-    return {school.pk for school in policy.case_schools(user) if policy.is_principal(user, school)}
+    ``prefix`` reaches the case from another record ("case__" from a referral).
+    """
+    return (
+        Q(**{f"{prefix}assigned_worker_id": user.pk})
+        | Q(**{f"{prefix}assigned_worker__isnull": True})
+        | Q(**{f"{prefix}school_id__in": principal_of})
+    )
 
 
 def todo_for(user, now: datetime.datetime | None = None) -> Todo:
     """What waits for ``user`` across the cases they may read, overdue first, then by deadline.
 
-    Empty for anyone without a case role. Runs a fixed number of queries.
+    Each kind of task starts from the records on which the case policy lets the
+    user take that step now (``policy.<ACTION>.instances``), so the to-do never
+    lists what the case page would not offer; it then keeps the tasks that
+    concern this user. Empty for anyone without a case role. Runs a fixed number
+    of queries.
     """
     if not policy.can_list_cases(user):
         return Todo(items=[], drafts_count=0)
     now = now or timezone.now()
     # A task names its case by reference only: the learner's encrypted details
     # stay unread however many tasks there are.
-    cases = policy.cases_for(user).defer(*LEARNER_FIELDS)
-    open_cases = cases.exclude(state=CaseState.CLOSED)
     case_details = [f"case__{name}" for name in LEARNER_FIELDS]
-    principal_of = _principal_school_ids(user)
-    # Cases whose legal deadlines concern this user (see the module docstring).
-    concerned = (
-        Q(assigned_worker_id=user.pk)
-        | Q(assigned_worker__isnull=True)
-        | Q(school_id__in=principal_of)
-    )
+    principal_of = sorted(policy.principal_school_ids(user))
     items: list[TodoItem] = []
 
     # A task done through a wizard links to the case page, which offers the form:
@@ -167,7 +159,7 @@ def todo_for(user, now: datetime.datetime | None = None) -> Todo:
                 title=title,
                 case_id=case.pk,
                 case_reference=case.reference,
-                url=url or _case_page(case),
+                url=url or case_url(case.pk),
                 now=now,
                 **when,
             )
@@ -175,13 +167,7 @@ def todo_for(user, now: datetime.datetime | None = None) -> Todo:
 
     # Plans waiting for the principal's decision; never one they wrote themselves.
     for plan in (
-        InterventionPlan.objects.filter(
-            status=InterventionPlan.Status.SUBMITTED,
-            case__in=open_cases.filter(school_id__in=principal_of),
-        )
-        .exclude(author_id=user.pk)
-        .select_related("case")
-        .defer("answers", *case_details)
+        policy.DECIDE.instances(user).select_related("case").defer("answers", *case_details)
     ):
         add(
             "plan_decision",
@@ -194,7 +180,8 @@ def todo_for(user, now: datetime.datetime | None = None) -> Todo:
 
     # Referrals not sent yet: 12 working hours from intake.
     for referral in (
-        Referral.objects.filter(sent_at__isnull=True, case__in=open_cases.filter(concerned))
+        policy.REFERRAL_SENT.instances(user)
+        .filter(_concerned(user, principal_of, "case__"))
         .select_related("case", "receiving_body")
         .defer(*case_details)
     ):
@@ -208,10 +195,14 @@ def todo_for(user, now: datetime.datetime | None = None) -> Todo:
         )
 
     # Reviews (Mẫu 04) whose date is reached or near, read from the stored deadline.
-    for case in open_cases.filter(concerned).filter(
-        state=CaseState.IN_PROGRESS,
-        next_deadline_label=transitions.DEADLINE_REVIEW,
-        next_deadline__lte=now + REVIEW_NOTICE,
+    for case in (
+        policy.REVIEW.instances(user)
+        .filter(_concerned(user, principal_of))
+        .filter(
+            next_deadline_label=DEADLINE_REVIEW,
+            next_deadline__lte=now + REVIEW_NOTICE,
+        )
+        .defer(*LEARNER_FIELDS)
     ):
         add(
             "review",
@@ -221,16 +212,10 @@ def todo_for(user, now: datetime.datetime | None = None) -> Todo:
             due=case.next_deadline,
         )
 
-    # Returned plans to revise, unless a newer version has been started since.
-    newer = InterventionPlan.objects.filter(
-        case_id=OuterRef("case_id"), version__gt=OuterRef("version")
-    )
+    # Returned plans to rework, for the assigned worker and the plan's author.
     for plan in (
-        InterventionPlan.objects.filter(
-            status=InterventionPlan.Status.RETURNED, case__in=open_cases
-        )
+        policy.REWORK.instances(user)
         .filter(Q(case__assigned_worker_id=user.pk) | Q(author_id=user.pk))
-        .exclude(Exists(newer))
         .select_related("case")
         .defer("answers", *case_details)
     ):
@@ -243,8 +228,11 @@ def todo_for(user, now: datetime.datetime | None = None) -> Todo:
         )
 
     # New cases of this worker that still need their assessment (Mẫu 02).
-    for case in open_cases.filter(state=CaseState.RECEIVED, assigned_worker_id=user.pk).exclude(
-        Exists(Assessment.objects.filter(case_id=OuterRef("pk")))
+    for case in (
+        policy.ASSESS.instances(user)
+        .filter(assigned_worker_id=user.pk)
+        .exclude(Exists(Assessment.objects.filter(case_id=OuterRef("pk"))))
+        .defer(*LEARNER_FIELDS)
     ):
         add(
             "assessment",
@@ -256,15 +244,9 @@ def todo_for(user, now: datetime.datetime | None = None) -> Todo:
         )
 
     # Reviewed cases whose latest review proposes closing: the principal closes them.
-    latest_conclusion = (
-        Review.objects.filter(case_id=OuterRef("pk"))
-        .order_by("-created_at", "-pk")
-        .values("conclusion")[:1]
-    )
+    # (A referred case may be closed too, but no deadline asks for it.)
     for case in (
-        cases.filter(state=CaseState.REVIEWED, school_id__in=principal_of)
-        .annotate(latest_conclusion=Subquery(latest_conclusion))
-        .filter(latest_conclusion=Review.Conclusion.CLOSE)
+        policy.CLOSE.instances(user).filter(state=CaseState.REVIEWED).defer(*LEARNER_FIELDS)
     ):
         add(
             "close",

@@ -10,14 +10,13 @@ import copy
 import datetime
 
 from django.contrib.auth.base_user import AbstractBaseUser
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from forms_app.cases import deadlines
-from forms_app.cases.policy import is_principal
+from forms_app.cases import deadlines, policy
 from forms_app.cases.procedure import (
     DEADLINE_PLAN_APPROVAL,
     DEADLINE_REFERRAL,
@@ -35,43 +34,44 @@ from forms_app.models import (
     InterventionPlan,
     ReceivingBody,
     Referral,
-    Review,
 )
-from schools.models import School
+
+# The procedure's names stay importable from here, where callers met them first.
+__all__ = [
+    "DEADLINE_PLAN_APPROVAL",
+    "DEADLINE_REFERRAL",
+    "DEADLINE_REVIEW",
+    "PLAN_IN_FORCE_STATES",
+    "PRINCIPAL_ONLY",
+    "TRANSITIONS",
+    "InvalidTransition",
+    "approve_plan",
+    "assert_editable",
+    "close_case",
+    "is_frozen",
+    "mark_referral_sent",
+    "refer_case",
+    "refresh_deadline",
+    "return_plan",
+    "revise_plan",
+    "start_plan",
+    "submit_plan",
+    "transition",
+]
 
 S = CaseState
 Status = InterventionPlan.Status
 
 
-def _require_principal(user: AbstractBaseUser, school: School) -> None:
-    """Refuse anyone but a principal of ``school``.
-
-    A superuser without that membership is refused too: approving a plan and
-    closing a case are the principal's acts under the circular, which a technical
-    administrator cannot sign.
-    """
-    if not is_principal(user, school):
-        raise PermissionDenied(_("Only a principal of this school can take this decision."))
-
-
 def _check_move(case: Case, to_state: str, user: AbstractBaseUser) -> None:
     """Refuse a move the graph, the decider's role or the case's records do not allow.
 
-    Kept inside :func:`transition` rather than only in the named actions, so that a
+    The rules are :func:`policy.move_permit`'s, which the screens ask too. Kept
+    inside :func:`transition` rather than only in the named actions, so that a
     caller using ``transition`` directly cannot close a case or approve a plan
     without being the principal.
     """
-    if to_state not in TRANSITIONS.get(case.state, set()):
-        raise InvalidTransition(case.state, to_state)
-    if to_state in PRINCIPAL_ONLY:
-        _require_principal(user, case.school)
-    if case.state == S.REVIEWED and to_state == S.CLOSED:
-        latest = Review.objects.filter(case=case).order_by("-created_at", "-pk").first()
-        if latest is None or latest.conclusion != Review.Conclusion.CLOSE:
-            raise ValidationError(
-                _("A case can only be closed after a review that proposes closing it."),
-                code="review_does_not_propose_closing",
-            )
+    policy.move_permit(user, case, to_state).enforce()
 
 
 def _lock_case(case: Case) -> Case:
@@ -230,8 +230,8 @@ def submit_plan(plan: InterventionPlan, user: AbstractBaseUser) -> InterventionP
                 code="plan_already_submitted",
             )
         mid_course = case.state in PLAN_IN_FORCE_STATES and _plan_in_force(case) is not None
-        if not mid_course and S.PLAN_SUBMITTED not in TRANSITIONS.get(case.state, set()):
-            raise InvalidTransition(case.state, S.PLAN_SUBMITTED)
+        if not mid_course:
+            _check_move(case, S.PLAN_SUBMITTED, user)
 
         locked.status = Status.SUBMITTED
         locked.submitted_at = timezone.now()
@@ -260,19 +260,6 @@ def submit_plan(plan: InterventionPlan, user: AbstractBaseUser) -> InterventionP
     return plan
 
 
-def _require_decider(plan: InterventionPlan, user: AbstractBaseUser) -> None:
-    """Only a principal of the case's school decides, and never on a plan they wrote.
-
-    The four-eyes rule holds even for a principal who drafted the plan
-    themselves: another principal (a vice-principal holding the role) decides.
-    """
-    _require_principal(user, plan.case.school)
-    if plan.author_id is not None and plan.author_id == user.pk:
-        raise PermissionDenied(
-            _("The author of a plan cannot approve or return it; another principal must decide.")
-        )
-
-
 def _decide(
     plan: InterventionPlan,
     user: AbstractBaseUser,
@@ -282,12 +269,9 @@ def _decide(
 ) -> InterventionPlan:
     with transaction.atomic():
         locked = _lock_plan(plan)
-        _require_decider(locked, user)
-        if locked.status != Status.SUBMITTED:
-            raise ValidationError(
-                _("Only a submitted plan can be approved or returned."),
-                code="plan_not_submitted",
-            )
+        # Only a principal of the case's school, never on a plan they wrote, and
+        # only while it is submitted: the rules the decision screen shows.
+        policy.DECIDE.enforce(user, locked)
         case = locked.case
         locked.status = status
         locked.decided_by = user
@@ -397,8 +381,8 @@ def refer_case(
         )
     with transaction.atomic():
         current = _lock_case(case)
-        if S.REFERRED not in TRANSITIONS.get(current.state, set()):
-            raise InvalidTransition(current.state, S.REFERRED)
+        # Checked before the referral is written; ``transition`` checks it again.
+        _check_move(current, S.REFERRED, user)
         received_at = (
             IntakeReport.objects.filter(case=current).values_list("received_at", flat=True).first()
         ) or current.received_at
@@ -422,10 +406,7 @@ def mark_referral_sent(referral: Referral, user: AbstractBaseUser) -> CaseEvent:
             .select_related("case__school")
             .get(pk=referral.pk)
         )
-        if locked.sent_at is not None:
-            raise ValidationError(
-                _("This referral has already been sent."), code="referral_already_sent"
-            )
+        policy.REFERRAL_SENT.enforce(user, locked)
         locked.sent_at = timezone.now()
         locked.save(update_fields=["sent_at"])
         event = _record_event(locked.case, user, note=str(locked.receiving_body))

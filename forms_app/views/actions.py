@@ -1,11 +1,11 @@
-"""The screens that move a case besides the wizards, and the full "Việc cần làm" page.
+"""The screens that move a case besides the wizards: decide, start, refer, mark sent, close.
 
 Each action is one small view: a GET shows what is about to happen and a form,
 a POST does it through :mod:`forms_app.cases.transitions` (the only code that changes a
 case's state) and leads back to the case. Every view loads the case through
 :func:`policy.get_case_or_404` first, so another school's case is a 404.
-Then two questions are asked, in this order, by the ``*_permit`` functions the
-case page and the to-do list share:
+Then two questions are asked, in this order, of :mod:`forms_app.cases.policy`,
+which the case page's buttons, the to-do list and the transitions ask too:
 
 * may this user's role take this decision on this case at all? If not, a 403
   (``forbidden``), e.g. a case worker asking to approve a plan;
@@ -28,7 +28,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext
 from django.views import View
@@ -38,17 +38,9 @@ from wagtail.admin import messages
 from audit import log as audit_log
 from audit.models import Action as AuditAction
 from forms_app.cases import deadlines, policy, transitions
-from forms_app.cases.policy import (
-    Permit,
-    close_permit,
-    decide_permit,
-    latest_review,
-    refer_permit,
-    referral_sent_permit,
-    start_plan_permit,
-)
+from forms_app.cases.policy import Permit, latest_review
 from forms_app.cases.todo import deadline_label
-from forms_app.display import case_url
+from forms_app.display import case_url, local_moment
 from forms_app.forms.actions import (
     APPROVE,
     CloseCaseForm,
@@ -79,12 +71,6 @@ Status = InterventionPlan.Status
 
 
 # Showing what is decided on ---------------------------------------------------------------
-
-
-def _local(moment: datetime.datetime | None) -> str:
-    if moment is None:
-        return ""
-    return formats.date_format(timezone.localtime(moment), "d/m/Y H:i")
 
 
 def _items(answers: dict, step: str, key: str = "items") -> list[dict]:
@@ -123,13 +109,13 @@ def plan_summary(plan: InterventionPlan, now: datetime.datetime | None = None) -
             }
             for row in _items(answers, "activities")
         ],
-        "approval_due": _local(plan.approval_due_at),
+        "approval_due": local_moment(plan.approval_due_at),
         "approval_overdue": (
             plan.status == Status.SUBMITTED
             and plan.approval_due_at is not None
             and plan.approval_due_at < now
         ),
-        "submitted": _local(plan.submitted_at),
+        "submitted": local_moment(plan.submitted_at),
         "print_url": reverse("forms_app:record_print", args=[TemplateCode.PLAN.value, plan.pk]),
     }
 
@@ -185,7 +171,7 @@ class CaseActionView(View):
             "case_url": case_url(case.pk),
             "page_title": self.title,
             "submit_label": self.submit_label or self.title,
-            "next_deadline": _local(case.next_deadline),
+            "next_deadline": local_moment(case.next_deadline),
             "next_deadline_label": deadline_label(case.next_deadline_label),
             **kwargs,
         }
@@ -277,7 +263,7 @@ class PlanDecideView(CaseActionView):
         self.plan.case = self.case
 
     def get_permit(self) -> Permit:
-        return decide_permit(self.request.user, self.plan)
+        return policy.DECIDE.permit(self.request.user, self.plan)
 
     def audit_target(self) -> str:
         return f"{self.audit_name}:{self.plan.pk}"
@@ -309,7 +295,7 @@ class CaseStartView(CaseActionView):
         return gettext("Start carrying out the plan")
 
     def get_permit(self) -> Permit:
-        return start_plan_permit(self.request.user, self.case)
+        return policy.START_PLAN.permit(self.request.user, self.case)
 
     def get_context_data(self, **kwargs) -> dict:
         plan = (
@@ -342,7 +328,7 @@ class ReferCaseView(CaseActionView):
         return gettext("Refer outside the school")
 
     def get_permit(self) -> Permit:
-        return refer_permit(self.request.user, self.case)
+        return policy.REFER.permit(self.request.user, self.case)
 
     def get_form_kwargs(self) -> dict:
         return {"case": self.case}
@@ -361,8 +347,8 @@ class ReferCaseView(CaseActionView):
         due = deadlines.referral_due(self.case.school, received_at)
         intake = IntakeReport.objects.filter(case=self.case).only("referral_suggested").first()
         return super().get_context_data(
-            received_at=_local(received_at),
-            referral_due=_local(due),
+            received_at=local_moment(received_at),
+            referral_due=local_moment(due),
             referral_overdue=due < timezone.now(),
             referral_suggested=bool(intake and intake.referral_suggested),
             **kwargs,
@@ -380,7 +366,7 @@ class ReferCaseView(CaseActionView):
         return gettext(
             "The referral has been recorded. Call 111 or send the letter by %(due)s, "
             "then mark it as sent."
-        ) % {"due": _local(referral.due_at)}
+        ) % {"due": local_moment(referral.due_at)}
 
 
 class ReferralSentView(CaseActionView):
@@ -411,7 +397,7 @@ class ReferralSentView(CaseActionView):
         self.referral.case = self.case
 
     def get_permit(self) -> Permit:
-        return referral_sent_permit(self.request.user, self.referral)
+        return policy.REFERRAL_SENT.permit(self.request.user, self.referral)
 
     def audit_target(self) -> str:
         return f"{self.audit_name}:{self.referral.pk}"
@@ -420,8 +406,8 @@ class ReferralSentView(CaseActionView):
         referral = self.referral
         return super().get_context_data(
             referral=referral,
-            due=_local(referral.due_at),
-            sent=_local(referral.sent_at),
+            due=local_moment(referral.due_at),
+            sent=local_moment(referral.sent_at),
             overdue=referral.sent_at is None and referral.due_at < timezone.now(),
             **kwargs,
         )
@@ -446,14 +432,14 @@ class CloseCaseView(CaseActionView):
 
     def get_permit(self) -> Permit:
         self.latest_review = latest_review(self.case)
-        return close_permit(self.request.user, self.case, self.latest_review)
+        return policy.CLOSE.permit(self.request.user, self.case, review=self.latest_review)
 
     def get_context_data(self, **kwargs) -> dict:
         referrals = Referral.objects.filter(case=self.case).select_related("receiving_body")
         return super().get_context_data(
             latest_review=self.latest_review,
             referrals=[
-                {"referral": r, "due": _local(r.due_at), "sent": _local(r.sent_at)}
+                {"referral": r, "due": local_moment(r.due_at), "sent": local_moment(r.sent_at)}
                 for r in referrals
             ],
             **kwargs,

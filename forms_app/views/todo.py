@@ -11,9 +11,7 @@ from audit import log as audit_log
 from audit.models import Action as AuditAction
 from forms_app.cases import policy
 from forms_app.cases.todo import todo_for
-from forms_app.models import (
-    Case,
-)
+from forms_app.models import Case
 from forms_app.wizards import forbidden
 
 
