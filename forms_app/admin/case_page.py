@@ -26,7 +26,7 @@ from audit import log as audit_log
 from audit.access import can_read_audit
 from audit.models import Action as AuditAction
 from forms_app.admin.case_list import deadline_text
-from forms_app.admin.next_steps import case_actions
+from forms_app.admin.next_steps import case_actions, waiting_note
 from forms_app.cases import policy
 from forms_app.display import local_date, person_name
 from forms_app.models import Case, CaseEvent, CaseState, IssueCategory
@@ -179,6 +179,7 @@ class CaseInspectView(InspectView):
 
     def get_context_data(self, **kwargs) -> dict:
         kwargs.setdefault("case_actions", case_actions(self.request.user, self.instance))
+        kwargs.setdefault("waiting_note", waiting_note(self.request.user, self.instance))
         kwargs.setdefault("audit_trail_url", audit_trail_url(self.request.user, self.instance))
         # Before the fields: the case's categories are one of them, and its
         # records' descriptions read the same loaded case.

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext
 
 from forms_app.cases import policy
-from forms_app.models import Case, InterventionPlan, Referral, TemplateCode
+from forms_app.models import Case, CaseState, InterventionPlan, Referral, Review, TemplateCode
 from forms_app.wizards import WIZARDS, CaseRecordWizard
 
 
@@ -72,3 +72,26 @@ def case_actions(user, case: Case) -> list[Action]:
     if policy.CLOSE.allows(user, case):
         actions.append(Action(gettext("Close the case"), url))
     return actions
+
+
+def waiting_note(user, case: Case) -> str:
+    """Whose decision the case waits for, when it is not the reader's alone; "" otherwise.
+
+    Said above the buttons, so that a worker who proposed closing (Mẫu 04) or
+    sent a plan sees why nothing is offered to them, and a principal sees what
+    is asked of them.
+    """
+    if case.state == CaseState.REVIEWED:
+        review = policy.latest_review(case)
+        if review is not None and review.conclusion == Review.Conclusion.CLOSE:
+            return gettext(
+                "The review proposes closing the case. It waits for the principal, who decides."
+            )
+    if (
+        case.state != CaseState.CLOSED
+        and InterventionPlan.objects.filter(
+            case=case, status=InterventionPlan.Status.SUBMITTED
+        ).exists()
+    ):
+        return gettext("A plan waits for the principal's decision.")
+    return ""

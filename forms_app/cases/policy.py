@@ -277,6 +277,39 @@ class CloseCase(MoveAction):
         )
 
 
+class StartPlan(MoveAction):
+    """Carry out the approved plan, or go on with it after a review concluding so.
+
+    A review proposing to close the case (or to draft a new plan) leaves it for
+    the principal's decision (or for Mẫu 03): starting the old plan again would
+    be something else than what the review concluded, so it is not offered then.
+    """
+
+    def rules(self, user, case: Case, **known) -> Permit:
+        permit = super().rules(user, case, **known)
+        if permit.allowed and case.state == S.REVIEWED:
+            review = known.get("review", _UNSET)
+            if review is _UNSET:
+                review = latest_review(case)
+            if review is None or review.conclusion != Review.Conclusion.CONTINUE:
+                return _not_now(
+                    _("The latest review does not conclude that the plan continues."),
+                    "review_does_not_continue",
+                )
+        return permit
+
+    def available(self, user, school_ids: list[int]) -> QuerySet[Case]:
+        return (
+            super()
+            .available(user, school_ids)
+            .alias(latest_conclusion=_latest_conclusion())
+            .filter(
+                ~Q(state=S.REVIEWED)
+                | Q(state=S.REVIEWED, latest_conclusion=Review.Conclusion.CONTINUE)
+            )
+        )
+
+
 class ReviewPlan(MoveAction):
     """Mẫu 04: review the support while the approved plan in force is carried out."""
 
@@ -407,7 +440,7 @@ class ReworkPlan(CaseAction):
 
 
 DECIDE = DecidePlan()
-START_PLAN = MoveAction("start_plan", S.IN_PROGRESS)
+START_PLAN = StartPlan("start_plan", S.IN_PROGRESS)
 REFER = ReferFromIntake("refer", S.REFERRED)
 REFERRAL_SENT = MarkReferralSent()
 CLOSE = CloseCase("close", S.CLOSED)

@@ -310,8 +310,14 @@ def return_plan(plan: InterventionPlan, user: AbstractBaseUser, comment: str) ->
 
 
 def start_plan(case: Case, user: AbstractBaseUser, note: str = "") -> CaseEvent:
-    """Begin carrying out the approved plan."""
-    return transition(case, S.IN_PROGRESS, user, note)
+    """Begin carrying out the approved plan (or go on with it, as a review concluded).
+
+    Checked under the case's lock with the policy's rule, which is narrower than
+    the graph: after a review proposing to close, the plan is not started again.
+    """
+    with transaction.atomic():
+        policy.START_PLAN.enforce(user, _lock_case(case))
+        return transition(case, S.IN_PROGRESS, user, note)
 
 
 def revise_plan(plan: InterventionPlan, user: AbstractBaseUser) -> InterventionPlan:

@@ -142,7 +142,7 @@ SCENES: dict[str, tuple[str, Callable, dict[str, frozenset[str]]]] = {
     "reviewed, proposing to close": (
         S.REVIEWED,
         _by_factory(S.REVIEWED),
-        {"close": PRINCIPALS, "start_plan": ALL},
+        {"close": PRINCIPALS},
     ),
     "reviewed, continuing": (S.REVIEWED, _reviewed_continuing, {"start_plan": ALL}),
     "referred": (
