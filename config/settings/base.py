@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "case_files",
     "page_cache",
     "backups",
+    "guides",
     # Sign-in hardening: TOTP second factor with recovery codes, lockout. The devices
     # are accounts' own (secret encrypted, codes hashed), not django-otp's plugins,
     # which keep both in clear.
