@@ -13,7 +13,18 @@ from django.utils.translation import gettext
 from forms_app.display import person_name
 from forms_app.forms.plan import ActivitiesForm, GoalsForm, PeriodForm, ProblemsForm
 from forms_app.models import Case, InterventionPlan
-from forms_app.printing.sections import Row, Section, Table, as_text, step_answers, step_items
+from forms_app.printing.sections import (
+    Row,
+    Section,
+    Table,
+    as_text,
+    numbered,
+    step_answers,
+    step_items,
+)
+
+# The approval follows the plan's four sections of content.
+APPROVAL_NUMBER = 5
 
 
 def learner_rows(case: Case) -> list[Row]:
@@ -55,31 +66,35 @@ def content_sections(
         if isinstance(item, dict)
     ]
     period_fields = PeriodForm.base_fields
-    return [
-        Section(
-            f"1. {gettext('The learner and the problems or needs addressed')}",
-            [*learner_rows(case), Row(str(fields["text"].label), problems)],
-        ),
-        Section(f"2. {gettext('Goals')}", goals),
-        Section(
-            f"3. {gettext('Activities')}",
-            [
-                Table(
-                    caption=gettext("Activities"),
-                    columns=ActivitiesForm.column_labels(),
-                    rows=activities,
-                )
-            ],
-        ),
-        Section(
-            f"4. {gettext('Plan period and review')}",
-            [
-                Row(str(period_fields["period_start"].label), as_text(period_start)),
-                Row(str(period_fields["period_end"].label), as_text(period_end)),
-                Row(str(period_fields["review_date"].label), as_text(review_date)),
-            ],
-        ),
-    ]
+    # Titles are numbered by ``numbered``, never inside an f-string: xgettext does not
+    # read f-strings, and a title it never extracted prints in English.
+    return numbered(
+        [
+            (
+                gettext("The learner and the problems or needs addressed"),
+                [*learner_rows(case), Row(str(fields["text"].label), problems)],
+            ),
+            (gettext("Goals"), goals),
+            (
+                gettext("Activities"),
+                [
+                    Table(
+                        caption=gettext("Activities"),
+                        columns=ActivitiesForm.column_labels(),
+                        rows=activities,
+                    )
+                ],
+            ),
+            (
+                gettext("Plan period and review"),
+                [
+                    Row(str(period_fields["period_start"].label), as_text(period_start)),
+                    Row(str(period_fields["period_end"].label), as_text(period_end)),
+                    Row(str(period_fields["review_date"].label), as_text(review_date)),
+                ],
+            ),
+        ]
+    )
 
 
 def _field_label(name: str) -> str:
@@ -88,8 +103,9 @@ def _field_label(name: str) -> str:
 
 def approval_section(plan: InterventionPlan) -> Section:
     """Section 5: the version, where the principal's approval stands, and the decision."""
+    title = gettext("Approval by the principal")
     return Section(
-        f"5. {gettext('Approval by the principal')}",
+        f"{APPROVAL_NUMBER}. {title}",
         [
             Row(_field_label("version"), str(plan.version)),
             Row(_field_label("status"), plan.get_status_display()),
