@@ -11,9 +11,12 @@ class PagesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        from django.db import models
+        from wagtail.admin.forms.models import register_form_field_override
         from wagtail.signals import page_published
 
         from pages import sanitise, signals
+        from pages.widgets import VietnameseSlugInput
         from pages.models import PlanPage
         from schools.models import School
 
@@ -28,3 +31,5 @@ class PagesConfig(AppConfig):
         )
         # Rich text from anywhere but the editor is cut to the editor's vocabulary.
         pre_save.connect(sanitise.clean_rich_text_before_save, dispatch_uid="pages.sanitise")
+        # Replaces Wagtail's own registration for slugs (wagtail.admin.forms.models).
+        register_form_field_override(models.SlugField, override={"widget": VietnameseSlugInput})
