@@ -299,7 +299,7 @@ class ActivitiesForm(RowsStepForm):
     row_form_class = ActivityRowForm
     max_rows = 30
     empty_message = _("Add at least one activity.")
-    add_label = _("Add a row")
+    add_label = _("Add an activity")
     row_label = _("Activity %(number)s")
 
     #: The column headings, in the order of the official form.

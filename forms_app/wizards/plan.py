@@ -227,7 +227,6 @@ class PlanWizard(CaseRecordWizard):
         elif step == "activities":
             context["need_list_id"] = self.need_list_id
             context["need_suggestions"] = self.need_suggestions()
-            context["activity_columns"] = ActivitiesForm.column_labels()
         elif step == "confirm":
             # Each section with the step that changes it, for its "Change" button.
             steps = ("problems", "goals", "activities", "period")

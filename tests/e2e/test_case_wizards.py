@@ -1,0 +1,105 @@
+"""The case wizards through a real browser, where only a browser shows it: layout, scripts, focus."""
+
+import datetime
+
+import pytest
+from django.utils import timezone
+from playwright.sync_api import expect
+
+from forms_app.models import CaseState
+from schools.roles import Role
+from tests.e2e.test_case_area import press, school, sign_in, staff  # noqa: F401 (fixture)
+from tests.forms_app.factories import make_case
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+
+PHONE_SMALL = {"width": 360, "height": 640}
+LAPTOP = {"width": 1366, "height": 900}
+
+ACTIVITIES = [
+    {
+        "Nhu cầu / vấn đề": "Em ngại giao tiếp",
+        "Hoạt động, biện pháp": "Tham vấn cá nhân hằng tuần",
+        "Thời gian": "Thứ Ba hằng tuần, tháng 3",
+        "Nguồn lực": "Phòng tham vấn",
+    },
+    {
+        "Nhu cầu / vấn đề": "Gia đình chưa phối hợp",
+        "Hoạt động, biện pháp": "Gặp cha mẹ học sinh",
+        "Thời gian": "Tuần đầu tháng 4",
+        "Nguồn lực": "Giáo viên chủ nhiệm",
+    },
+]
+
+
+@pytest.fixture
+def worker_and_case(school):  # noqa: F811 (the fixture imported above)
+    worker = staff("ctxh.tn", Role.CASE_WORKER, school)
+    principal = staff("hieutruong.tn", Role.PRINCIPAL, school)
+    return worker, make_case(school, worker, principal, state=CaseState.ASSESSED)
+
+
+def _open_activities(page, base: str, case) -> None:
+    sign_in(page, base, "ctxh.tn")
+    page.goto(base + f"/admin/ho-so/ke-hoach/?case={case.pk}")
+    page.get_by_label("Vấn đề, nhu cầu", exact=False).first.fill("Em ngại giao tiếp")
+    press(page, "Tiếp theo")
+    page.locator("textarea").first.fill("Em tự tin hơn khi trò chuyện với bạn")
+    press(page, "Tiếp theo")
+
+
+def test_plan_activities_are_cards_on_a_phone_and_are_read_back(
+    live_server, browser, worker_and_case
+):
+    _worker, case = worker_and_case
+    context = browser.new_context(viewport=PHONE_SMALL, is_mobile=True, has_touch=True)
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    base = live_server.url
+    _open_activities(page, base, case)
+
+    page.locator("[data-rows-add]").click()
+    cards = page.locator(".case-card")
+    expect(cards).to_have_count(2)
+    for card, activity in zip([cards.nth(0), cards.nth(1)], ACTIVITIES, strict=True):
+        for label, text in activity.items():
+            field = card.get_by_label(label, exact=True)
+            # Each field has its label in sight and most of the phone's width.
+            expect(card.get_by_text(label, exact=True)).to_be_visible()
+            assert field.bounding_box()["width"] >= 250, label
+            field.fill(text)
+    # Nothing sticks out sideways: the page does not scroll horizontally.
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE_SMALL["width"]
+    press(page, "Tiếp theo")
+
+    today = timezone.localdate()
+    page.get_by_label("Từ ngày").fill(today.isoformat())
+    page.get_by_label("Đến ngày").fill((today + datetime.timedelta(days=60)).isoformat())
+    page.get_by_label("Ngày dự kiến rà soát").fill((today + datetime.timedelta(days=30)).isoformat())
+    press(page, "Tiếp theo")
+
+    # The last step reads the plan back as it will be sent.
+    summary = page.locator("#plan-summary-title").locator("xpath=..")
+    for activity in ACTIVITIES:
+        for text in activity.values():
+            expect(summary).to_contain_text(text)
+    # And going back to the activities shows both cards as typed.
+    page.locator("button[name=wizard_goto_step][value=activities]").click()
+    for index, activity in enumerate(ACTIVITIES):
+        card = page.locator(".case-card").nth(index)
+        for label, text in activity.items():
+            expect(card.get_by_label(label, exact=True)).to_have_value(text)
+    context.close()
+
+
+def test_plan_activities_have_room_on_a_laptop(live_server, browser, worker_and_case):
+    _worker, case = worker_and_case
+    context = browser.new_context(viewport=LAPTOP)
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    _open_activities(page, live_server.url, case)
+
+    card = page.locator(".case-card").first
+    for label in ("Thời gian", "Nguồn lực", "Người / đơn vị thực hiện", "Kết quả mong đợi"):
+        assert card.get_by_label(label, exact=True).bounding_box()["width"] >= 200, label
+    context.close()
