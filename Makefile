@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: run setup install install-dev system-libs translations messages test lint format bench clean
+.PHONY: run setup install install-dev system-libs translations messages test lint format bench screenshots clean
 
 run: setup ## Set up everything and serve the demo site on http://127.0.0.1:8000
 	@echo "Serving on http://$(HOST):$(PORT)/  (admin: http://$(HOST):$(PORT)/admin/)"
@@ -71,6 +71,10 @@ format: install-dev
 bench: translations ## Build the bench datasets, measure, write bench/RESULTS.md
 	bash bin/ensure-bench-tools
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
+
+screenshots: install-dev translations ## Admin screens in Vietnamese at 1366x900 and 360x640 into var/screenshots/png/
+	bash bin/ensure-chromium
+	$(BIN)/python bin/screenshots.py
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .ruff_cache
