@@ -49,7 +49,7 @@ def _wait_for(url: str, seconds: float = 60) -> None:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         try:
-            urllib.request.urlopen(url, timeout=2)  # noqa: S310 (our own local server)
+            urllib.request.urlopen(url, timeout=2)
             return
         except OSError:
             time.sleep(0.5)
@@ -84,8 +84,11 @@ def session_for(username):
 cases = Case.objects.filter(school__code="HB")
 def case_in(state):
     return cases.filter(state=state).order_by("pk").first()
-plan = PlanPage.objects.filter(url_path__contains="truong-hoa-ban").first() or PlanPage.objects.first()
+plan = PlanPage.objects.filter(url_path__contains="hoa-ban").first()
+plan = plan or PlanPage.objects.first()
 shown = case_in(CaseState.IN_PROGRESS) or cases.first()
+RECEIVED = case_in(CaseState.RECEIVED).pk
+ASSESSED = case_in(CaseState.ASSESSED).pk
 screens = {
     "principal": [
         ("dashboard", "/admin/"),
@@ -95,9 +98,9 @@ screens = {
     ],
     "case_worker": [
         ("mau-01", reverse("forms_app:intake_start")),
-        ("mau-02", reverse("forms_app:assessment_start") + f"?case={case_in(CaseState.RECEIVED).pk}"),
-        ("mau-03", reverse("forms_app:plan_start") + f"?case={case_in(CaseState.ASSESSED).pk}"),
-        ("mau-04", reverse("forms_app:review_start") + f"?case={case_in(CaseState.IN_PROGRESS).pk}"),
+        ("mau-02", reverse("forms_app:assessment_start") + f"?case={RECEIVED}"),
+        ("mau-03", reverse("forms_app:plan_start") + f"?case={ASSESSED}"),
+        ("mau-04", reverse("forms_app:review_start") + f"?case={shown.pk}"),
         ("drafts", reverse("forms_app:drafts")),
     ],
     "editor": [
@@ -106,7 +109,8 @@ screens = {
     ],
 }
 users = {"principal": "hieutruong.hb", "case_worker": "ctxh.hb", "editor": "bientap.hb"}
-print(json.dumps({role: {"session": session_for(users[role]), "screens": screens[role]} for role in screens}))
+plan = {role: {"session": session_for(users[role]), "screens": screens[role]} for role in screens}
+print(json.dumps(plan))
 """
 
 
@@ -129,7 +133,9 @@ def main() -> int:
             check=True,
             capture_output=True,
             text=True,
-        ).stdout.strip().splitlines()[-1]
+        )
+        .stdout.strip()
+        .splitlines()[-1]
     )
     server = subprocess.Popen(
         [sys.executable, "manage.py", "runserver", "--noreload", f"127.0.0.1:{port}"],
@@ -146,7 +152,7 @@ def main() -> int:
         _wait_for(base + "/healthz")
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True)
-            for role, spec in plan.items():
+            for spec in plan.values():
                 for size, viewport in VIEWPORTS.items():
                     context = browser.new_context(
                         viewport=viewport, is_mobile=size == "phone", locale="vi-VN"
