@@ -117,6 +117,17 @@ class School(ClusterableModel):
         help_text=_("Short code used in case references, e.g. AL in AL-2026-0007."),
     )
     level = models.CharField(_("level"), max_length=32, choices=Level.choices)
+    # The "địa danh" of Nghị định 30/2020: where the school is, not what it is called.
+    place_name = models.CharField(
+        _("place name on dated documents"),
+        max_length=100,
+        blank=True,
+        help_text=_(
+            "The ward or commune (or the district or province) written before the date on "
+            "printed records, as in “Hòa Bản, ngày 05 tháng 3 năm 2026”. Not the school's "
+            "name. Left blank, the records leave a space to write it by hand."
+        ),
+    )
 
     # Contact
     address = models.CharField(_("address"), max_length=255, blank=True)
@@ -158,6 +169,7 @@ class School(ClusterableModel):
                 FieldPanel("name"),
                 FieldRowPanel([FieldPanel("code"), FieldPanel("level")]),
                 FieldPanel("district"),
+                FieldPanel("place_name"),
             ],
             heading=_("School"),
         ),

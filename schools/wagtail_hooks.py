@@ -40,6 +40,7 @@ class SchoolViewSet(SchoolScopedViewSetMixin, SnippetViewSet):
         "code",
         "level",
         "district",
+        "place_name",
         "address",
         "phone",
         "hotline",

@@ -121,17 +121,23 @@ def record_date(record: CaseRecord) -> datetime.date:
     return timezone.localdate(record.created_at)
 
 
-def place_and_date(school: School, date: datetime.date) -> str:
-    """The place and date line ("…, ngày 05 tháng 3 năm 2026"), as Nghị định 30/2020 asks.
+# What the date line holds when the school has no place name: dots to write it in by
+# hand, as on a blank official form, rather than a wrong place (the school's name).
+PLACE_BLANK = "…………"
 
+
+def place_and_date(school: School, date: datetime.date) -> str:
+    """The place and date line ("Hòa Bản, ngày 05 tháng 3 năm 2026"), as Nghị định 30/2020 asks.
+
+    The place is the school's ``place_name`` (its ward or commune, or district or
+    province), never its name; without one, dots leave it to be written by hand.
     Days below 10 and the months January and February take a leading zero, so the
-    date cannot be altered by adding a digit. The place is the school's name: the
-    models hold no commune or district name to use instead.
+    date cannot be altered by adding a digit.
     """
     day = f"{date.day:02d}" if date.day < 10 else str(date.day)
     month = f"{date.month:02d}" if date.month < 3 else str(date.month)
     return gettext("%(place)s, %(day)s/%(month)s/%(year)s") % {
-        "place": school.name,
+        "place": school.place_name.strip() or PLACE_BLANK,
         "day": day,
         "month": month,
         "year": date.year,

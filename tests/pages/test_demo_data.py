@@ -106,3 +106,11 @@ def test_demo_attachments_are_real_pdf_files():
     assert data[xref_at:].startswith(b"xref")
     first_offset = int(data[xref_at:].split(b"\n")[3][:10])
     assert data[first_offset:].startswith(b"1 0 obj")
+
+
+def test_each_demo_school_has_a_place_for_its_date_lines(demo_data):
+    """Records date themselves at the school's place (a fictitious commune), not its name."""
+    for school in School.objects.all():
+        assert school.place_name
+        assert school.place_name != school.name
+        assert f"xã {school.place_name}" in school.address

@@ -27,6 +27,8 @@ class DemoSchool:
     slug: str
     host: str
     level: str
+    # The commune of the address: printed records date themselves there.
+    place_name: str
     address: str
     phone: str
     hotline: str
@@ -53,6 +55,7 @@ SCHOOLS = [
         slug="thcs-hoa-ban",
         host="hoa-ban.localhost",
         level=School.Level.LOWER_SECONDARY,
+        place_name="Thử Nghiệm",
         address="Bản Minh Họa, xã Thử Nghiệm (địa chỉ giả định)",
         phone="0000 000 101",
         hotline="0000 000 111",
@@ -68,6 +71,7 @@ SCHOOLS = [
         slug="th-thcs-suoi-may",
         host="suoi-may.localhost",
         level=School.Level.MULTI_LEVEL,
+        place_name="Suối Mây",
         address="Thôn Giả Định, xã Suối Mây (địa chỉ giả định)",
         phone="0000 000 201",
         hotline="0000 000 211",
@@ -132,6 +136,7 @@ class Command(BaseCommand):
                     "district": district,
                     "name": demo.name,
                     "level": demo.level,
+                    "place_name": demo.place_name,
                     "address": demo.address,
                     "phone": demo.phone,
                     "hotline": demo.hotline,

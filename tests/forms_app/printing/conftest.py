@@ -35,7 +35,7 @@ def named(user, first: str, last: str):
 def module_school(module_db):
     def build():
         district = District.objects.create(name="Phòng GD&ĐT huyện Thử Nghiệm", code="TN")
-        return build_school("HB", "Trường THCS Hoa Ban", district=district)
+        return build_school("HB", "Trường THCS Hoa Ban", district=district, place_name="Hòa Bản")
 
     return module_db.build(build)
 

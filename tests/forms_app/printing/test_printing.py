@@ -42,6 +42,7 @@ CONSEQUENCES = "Có nguy cơ bỏ học, trầm cảm kéo dài"
 MOTHER = "Trần Thị Hồng Nhung"
 INFORMANT = "Lê Thị Hương Giang"
 MOTTO = "Độc lập - Tự do - Hạnh phúc"
+PLACE = "Hòa Bản"  # the school's place name (conftest.py)
 NATION = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
 # The official titles: Vietnamese translations of the English msgids (site/locale).
 TITLES = {
@@ -461,16 +462,39 @@ def test_printing_changes_nothing(client, school, worker):
 @pytest.mark.parametrize(
     ("date", "expected"),
     [
-        (datetime.date(2026, 3, 5), "Trường X, ngày 05 tháng 3 năm 2026"),
-        (datetime.date(2026, 2, 14), "Trường X, ngày 14 tháng 02 năm 2026"),
-        (datetime.date(2026, 11, 20), "Trường X, ngày 20 tháng 11 năm 2026"),
+        (datetime.date(2026, 3, 5), "Hòa Bản, ngày 05 tháng 3 năm 2026"),
+        (datetime.date(2026, 2, 14), "Hòa Bản, ngày 14 tháng 02 năm 2026"),
+        (datetime.date(2026, 11, 20), "Hòa Bản, ngày 20 tháng 11 năm 2026"),
     ],
     ids=["early-day", "february", "no-padding"],
 )
 def test_place_and_date_pad_days_and_early_months_as_official_documents_do(
     make_school, date, expected
 ):
-    assert layout.place_and_date(make_school("XX", "Trường X"), date) == expected
+    school = make_school("XX", "Trường X", place_name="Hòa Bản")
+
+    assert layout.place_and_date(school, date) == expected
+
+
+def test_date_line_without_a_place_leaves_dots_never_the_schools_name(make_school):
+    school = make_school("XX", "Trường THCS Xuân Thủy", place_name="  ")
+
+    line = layout.place_and_date(school, datetime.date(2026, 3, 5))
+
+    assert line == f"{layout.PLACE_BLANK}, ngày 05 tháng 3 năm 2026"
+    assert "Xuân Thủy" not in line
+
+
+def test_printed_record_dates_itself_at_the_schools_place(client, school, worker):
+    report = intake(school, worker)
+    client.force_login(worker)
+
+    text = get_pdf(client, "01", report.pk)
+
+    created = timezone.localdate(report.created_at)
+    assert layout.place_and_date(school, created) in text
+    assert f"{PLACE}, ngày " in text
+    assert f"{school.name}, ngày" not in text
 
 
 def test_pdf_renderer_loads_only_the_bundled_static_files(settings):
