@@ -53,6 +53,9 @@ class CaseWizard(DraftWizardView):
     template_code: str = ""
     # The last step's button: what submitting does, in the user's words.
     final_button_label = _("Save and finish")
+    # Shown on the case's page after a submission. The case's reference only, never
+    # the learner's name: a message may be written to a log on its way.
+    success_message = _("%(template)s of case %(reference)s has been saved.")
     url_base = ""
     url_slug = ""
     template_name = "forms_app/wizard_step.html"
@@ -143,6 +146,14 @@ class CaseWizard(DraftWizardView):
     def get_leave_url(self) -> str:
         """Override to change where "Save and leave" goes; by default the user's drafts."""
         return reverse("forms_app:drafts")
+
+    def get_success_message(self) -> str:
+        """Override to change what the case's page says after a submission."""
+        case = self.draft.case
+        return self.success_message % {
+            "template": TemplateCode(self.template_code).label,
+            "reference": case.reference if case is not None else "",
+        }
 
     # Display
 

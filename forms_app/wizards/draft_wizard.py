@@ -94,6 +94,10 @@ class DraftWizardView(NamedUrlWizardView):
     def after_request(self, request: HttpRequest, step: str, response: HttpResponse) -> None:
         """Called once per request that passed the checks, with its response."""
 
+    def get_success_message(self) -> str:
+        """What the page after a submission says was saved ("" for nothing)."""
+        return ""
+
     def get_storage(self) -> DraftStorage:
         """Override to keep the wizard's state somewhere else than the draft."""
         return DraftStorage(self.prefix, self.request, draft=self.draft)
@@ -267,5 +271,8 @@ class DraftWizardView(NamedUrlWizardView):
         except PermissionDenied:
             return self.refuse()
         self.draft = draft
+        success_message = self.get_success_message()
+        if success_message:
+            messages.success(self.request, success_message)
         # Nothing is left to write: the storage's next save skips a submitted draft.
         return redirect(self.get_success_url())

@@ -67,6 +67,9 @@ class PlanWizard(CaseRecordWizard):
 
     template_code = TemplateCode.PLAN
     final_button_label = _("Send for approval")
+    success_message = _(
+        "%(template)s of case %(reference)s has been sent to the principal for approval."
+    )
     url_base = "plan"
     url_slug = "ke-hoach"
     template_name = "forms_app/steps/plan_wizard_step.html"

@@ -1,4 +1,4 @@
-"""The case wizards through a real browser, where only a browser shows it: layout, scripts, focus."""
+"""The case wizards in a real browser, for what only a browser shows: layout, scripts, focus."""
 
 import datetime
 
@@ -75,7 +75,8 @@ def test_plan_activities_are_cards_on_a_phone_and_are_read_back(
     today = timezone.localdate()
     page.get_by_label("Từ ngày").fill(today.isoformat())
     page.get_by_label("Đến ngày").fill((today + datetime.timedelta(days=60)).isoformat())
-    page.get_by_label("Ngày dự kiến rà soát").fill((today + datetime.timedelta(days=30)).isoformat())
+    review = today + datetime.timedelta(days=30)
+    page.get_by_label("Ngày dự kiến rà soát").fill(review.isoformat())
     press(page, "Tiếp theo")
 
     # The last step reads the plan back as it will be sent.

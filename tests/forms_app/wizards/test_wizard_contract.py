@@ -253,3 +253,67 @@ def test_a_case_worker_of_another_school_gets_404_on_the_case_and_the_draft(
     assert stored(draft) == before
     for name, value in scene.first_data.items():
         assert before[wizard.first_step][f"{wizard.first_step}-{name}"] == [value]
+
+
+# Finishing
+
+
+def _finish_intake(client, _case) -> tuple:
+    draft = intake.start(client)
+    intake.fill_until_consent(client, draft)
+    intake.post_step(client, draft, "informant_consent", {"consent": "no"})
+    return draft, intake.post_step(client, draft, "first_assessment", intake.ASSESSMENT)
+
+
+def _finish_assessment(client, case) -> tuple:
+    draft = assessment.start(client, case)
+    assessment.fill_until_conclusion(client, draft)
+    return draft, assessment.post_step(client, draft, "conclusion", assessment.SUPPORT)
+
+
+def _finish_plan(client, case) -> tuple:
+    draft = plan.start(client, case)
+    plan.fill_all_but_confirm(client, draft)
+    return draft, plan.send(client, draft)
+
+
+@pytest.mark.parametrize(
+    ("scene", "finish", "saved"),
+    [
+        (INTAKE, _finish_intake, "%(template)s of case %(reference)s has been saved."),
+        (ASSESSMENT, _finish_assessment, "%(template)s of case %(reference)s has been saved."),
+        (
+            PLAN,
+            _finish_plan,
+            "%(template)s of case %(reference)s has been sent to the principal for approval.",
+        ),
+    ],
+    ids=["intake", "assessment", "plan"],
+)
+def test_finishing_a_wizard_says_what_was_saved_on_the_case_page(
+    scene, finish, saved, client_as, school, worker, principal
+):
+    from django.utils.html import escape
+    from django.utils.translation import gettext, override
+
+    from forms_app.models import TemplateCode
+
+    client = client_as(worker)
+    draft, response = finish(client, scene.make_case(school, worker, principal))
+    draft.refresh_from_db()
+    assert draft.record_id is not None
+    assert response.status_code == 302
+
+    page = client.get(response.url)
+    case = draft.case
+    assert response.url == reverse("forms_app_case_modeladmin_inspect", args=[case.pk])
+    with override("vi"):
+        message = gettext(saved) % {
+            "template": TemplateCode(draft.template).label,
+            "reference": case.reference,
+        }
+    shown = [str(m).strip() for m in page.context["messages"]]
+    assert shown == [message]
+    assert escape(message) in page.content.decode()
+    # The reference names the case; the learner's name stays out of the message.
+    assert case.learner_name not in message
