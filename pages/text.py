@@ -20,13 +20,18 @@ def fold(text: str | None) -> str:
     return stripped.replace("đ", "d").replace("Đ", "D").lower()
 
 
+# Dashes between words or years ("2025–2026"), which slugify would drop, joining them.
+_DASHES = "[\u2010-\u2015\u2212]"
+
+
 def slugify(text: str | None) -> str:
     """A page address from a Vietnamese title: "Tuần lễ an toàn" → "tuan-le-an-toan".
 
     Django's ``slugify`` keeps only ASCII and drops "đ" (it has no decomposition),
-    so the title is folded first: every letter keeps its base letter.
+    so the title is folded first: every letter keeps its base letter. A dash
+    becomes a hyphen, so "2025–2026" stays two years.
     """
-    return django_slugify(fold(text))
+    return django_slugify(re.sub(_DASHES, "-", fold(text)))
 
 
 # The Latin letters with diacritics (Latin-1 Supplement to Latin Extended-B, and
@@ -49,7 +54,8 @@ def slug_formatters() -> tuple[tuple[str, str], ...]:
             base = fold(char)
             if char.isalpha() and len(base) == 1 and base.isascii() and base.isalpha():
                 letters.setdefault(base, []).append(char)
-    return tuple((f"[{''.join(chars)}]", base) for base, chars in sorted(letters.items()))
+    spelled = [(f"[{''.join(chars)}]", base) for base, chars in sorted(letters.items())]
+    return (*spelled, (_DASHES, "-"))
 
 
 def dial_number(number: str | None) -> str:

@@ -24,9 +24,7 @@ def editor_page(live_server, desktop):
     desktop.fill("#id_password", PASSWORD)
     desktop.locator("form button[type=submit]").click()
     desktop.wait_for_url(lambda url: "/admin/login/" not in url)
-    desktop.goto(
-        f"{live_server.url}/admin/pages/add/pages/standardpage/{school.root_page_id}/"
-    )
+    desktop.goto(f"{live_server.url}/admin/pages/add/pages/standardpage/{school.root_page_id}/")
     return desktop
 
 

@@ -115,7 +115,7 @@ def test_pupil_on_a_small_phone_filters_plans_by_year_and_downloads_the_signed_p
     assert sorted(_result_titles(page).all_inner_texts()) == sorted([PLAN_2025, REPORT_2025])
 
     _result_titles(page).filter(has_text=PLAN_2025).tap()
-    page.wait_for_url(index_url + "ke-hoach-ctxh-2025-2026/")
+    page.wait_for_url(index_url + "ke-hoach-cong-tac-xa-hoi-nam-hoc-2025-2026/")
     expect(page.locator("main h1")).to_have_text(PLAN_2025)
 
     attachment = page.locator("main ul.downloads a[download]")
@@ -169,8 +169,8 @@ def test_escape_key_leaves_from_any_public_page(live_server, desktop, hoa_ban, q
     for path in [
         "",
         "ke-hoach/",
-        "ke-hoach/ke-hoach-ctxh-2025-2026/",
-        "chien-dich/thang-hanh-dong-vi-tre-em/",
+        "ke-hoach/ke-hoach-cong-tac-xa-hoi-nam-hoc-2025-2026/",
+        "chien-dich/thang-hanh-dong-truong-em-khong-co-bao-luc/",
         "duong-day-nong/",
         "tai-lieu/",
         "to-tu-van/",
@@ -201,7 +201,7 @@ def test_help_strip_fits_a_320_px_screen(live_server, narrow_phone, hoa_ban):
     problems = []
     for url in [
         hoa_ban,
-        hoa_ban + "ke-hoach/ke-hoach-ctxh-2025-2026/",
+        hoa_ban + "ke-hoach/ke-hoach-cong-tac-xa-hoi-nam-hoc-2025-2026/",
         live_server.url + "/tim-kiem/?q=bao+luc",
     ]:
         assert page.goto(url).status == 200, url
@@ -247,8 +247,8 @@ def test_public_pages_have_no_serious_accessibility_violations(live_server, phon
     report = []
     for url in [
         hoa_ban,
-        hoa_ban + "ke-hoach/ke-hoach-ctxh-2025-2026/",
-        hoa_ban + "chien-dich/thang-hanh-dong-vi-tre-em/",
+        hoa_ban + "ke-hoach/ke-hoach-cong-tac-xa-hoi-nam-hoc-2025-2026/",
+        hoa_ban + "chien-dich/thang-hanh-dong-truong-em-khong-co-bao-luc/",
         hoa_ban + "duong-day-nong/",
         live_server.url + "/tim-kiem/?q=bao+luc",
     ]:

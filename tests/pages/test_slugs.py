@@ -27,6 +27,7 @@ def vietnamese_letters() -> list[str]:
         ("Tuần lễ an toàn trên mạng", "tuan-le-an-toan-tren-mang"),
         ("Đường dây nóng của trường", "duong-day-nong-cua-truong"),
         ("Phòng, chống bạo lực học đường", "phong-chong-bao-luc-hoc-duong"),
+        ("Kế hoạch năm học 2025–2026", "ke-hoach-nam-hoc-2025-2026"),
     ],
 )
 def test_slugify_transliterates_vietnamese(title, slug):
@@ -49,6 +50,13 @@ def test_admin_slug_formatters_spell_each_letter_as_the_server_does():
         for pattern, replacement in slug_formatters():
             spelled = re.sub(pattern, replacement, spelled)
         assert spelled.lower() == fold(letter), letter
+
+
+def test_admin_slug_formatters_keep_years_apart():
+    spelled = "2025–2026"
+    for pattern, replacement in slug_formatters():
+        spelled = re.sub(pattern, replacement, spelled)
+    assert spelled == "2025-2026"
 
 
 def test_admin_slug_input_carries_the_formatters():
