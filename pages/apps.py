@@ -16,8 +16,8 @@ class PagesConfig(AppConfig):
         from wagtail.signals import page_published
 
         from pages import sanitise, signals
-        from pages.widgets import VietnameseSlugInput
         from pages.models import PlanPage
+        from pages.widgets import VietnameseSlugInput
         from schools.models import School
 
         # The schools app is ready first, so its receivers (the role groups these
