@@ -104,3 +104,66 @@ def test_plan_activities_have_room_on_a_laptop(live_server, browser, worker_and_
     for label in ("Thời gian", "Nguồn lực", "Người / đơn vị thực hiện", "Kết quả mong đợi"):
         assert card.get_by_label(label, exact=True).bounding_box()["width"] >= 200, label
     context.close()
+
+
+def _summary_has_focus_and_is_in_sight(page) -> None:
+    expect(page.locator("#error-summary")).to_be_focused()
+    expect(page.locator("#error-summary")).to_be_in_viewport()
+
+
+def test_returning_a_plan_without_a_comment_shows_the_error_where_the_user_is(
+    live_server,
+    browser,
+    school,  # noqa: F811 (the fixture imported above)
+):
+    from forms_app.models import InterventionPlan
+
+    worker = staff("ctxh.tn", Role.CASE_WORKER, school)
+    principal = staff("hieutruong.tn", Role.PRINCIPAL, school)
+    case = make_case(school, worker, principal, state=CaseState.PLAN_SUBMITTED)
+    plan = InterventionPlan.objects.get(case=case)
+    context = browser.new_context(viewport=PHONE_SMALL, is_mobile=True, has_touch=True)
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    base = live_server.url
+    sign_in(page, base, "hieutruong.tn")
+    page.goto(base + f"/admin/ho-so/ke-hoach/{plan.pk}/quyet-dinh/")
+
+    page.locator("button[name=decision][value=return]").click()
+
+    _summary_has_focus_and_is_in_sight(page)
+    # Its link puts the cursor in the comment box.
+    page.locator("#error-summary a").first.click()
+    expect(page.locator("textarea").first).to_be_focused()
+    plan.refresh_from_db()
+    assert plan.status == InterventionPlan.Status.SUBMITTED
+    context.close()
+
+
+def test_a_review_date_before_the_start_is_refused_in_sight_with_the_dates_kept(
+    live_server, browser, worker_and_case
+):
+    _worker, case = worker_and_case
+    context = browser.new_context(viewport=PHONE_SMALL, is_mobile=True, has_touch=True)
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    _open_activities(page, live_server.url, case)
+    page.locator(".case-card").first.get_by_label("Hoạt động, biện pháp").fill("Tham vấn")
+    press(page, "Tiếp theo")
+
+    start = timezone.localdate()
+    end = start + datetime.timedelta(days=60)
+    review = start - datetime.timedelta(days=1)
+    page.get_by_label("Từ ngày").fill(start.isoformat())
+    page.get_by_label("Đến ngày").fill(end.isoformat())
+    page.get_by_label("Ngày dự kiến rà soát").fill(review.isoformat())
+    press(page, "Tiếp theo")
+
+    _summary_has_focus_and_is_in_sight(page)
+    expect(page.locator("#error-summary")).to_contain_text(
+        f"Ngày rà soát không được trước ngày bắt đầu kế hoạch ({start:%d/%m/%Y})"
+    )
+    expect(page.get_by_label("Từ ngày")).to_have_value(start.isoformat())
+    expect(page.get_by_label("Đến ngày")).to_have_value(end.isoformat())
+    expect(page.get_by_label("Ngày dự kiến rà soát")).to_have_value(review.isoformat())
+    context.close()
