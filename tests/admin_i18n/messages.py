@@ -1,0 +1,139 @@
+"""The English messages that must not reach a Vietnamese admin screen.
+
+Built from the English catalogues the installed packages ship
+(``<package>/locale/en/LC_MESSAGES/django.po`` and ``djangojs.po``: every msgid
+the package marks for translation) and from this project's own English catalogue.
+A message counts only when the running Vietnamese translation does not keep it
+as it is: a message missing from the ``vi`` catalogues, or translated to
+something else, is English left on the screen if it shows; one translated to
+itself ("PDF") is not.
+"""
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import django
+import polib
+from django.apps import apps
+from django.conf import settings
+from django.utils.translation import trans_real
+
+PROJECT_CATALOGUE = "project"
+
+# Single words that Vietnamese staff read as they are; listing them would only
+# report noise. Keep this short: a word here is never checked anywhere.
+SAME_IN_VIETNAMESE = frozenset(
+    {"URL", "ID", "PDF", "Email", "E-mail", "OK", "CSV", "XLSX", "TSV", "HTML", "API", "Wagtail"}
+)
+
+# %(name)s, %s, %d, {name}, {0}, {}: whatever the code puts in at run time.
+PLACEHOLDER = re.compile(r"%\(\w+\)[sdif]|%[sdif]|\{\w*\}")
+LETTER = re.compile(r"[^\W\d_]")
+
+
+@dataclass(frozen=True)
+class Message:
+    text: str
+    catalogue: str
+    # Vietnamese has a translation: the English on screen was evaluated too early
+    # (at import time, or outside the request's language), not left untranslated.
+    translated: bool = False
+
+    @property
+    def source(self) -> str:
+        return f"{self.catalogue} (translated, shown early)" if self.translated else self.catalogue
+
+
+def _installed_catalogues() -> list[tuple[str, Path]]:
+    """(catalogue name, English .po file) of Django, each installed app, and the project."""
+    found = []
+    django_dir = Path(django.__file__).parent / "conf" / "locale" / "en" / "LC_MESSAGES"
+    found += [("django", po) for po in sorted(django_dir.glob("*.po"))]
+    for config in apps.get_app_configs():
+        english = Path(config.path) / "locale" / "en" / "LC_MESSAGES"
+        found += [(config.name, po) for po in sorted(english.glob("*.po"))]
+    for locale_dir in settings.LOCALE_PATHS:
+        english = Path(locale_dir) / "en" / "LC_MESSAGES"
+        found += [(PROJECT_CATALOGUE, po) for po in sorted(english.glob("*.po"))]
+    return found
+
+
+def _vietnamese(entry: polib.POEntry, catalog) -> str | None:
+    """The running Vietnamese translation of ``entry``, or None."""
+    key = f"{entry.msgctxt}\x04{entry.msgid}" if entry.msgctxt else entry.msgid
+    return catalog.get((key, 0)) if entry.msgid_plural else catalog.get(key)
+
+
+def _meaningful(text: str) -> bool:
+    """Long enough to be a word someone reads: three letters, or two around a placeholder
+    ("By %(filter_title)s" is how modeladmin titles a filter)."""
+    letters = len(LETTER.findall(PLACEHOLDER.sub("", text)))
+    needed = 2 if PLACEHOLDER.search(text) else 3
+    return letters >= needed and text.strip() not in SAME_IN_VIETNAMESE
+
+
+def _pattern(text: str) -> str:
+    parts = []
+    position = 0
+    for match in PLACEHOLDER.finditer(text):
+        parts.append(re.escape(text[position : match.start()].replace("%%", "%")))
+        parts.append(".+?")
+        position = match.end()
+    parts.append(re.escape(text[position:].replace("%%", "%")))
+    return "".join(parts)
+
+
+class EnglishMessages:
+    """Tells whether a string seen on a screen is an English message left untranslated."""
+
+    def __init__(self, messages: list[Message]) -> None:
+        self.literal: dict[str, Message] = {}
+        self.patterns: list[tuple[re.Pattern, Message]] = []
+        for message in messages:
+            text = " ".join(message.text.split())
+            if PLACEHOLDER.search(text):
+                self.patterns.append((re.compile(_pattern(text), re.DOTALL), message))
+            else:
+                self.literal.setdefault(text, message)
+        # One alternation answers "any pattern?" in one pass; the loop that names
+        # the catalogue runs only on the rare hit.
+        self._any = re.compile(
+            "|".join(f"(?:{p.pattern})" for p, _ in self.patterns) or "(?!)", re.DOTALL
+        )
+        self._seen: dict[str, Message | None] = {}
+
+    def __len__(self) -> int:
+        return len(self.literal) + len(self.patterns)
+
+    def message_of(self, text: str) -> Message | None:
+        """The English message ``text`` is, if Vietnamese does not keep it as it is."""
+        if text in self._seen:
+            return self._seen[text]
+        found = self.literal.get(text)
+        if found is None and self._any.fullmatch(text):
+            found = next(m for p, m in self.patterns if p.fullmatch(text))
+        self._seen[text] = found
+        return found
+
+
+def english_messages() -> EnglishMessages:
+    """Every message of the installed catalogues that Vietnamese does not keep as it is."""
+    catalogs = {
+        "django": trans_real.translation("vi")._catalog,
+        "djangojs": trans_real.DjangoTranslation("vi", domain="djangojs")._catalog,
+    }
+    messages = []
+    for catalogue, path in _installed_catalogues():
+        catalog = catalogs[path.stem]
+        for entry in polib.pofile(str(path)):
+            if entry.obsolete:
+                continue
+            vietnamese = _vietnamese(entry, catalog)
+            for text in filter(None, (entry.msgid, entry.msgid_plural)):
+                if vietnamese != text and _meaningful(text):
+                    messages.append(Message(text, catalogue, translated=bool(vietnamese)))
+    # A message several catalogues share is reported as the package's rather than
+    # ours (the package's code is what shows it), and as untranslated if any is.
+    messages.sort(key=lambda m: (m.translated, m.catalogue == PROJECT_CATALOGUE))
+    return EnglishMessages(messages)
