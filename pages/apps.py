@@ -16,7 +16,7 @@ class PagesConfig(AppConfig):
         from wagtail.signals import page_published
 
         from pages import sanitise, signals
-        from pages.models import PlanPage
+        from pages.models import Audience, CampaignPage, MaterialPage, PlanPage, Topic
         from pages.widgets import VietnameseSlugInput
         from schools.models import School
 
@@ -26,6 +26,14 @@ class PagesConfig(AppConfig):
             signals.sync_workflows_after_migrate, sender=self, dispatch_uid="pages.workflows"
         )
         post_save.connect(signals.school_saved, sender=School, dispatch_uid="pages.school_saved")
+        for tagged in (PlanPage, CampaignPage, MaterialPage):
+            page_published.connect(
+                signals.index_tags_after_publish,
+                sender=tagged,
+                dispatch_uid=f"pages.index_tags.{tagged.__name__}",
+            )
+        for tag in (Topic, Audience):
+            post_save.connect(signals.tag_renamed, sender=tag, dispatch_uid=f"pages.{tag.__name__}")
         page_published.connect(
             signals.plan_published, sender=PlanPage, dispatch_uid="pages.plan_published"
         )

@@ -39,13 +39,16 @@ from django.db import connections
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils.html import strip_tags
+from django.utils.http import urlencode
 from django.utils.text import Truncator, capfirst
 from django.utils.translation import gettext_lazy as _
 from modelsearch.utils import get_descendants_content_types_pks
 from wagtail.models import Page, PageQuerySet, Site
 from wagtail.search.backends import get_search_backend
 
+from page_cache.fragments import remember
 from pages.listings import topic_choices
 from pages.models import (
     CampaignPage,
@@ -55,8 +58,9 @@ from pages.models import (
     PlanPage,
     SiteDocument,
 )
-from pages.models.base import only_public
+from pages.models.base import only_public, school_for
 from pages.text import fold
+from schools.models import School
 
 PAGE_SIZE = 20
 # Longer input is cut rather than refused: nobody searches with a paragraph.
@@ -91,6 +95,7 @@ class Result:
     snippet: str = ""
     source_title: str = ""
     source_url: str = ""
+    school: str = ""
 
 
 class ConcatenatedResults:
@@ -299,12 +304,66 @@ def read_filters(request: HttpRequest, topics: list[tuple[str, str]]) -> dict[st
     return {"type": page_type, "topic": topic}
 
 
-def candidate_pages(request: HttpRequest, filters: dict[str, str]) -> PageQuerySet:
-    """Live, public pages of the request's site that pass the filters."""
-    pages = only_public(Page.objects.live())
+@dataclass(frozen=True)
+class Scope:
+    """Where a search looks: one school's section, or the whole site it is served on.
+
+    ``own_site`` is true when the site itself is the school's (its own domain): the
+    rest of the portal is then on another site.
+    """
+
+    site: Site | None
+    school: School | None = None
+    own_site: bool = False
+
+    @property
+    def root(self) -> Page | None:
+        return (
+            self.school.root_page if self.school else (self.site.root_page if self.site else None)
+        )
+
+
+def search_scope(request: HttpRequest) -> Scope:
+    """The school a search is limited to: the site's own, else ``?school=<code>``.
+
+    A school's pages link to the search with their school's code, so a pupil who
+    searches from them finds their school's plans first; an unknown code, or a
+    school outside the site, searches the whole site.
+    """
     site = Site.find_for_request(request)
-    if site is not None:
-        pages = pages.descendant_of(site.root_page, inclusive=True)
+    if site is None:
+        return Scope(site=None)
+    own = school_for(request, site.root_page)
+    if own is not None:
+        return Scope(site=site, school=own, own_site=True)
+    code = request.GET.get("school", "").strip().upper()
+    if not code or len(code) > 10:
+        return Scope(site=site)
+    school = remember(
+        f"school-by-code:{code}",
+        lambda: School.objects.select_related("root_page").filter(code=code).first(),
+    )
+    if school is None or not school.root_page.path.startswith(site.root_page.path):
+        return Scope(site=site)
+    return Scope(site=site, school=school)
+
+
+def whole_portal_url(request: HttpRequest, scope: Scope, query: str) -> str:
+    """The same search over the whole portal, from a search limited to one school."""
+    search_url = reverse("search") + "?" + urlencode({"q": query})
+    if not scope.own_site:
+        return search_url
+    portal = Site.objects.filter(is_default_site=True).first()
+    if portal is None or portal.pk == scope.site.pk:
+        return ""
+    return portal.root_url + search_url
+
+
+def candidate_pages(request: HttpRequest, filters: dict[str, str], scope: Scope) -> PageQuerySet:
+    """Live, public pages of the searched school or site that pass the filters."""
+    pages = only_public(Page.objects.live())
+    if scope.root is not None:
+        pages = pages.descendant_of(scope.root, inclusive=True)
     if filters["type"] in TYPE_MODELS:
         pages = pages.type(TYPE_MODELS[filters["type"]])
     elif filters["type"] == OTHER_PAGES:
@@ -361,16 +420,33 @@ def document_sources(document_ids: list[int], pages: PageQuerySet) -> dict[int, 
     links = [
         model.objects.filter(document__in=document_ids, page__in=page_ids)
         .order_by()
-        .values_list("document_id", "page_id", "page__title", "page__url_path")
+        .values_list("document_id", "page_id", "page__title", "page__url_path", "page__path")
         for model in (PlanAttachment, MaterialFile)
     ]
     sources: dict[int, Page] = {}
-    for document_id, page_id, title, url_path in sorted(
+    for document_id, page_id, title, url_path, path in sorted(
         links[0].union(links[1], all=True), key=lambda link: link[2]
     ):
-        # Enough of a page to give its URL: Wagtail builds it from url_path alone.
-        sources.setdefault(document_id, Page(id=page_id, title=title, url_path=url_path))
+        # Enough of a page to give its URL (Wagtail builds it from url_path alone)
+        # and its school (from its tree path).
+        sources.setdefault(document_id, Page(id=page_id, title=title, url_path=url_path, path=path))
     return sources
+
+
+def school_sections() -> list[tuple[str, str]]:
+    """(tree path of the home page, name) of every school, deepest first."""
+    return remember(
+        "school-sections",
+        lambda: sorted(
+            School.objects.values_list("root_page__path", "name"),
+            key=lambda section: -len(section[0] or ""),
+        ),
+    )
+
+
+def school_name_for(path: str, sections: list[tuple[str, str]]) -> str:
+    """The name of the school whose section holds the page at ``path``, or ""."""
+    return next((name for root, name in sections if root and path.startswith(root)), "")
 
 
 def as_results(items: list, request: HttpRequest, pages: PageQuerySet) -> list[Result]:
@@ -378,6 +454,7 @@ def as_results(items: list, request: HttpRequest, pages: PageQuerySet) -> list[R
     document_ids = [item.pk for item in items if isinstance(item, SiteDocument)]
     sources = document_sources(document_ids, pages) if document_ids else {}
     snippets = page_snippets([item for item in items if not isinstance(item, SiteDocument)])
+    sections = school_sections() if items else []
 
     results = []
     for item in items:
@@ -391,6 +468,7 @@ def as_results(items: list, request: HttpRequest, pages: PageQuerySet) -> list[R
                     detail=item.file_extension.upper(),
                     source_title=source.title if source else "",
                     source_url=(source.get_url(request=request) or "") if source else "",
+                    school=school_name_for(source.path, sections) if source else "",
                 )
             )
         else:
@@ -401,6 +479,7 @@ def as_results(items: list, request: HttpRequest, pages: PageQuerySet) -> list[R
                     url=item.get_url(request=request) or "",
                     kind=capfirst(model._meta.verbose_name),
                     snippet=snippets.get(item.pk, ""),
+                    school=school_name_for(item.path, sections),
                 )
             )
     return results
@@ -411,14 +490,20 @@ def search(request: HttpRequest) -> HttpResponse:
 
     The query is folded as the index is (see the module docstring), so "bạo lực"
     in NFC or NFD and "bao luc" find the same things on SQLite and PostgreSQL.
-    Only live, public pages of the visitor's site are searched, and only documents
-    those pages publish. The query is kept as typed for the search box.
+    Only live, public pages of the visitor's site (or of the school searched from,
+    see ``search_scope``) are searched, and only documents those pages publish.
+    The query is kept as typed for the search box.
     """
     query = request.GET.get("q", "")
     terms = search_terms(query)
     topics = topic_choices()
     filters = read_filters(request, topics)
+    scope = search_scope(request)
     context = {
+        # The header's school: its name, menu and help line stay on the results.
+        "section_school": scope.school,
+        "scope_code": scope.school.code if scope.school and not scope.own_site else "",
+        "whole_portal_url": whole_portal_url(request, scope, query) if scope.school else "",
         "query": query,
         "searched": bool(query.strip()),
         "filters": filters,
@@ -430,7 +515,7 @@ def search(request: HttpRequest) -> HttpResponse:
         "result_count": 0,
     }
     if terms:
-        pages = candidate_pages(request, filters)
+        pages = candidate_pages(request, filters, scope)
         if uses_sqlite_fts():
             fetched = fts_results(request, pages, terms)
             results_page = Paginator(fetched, PAGE_SIZE).get_page(fetched.start // PAGE_SIZE + 1)

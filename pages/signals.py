@@ -1,4 +1,5 @@
-"""Keep schools' review workflows in step, and stamp plans with who approved them.
+"""Keep schools' review workflows in step, stamp plans with who approved them, and
+keep tagged pages findable by their topics' and audiences' names.
 
 Connected in :meth:`pages.apps.PagesConfig.ready`. The schools app comes first in
 ``INSTALLED_APPS``, so its receivers (which make the school's role groups) have
@@ -10,8 +11,16 @@ from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import Q
 from django.utils import timezone
 from wagtail.models import Revision, TaskState
+from wagtail.search.index import insert_or_update_object
 
-from pages.models import PlanPage, PrincipalApprovalTask
+from pages.models import (
+    Audience,
+    CampaignPage,
+    MaterialPage,
+    PlanPage,
+    PrincipalApprovalTask,
+    Topic,
+)
 from pages.workflows import sync_all_school_workflows, sync_school_workflow
 from schools.models import School
 
@@ -77,3 +86,30 @@ def plan_published(
     name = _display_name(user) if user is not None else ""
     PlanPage.objects.filter(pk=instance.pk).update(approved_by_name=name, approved_at=when)
     instance.approved_by_name, instance.approved_at = name, when
+
+
+def index_tags_after_publish(sender: type, instance, **kwargs) -> None:
+    """Index a published page again, now that its topics and audiences are saved.
+
+    Wagtail indexes a page on ``post_save``, which modelcluster sends before it
+    writes the page's many-to-many tags; without this, a page tagged and published
+    in one go would be found by its tags only after its next publication.
+    """
+    insert_or_update_object(instance)
+
+
+def tag_renamed(sender: type[Topic | Audience], instance, raw: bool = False, **kwargs) -> None:
+    """Index again the live pages tagged with a topic or audience that was saved.
+
+    A page's index entry holds its tags' names (``get_search_text``); without this,
+    a renamed topic would be found under its old name until each page is published.
+    """
+    if raw:
+        return
+    field = "topics" if sender is Topic else "audiences"
+    models = (
+        (PlanPage, CampaignPage, MaterialPage) if sender is Topic else (CampaignPage, MaterialPage)
+    )
+    for model in models:
+        for page in model.objects.live().filter(**{field: instance}):
+            insert_or_update_object(page)

@@ -66,7 +66,14 @@ class AwarenessPage(RowsShownMixin, BasePage):
         abstract = True
 
     def get_search_text(self) -> list[str]:
-        return [*super().get_search_text(), self.intro, stream_text(self.body)]
+        # Topic and audience names too: "bạo lực học đường" finds what is tagged so.
+        return [
+            *super().get_search_text(),
+            self.intro,
+            stream_text(self.body),
+            *(topic.name for topic in self.topics.all()),
+            *(audience.name for audience in self.audiences.all()),
+        ]
 
     def _read_shown(self) -> dict:
         """Topics and audiences; a page type adds its own lists."""

@@ -181,6 +181,7 @@ class PlanPage(RowsShownMixin, BasePage):
             self.issuing_body,
             self.period_label,
             stream_text(self.body),
+            *(topic.name for topic in self.topics.all()),
         ]
 
     @property

@@ -79,11 +79,14 @@ def page_url(context: template.Context, page: Page) -> str | None:
 def school_for_page(context: template.Context, page: Page | None) -> School | None:
     """The school whose section contains ``page`` (the nearest one), or None.
 
-    Without a page, the school whose home is the current site's root, if any.
-    Memoised on the request (``pages.models.base.school_for``): the header, the
-    body and the footer all ask.
+    Without a page, the school the view names as ``section_school`` (a search
+    from a school's pages), else the school whose home is the current site's
+    root, if any. Memoised on the request (``pages.models.base.school_for``): the
+    header, the body and the footer all ask.
     """
     request = context.get("request")
+    if not getattr(page, "path", None) and context.get("section_school") is not None:
+        return context["section_school"]
     if page is None or not getattr(page, "path", None):
         # Views without a page (search, 404) belong to the site they are served on.
         site = Site.find_for_request(request) if request is not None else None

@@ -321,6 +321,7 @@ PAGES: dict[str, tuple[Callable[[PublicSite], str], int]] = {
     "search finding documents": (lambda s: "/tim-kiem/?q=ban+ky", 200),
     "search, filtered": (lambda s: "/tim-kiem/?q=an+toan&type=campaign&topic=chu-de-1", 200),
     "search without results": (lambda s: "/tim-kiem/?q=khongcogi", 200),
+    "search of one school": (lambda s: f"/tim-kiem/?q=an+toan&school={s.school.code}", 200),
     "404": (lambda s: url_of(s.home) + "khong-co-trang-nay/", 404),
     "hotline poster": (lambda s: f"/ap-phich/{s.school.code}/", 200),
     "sitemap": (lambda s: "/sitemap.xml", 200),
