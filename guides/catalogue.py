@@ -41,3 +41,16 @@ GUIDES: tuple[Guide, ...] = (
 
 def guide_by_slug(slug: str) -> Guide | None:
     return next((guide for guide in GUIDES if guide.slug == slug), None)
+
+
+# The guide a role reads first, in order of the decisions the role carries.
+FIRST_GUIDE_OF_ROLE = (("principal", "hieu-truong"), ("case_worker", "ho-so"))
+
+
+def guide_for(user) -> Guide:
+    """The guide the dashboard offers ``user``: the principal's, the case worker's, or editing."""
+    from schools.models import Membership
+
+    roles = set(Membership.objects.filter(user=user).values_list("role", flat=True))
+    slug = next((slug for role, slug in FIRST_GUIDE_OF_ROLE if role in roles), "bien-tap")
+    return guide_by_slug(slug)

@@ -66,3 +66,14 @@ def test_guides_need_a_staff_sign_in_and_an_unknown_one_is_not_found(client, edi
     assert editor_client.get("/admin/huong-dan/khong-co/").status_code == 404
     client.logout()
     assert client.get("/admin/huong-dan/ho-so/").status_code == 302
+
+
+@pytest.mark.parametrize(
+    ("role", "slug"),
+    [(Role.PRINCIPAL, "hieu-truong"), (Role.CASE_WORKER, "ho-so"), (Role.EDITOR, "bien-tap")],
+)
+def test_the_dashboard_offers_the_guide_of_the_role(client, make_school, make_staff, role, slug):
+    client.force_login(make_staff("nguoi", role, make_school("G2")))
+    html = client.get("/admin/").content.decode()
+    assert f'href="/admin/huong-dan/{slug}/"' in html
+    assert "editor guide" not in html
