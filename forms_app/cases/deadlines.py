@@ -163,6 +163,14 @@ class WorkingCalendar:
                 return day
         raise ValueError(f"No working day within a year after {date:%d/%m/%Y}.")
 
+    def close_of_working_day(self, date: datetime.date) -> datetime.datetime:
+        """The close of ``date``, or of the next working day if ``date`` is a day off.
+
+        A review date (Mẫu 03) falls due then: the case list's deadline and the
+        to-do both read it from here, so they name the same moment.
+        """
+        return self._end_of_day(self._next_working_day(date))
+
     # Arithmetic -----------------------------------------------------------
 
     def _local(self, moment: datetime.datetime) -> datetime.datetime:
@@ -256,4 +264,4 @@ def review_due(plan_review_date: datetime.date, school: School) -> datetime.date
     # A datetime is a date too; take its local day rather than its UTC one.
     if isinstance(plan_review_date, datetime.datetime):
         plan_review_date = calendar._local(plan_review_date).date()
-    return calendar._end_of_day(calendar._next_working_day(plan_review_date))
+    return calendar.close_of_working_day(plan_review_date)

@@ -2,14 +2,18 @@
 
 Computed from the records on which the case policy lets the user take each step
 now (``policy.DECIDE.instances(user)`` and the like: the same rules the case
-page's buttons and the transitions follow) and the deadlines
-``transitions.refresh_deadline`` stores, with one query per kind of task however
-many cases there are, so the dashboard panel stays cheap. Shown on the admin
+page's buttons and the transitions follow). Each task's deadline is read from
+the obligation itself (a referral's, a submitted plan's, the plan in force's
+review date), the same values ``transitions.refresh_deadline`` takes the
+earliest of for the case list, never from that stored summary. One query per
+kind of task however many cases there are (and a school's calendar once, for
+review dates), so the dashboard panel stays cheap. Shown on the admin
 dashboard (:class:`TodoPanel`) and as a page of its own.
 
 Who is asked to act: a principal decides on plans (never their own) and closes
 reviewed cases of their school; the assigned case worker files the assessment
-and revises a returned plan (as does the plan's author); referrals and reviews
+and revises a returned plan (as does the plan's author) and starts carrying out
+an approved one; referrals and reviews
 fall to the assigned worker, to the principal of the school, and to every case
 role of the school while nobody is assigned, so that no legal deadline waits
 unseen.
@@ -21,16 +25,28 @@ import datetime
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef, Q, Subquery
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from forms_app.cases import policy
-from forms_app.cases.procedure import DEADLINE_PLAN_APPROVAL, DEADLINE_REFERRAL, DEADLINE_REVIEW
+from forms_app.cases import deadlines, policy
+from forms_app.cases.procedure import (
+    DEADLINE_PLAN_APPROVAL,
+    DEADLINE_REFERRAL,
+    DEADLINE_REVIEW,
+    PLAN_IN_FORCE_STATES,
+)
 from forms_app.display import case_url
-from forms_app.models import Assessment, Case, CaseState, WizardDraft
+from forms_app.models import (
+    Assessment,
+    Case,
+    CaseState,
+    InterventionPlan,
+    Review,
+    WizardDraft,
+)
 from forms_app.models.cases import LEARNER_FIELDS
 
 __all__ = [
@@ -131,6 +147,22 @@ def _concerned(user, principal_of: list[int], prefix: str = "") -> Q:
     )
 
 
+def _review_date_in_force() -> Subquery:
+    """The review date of each case's plan in force, while that plan waits for its review.
+
+    A case has one approved plan at a time (approving a version supersedes the
+    others); once a review (Mẫu 04) of it is filed, its date is met.
+    """
+    return Subquery(
+        InterventionPlan.objects.filter(
+            case_id=OuterRef("pk"), status=InterventionPlan.Status.APPROVED
+        )
+        .exclude(Exists(Review.objects.filter(plan_id=OuterRef("pk"))))
+        .order_by("-version")
+        .values("review_date")[:1]
+    )
+
+
 def todo_for(user, now: datetime.datetime | None = None) -> Todo:
     """What waits for ``user`` across the cases they may read, overdue first, then by deadline.
 
@@ -138,7 +170,7 @@ def todo_for(user, now: datetime.datetime | None = None) -> Todo:
     user take that step now (``policy.<ACTION>.instances``), so the to-do never
     lists what the case page would not offer; it then keeps the tasks that
     concern this user. Empty for anyone without a case role. Runs a fixed number
-    of queries.
+    of queries per school.
     """
     if not policy.can_list_cases(user):
         return Todo(items=[], drafts_count=0)
@@ -194,22 +226,50 @@ def todo_for(user, now: datetime.datetime | None = None) -> Todo:
             since=referral.created_at,
         )
 
-    # Reviews (Mẫu 04) whose date is reached or near, read from the stored deadline.
+    # A review falls due at the close of the review date of the plan in force,
+    # in the school's working time; one calendar is read per school.
+    calendars: dict[int, deadlines.WorkingCalendar] = {}
+
+    def review_due(case: Case) -> datetime.datetime | None:
+        if case.in_force_review_date is None or case.state not in PLAN_IN_FORCE_STATES:
+            return None
+        if case.school_id not in calendars:
+            calendars[case.school_id] = deadlines.calendar_for(case.school)
+        return calendars[case.school_id].close_of_working_day(case.in_force_review_date)
+
+    # Reviews (Mẫu 04) whose date is reached or near. Read from the plan in force,
+    # not from the case's stored next deadline, which names only the earliest
+    # obligation: a revision waiting for approval would hide a near review.
+    # A review date after the horizon's day falls due after it too.
+    horizon = now + REVIEW_NOTICE
     for case in (
         policy.REVIEW.instances(user)
         .filter(_concerned(user, principal_of))
-        .filter(
-            next_deadline_label=DEADLINE_REVIEW,
-            next_deadline__lte=now + REVIEW_NOTICE,
-        )
+        .annotate(in_force_review_date=_review_date_in_force())
+        .filter(in_force_review_date__lte=timezone.localdate(horizon))
+        .select_related("school")
+        .defer(*LEARNER_FIELDS)
+    ):
+        due = review_due(case)
+        if due is not None and due <= horizon:
+            add("review", gettext("Review the support (Mẫu 04)"), case, None, due=due)
+
+    # Approved plans not started yet, for the assigned worker (every case role
+    # while nobody is): the plan's review date already runs.
+    for case in (
+        policy.START_PLAN.instances(user)
+        .filter(Q(assigned_worker_id=user.pk) | Q(assigned_worker__isnull=True))
+        .annotate(in_force_review_date=_review_date_in_force())
+        .select_related("school")
         .defer(*LEARNER_FIELDS)
     ):
         add(
-            "review",
-            gettext("Review the support (Mẫu 04)"),
+            "start_plan",
+            gettext("Start carrying out the approved plan"),
             case,
-            None,
-            due=case.next_deadline,
+            _url("forms_app:case_start", case.pk),
+            due=review_due(case),
+            since=case.updated_at,
         )
 
     # Returned plans to rework, for the assigned worker and the plan's author.

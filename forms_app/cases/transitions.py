@@ -34,6 +34,7 @@ from forms_app.models import (
     InterventionPlan,
     ReceivingBody,
     Referral,
+    Review,
 )
 
 # The procedure's names stay importable from here, where callers met them first.
@@ -128,7 +129,9 @@ def refresh_deadline(case: Case) -> None:
     The obligations are the ones the circular sets a time for: sending a
     referral (12 working hours from intake), the principal's decision on a
     submitted plan (3 working days), and the review date of the plan in force
-    while it is being carried out. Stored on the case so that lists can sort
+    while it is being carried out, until that plan is reviewed (Mẫu 04): a
+    review concluding that the plan continues has met the date, and none is
+    set again until a new plan sets one. Stored on the case so that lists can sort
     and flag overdue cases without recomputing working time per row.
     """
     candidates: list[tuple[datetime.datetime, str]] = []
@@ -143,7 +146,11 @@ def refresh_deadline(case: Case) -> None:
             candidates.append((due, DEADLINE_PLAN_APPROVAL))
         if case.state in PLAN_IN_FORCE_STATES:
             in_force = _plan_in_force(case)
-            if in_force is not None and in_force.review_date is not None:
+            if (
+                in_force is not None
+                and in_force.review_date is not None
+                and not Review.objects.filter(plan=in_force).exists()
+            ):
                 candidates.append(
                     (deadlines.review_due(in_force.review_date, case.school), DEADLINE_REVIEW)
                 )

@@ -62,6 +62,14 @@ def make_overdue_plan(case: Case, hours: int = 5) -> InterventionPlan:
     return InterventionPlan.objects.get(case=case, status=Status.SUBMITTED)
 
 
+def set_review_date(case: Case, days: int) -> None:
+    """Move the review date of the plan in force ``days`` from today, as if planned so."""
+    InterventionPlan.objects.filter(case=case, status=Status.APPROVED).update(
+        review_date=timezone.localdate() + datetime.timedelta(days=days)
+    )
+    transitions.refresh_deadline(Case.objects.get(pk=case.pk))
+
+
 # Plans waiting for the principal -------------------------------------------------------------
 
 
@@ -185,16 +193,29 @@ def test_a_review_is_listed_when_its_date_is_near(staff):
     assert case.next_deadline_label == transitions.DEADLINE_REVIEW
     assert ("review", case.pk) not in kinds(staff.worker)  # a month away
 
-    Case.objects.filter(pk=case.pk).update(
-        next_deadline=timezone.now() + datetime.timedelta(days=2)
-    )
+    set_review_date(case, days=2)
     assert ("review", case.pk) in kinds(staff.worker)
 
-    Case.objects.filter(pk=case.pk).update(
-        next_deadline=timezone.now() - datetime.timedelta(days=1)
-    )
+    set_review_date(case, days=-3)
     review = next(i for i in todo_for(fresh(staff.worker)).items if i.kind == "review")
     assert review.overdue is True
+    assert review.due == Case.objects.get(pk=case.pk).next_deadline
+
+
+def test_a_near_review_is_listed_though_a_revision_waits_for_approval_sooner(staff):
+    """The case's stored deadline names the revision's approval; the review is due too."""
+    case = case_in(staff, CaseState.IN_PROGRESS)
+    set_review_date(case, days=5)
+    revision = transitions.revise_plan(
+        InterventionPlan.objects.get(case=case, status=Status.APPROVED), staff.worker
+    )
+    transitions.submit_plan(revision, staff.worker)
+    make_overdue_plan(case)
+    transitions.refresh_deadline(case)
+    assert Case.objects.get(pk=case.pk).next_deadline_label == transitions.DEADLINE_PLAN_APPROVAL
+
+    assert ("review", case.pk) in kinds(staff.worker)
+    assert {("review", case.pk), ("plan_decision", case.pk)} <= set(kinds(staff.principal))
 
 
 def test_principal_is_asked_to_close_a_case_whose_review_proposes_it(staff):
@@ -281,15 +302,15 @@ def test_panel_runs_the_same_number_of_queries_for_few_and_many_cases(staff):
         CaseState.REFERRED,
     )
     for state in states:
-        case_in(staff, state)
+        case = case_in(staff, state)
+        if state == CaseState.IN_PROGRESS:
+            set_review_date(case, days=1)
     few, few_html = _panel_queries(staff.principal)
 
     for state in states * 2:
         case = case_in(staff, state)
         if state == CaseState.IN_PROGRESS:
-            Case.objects.filter(pk=case.pk).update(
-                next_deadline=timezone.now() + datetime.timedelta(days=1)
-            )
+            set_review_date(case, days=1)
     many, many_html = _panel_queries(staff.principal)
 
     assert many_html.count("<tr>") > few_html.count("<tr>")
