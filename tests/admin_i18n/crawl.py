@@ -259,6 +259,10 @@ def kwargs_for(route: Route, world: World) -> list[dict] | str:
         ]
     if name.endswith("_step") and name.startswith("forms_app:"):
         return world.extra["wizard_steps"].get(name, "no draft of this wizard in the world")
+    if keys == {"draft_id"}:
+        # The wizards' drafts belong to the case worker (see the test's world).
+        draft = world.extra.get("draft")
+        return [{"draft_id": draft.pk}] if draft else "no draft in the world"
     if keys == {"slug"} and name in world.extra.get("slugs", {}):
         return [{"slug": slug} for slug in world.extra["slugs"][name]]
     if keys == {"case_pk"}:

@@ -124,6 +124,7 @@ def _world() -> crawl.World:
         ).first(),
         referral=Referral.objects.filter(case__school=school).first(),
         wizard_steps=drafts,
+        draft=WizardDraft.objects.filter(owner=worker).order_by("created_at").first(),
         case_model=Case,
         slugs={"guides_guide": [guide.slug for guide in GUIDES]},
     )
