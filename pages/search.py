@@ -58,7 +58,7 @@ from pages.models import (
     PlanPage,
     SiteDocument,
 )
-from pages.models.base import only_public, school_for
+from pages.models.base import only_public, school_for, school_name_for, school_sections
 from pages.text import fold
 from schools.models import School
 
@@ -431,22 +431,6 @@ def document_sources(document_ids: list[int], pages: PageQuerySet) -> dict[int, 
         # and its school (from its tree path).
         sources.setdefault(document_id, Page(id=page_id, title=title, url_path=url_path, path=path))
     return sources
-
-
-def school_sections() -> list[tuple[str, str]]:
-    """(tree path of the home page, name) of every school, deepest first."""
-    return remember(
-        "school-sections",
-        lambda: sorted(
-            School.objects.values_list("root_page__path", "name"),
-            key=lambda section: -len(section[0] or ""),
-        ),
-    )
-
-
-def school_name_for(path: str, sections: list[tuple[str, str]]) -> str:
-    """The name of the school whose section holds the page at ``path``, or ""."""
-    return next((name for root, name in sections if root and path.startswith(root)), "")
 
 
 def as_results(items: list, request: HttpRequest, pages: PageQuerySet) -> list[Result]:

@@ -134,6 +134,26 @@ def school_for(request: HttpRequest | None, page: Page | None) -> School | None:
     return memo[path]
 
 
+def school_sections() -> list[tuple[str, str]]:
+    """(tree path of the home page, name) of every school, deepest first.
+
+    Read once for a whole list of pages (search results, the portal's listings)
+    that each need to say whose they are; kept until the next public change.
+    """
+    return remember(
+        "school-sections",
+        lambda: sorted(
+            School.objects.values_list("root_page__path", "name"),
+            key=lambda section: -len(section[0] or ""),
+        ),
+    )
+
+
+def school_name_for(path: str, sections: list[tuple[str, str]]) -> str:
+    """The name of the school whose section holds the page at ``path``, or ""."""
+    return next((name for root, name in sections if root and path.startswith(root)), "")
+
+
 class FoldedSearchMixin:
     """Adds an index field holding the page's searchable text without diacritics.
 

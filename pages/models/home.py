@@ -9,7 +9,13 @@ from wagtail.admin.panels import FieldPanel
 from wagtail.fields import RichTextField
 
 from page_cache.fragments import remember
-from pages.models.base import BasePage, only_public, school_for
+from pages.models.base import (
+    BasePage,
+    only_public,
+    school_for,
+    school_name_for,
+    school_sections,
+)
 
 SHORT_FEATURES = ["bold", "italic", "link", "ol", "ul"]
 
@@ -76,7 +82,13 @@ class HomePage(BasePage):
         return context
 
     def _listings(self, today: datetime.date) -> dict:
-        """Member schools, latest plans and current campaigns, with only the fields shown."""
+        """Member schools, latest plans and current campaigns, with only the fields shown.
+
+        Each page is listed once: an alias (a page shown in a second place) is the
+        same item again. On a portal, schools publish under the same titles ("Kế
+        hoạch công tác xã hội năm học 2025–2026"), so each item outside this home's
+        own school names its school (``listed_school``).
+        """
         from pages.models.campaigns import CampaignPage, CampaignStatus, campaign_status_filter
         from pages.models.plans import PlanPage
 
@@ -86,11 +98,13 @@ class HomePage(BasePage):
         ).only(*LISTED_FIELDS, "school")
         latest_plans = (
             only_public(PlanPage.objects.live().descendant_of(self))
+            .filter(alias_of__isnull=True)
             .order_by("-issue_date", "-first_published_at")
             .only(*LISTED_FIELDS, "document_number", "kind", "issue_date")[:5]
         )
         current_campaigns = (
             only_public(CampaignPage.objects.live().descendant_of(self))
+            .filter(alias_of__isnull=True)
             .filter(
                 campaign_status_filter(CampaignStatus.ONGOING, today)
                 | campaign_status_filter(CampaignStatus.UPCOMING, today)
@@ -98,10 +112,17 @@ class HomePage(BasePage):
             .order_by("start_date")
             .only(*LISTED_FIELDS, "start_date", "end_date")[:4]
         )
+        latest_plans, current_campaigns = list(latest_plans), list(current_campaigns)
+        listed = [*latest_plans, *current_campaigns]
+        sections = school_sections() if listed else []
+        own_school = school_name_for(self.path, sections)
+        for page in listed:
+            school = school_name_for(page.path, sections)
+            page.listed_school = school if school != own_school else ""
         return {
             "member_sites": [(child, getattr(child, "school", None)) for child in children],
-            "latest_plans": list(latest_plans),
-            "current_campaigns": list(current_campaigns),
+            "latest_plans": latest_plans,
+            "current_campaigns": current_campaigns,
         }
 
     def get_search_text(self) -> list[str]:
