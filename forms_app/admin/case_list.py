@@ -9,7 +9,7 @@ from django.core.paginator import InvalidPage
 from django.db.models import Count, Model, QuerySet
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 from django.utils.text import capfirst
@@ -21,6 +21,7 @@ from audit.models import Action as AuditAction
 from forms_app.admin.case_search import MAX_TERM_LENGTH, recall_search, remember_search
 from forms_app.cases import policy
 from forms_app.cases.todo import deadline_label
+from forms_app.display import local_moment
 from forms_app.models import (
     Case,
 )
@@ -50,8 +51,7 @@ def deadline_text(case: Case) -> str:
     if case.next_deadline is None:
         return ""
     label = _deadline_label(case.next_deadline_label, translation.get_language())
-    # "d/m/Y H:i" in strftime's words: formats.date_format costs more per row.
-    when = timezone.localtime(case.next_deadline).strftime("%d/%m/%Y %H:%M")
+    when = local_moment(case.next_deadline)
     return f"{when} · {label}" if label else when
 
 

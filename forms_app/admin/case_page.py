@@ -10,6 +10,8 @@ of a child's file and goes to the audit.
 Both views are written against wagtail-modeladmin 2.5.0 (see each class).
 """
 
+import datetime
+
 from django.contrib.auth import get_user_model
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
@@ -28,7 +30,7 @@ from audit.models import Action as AuditAction
 from forms_app.admin.case_list import deadline_text
 from forms_app.admin.next_steps import case_actions, waiting_note
 from forms_app.cases import policy
-from forms_app.display import local_date, person_name
+from forms_app.display import local_date, local_moment, person_name
 from forms_app.models import Case, CaseEvent, CaseState, IssueCategory
 from forms_app.printing.summary import case_summaries
 
@@ -166,6 +168,11 @@ class CaseInspectView(InspectView):
             return text
         if isinstance(value, get_user_model()):
             return person_name(value)
+        # modeladmin would write Django's long format ("00:19 Ngày 03 tháng 12 năm 2026").
+        if isinstance(value, datetime.datetime):
+            return local_moment(value)
+        if isinstance(value, datetime.date):
+            return local_date(value)
         return super().get_field_display_value(field_name, field)
 
     def dispatch(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
@@ -211,7 +218,7 @@ class CaseInspectView(InspectView):
             rows.append(
                 (
                     timezone.localtime(event.at).isoformat(),
-                    local_date(event.at),
+                    local_moment(event.at),
                     person_name(event.actor),
                     event.get_kind_display(),
                     change,

@@ -105,10 +105,14 @@ class Case(models.Model):
     next_deadline = models.DateTimeField(_("next deadline"), null=True, blank=True)
     next_deadline_label = models.CharField(max_length=64, blank=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("opened by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(_("opened at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("last changed at"), auto_now=True)
     # Set by the retention command some time after closing; an archived case is
     # read-only and is later anonymised or deleted (see forms_app/cases/retention.py).
     archived_at = models.DateTimeField(_("archived at"), null=True, blank=True)

@@ -13,6 +13,8 @@ from django.forms import Form
 from django.utils import timezone
 from django.utils.translation import gettext
 
+from forms_app.display import MOMENT_FORMAT, local_date, local_moment
+
 
 @dataclass
 class Row:
@@ -122,10 +124,10 @@ def as_text(value, *, person_fact: bool = False) -> str:
         return ", ".join(as_text(item) for item in value if item not in (None, ""))
     if isinstance(value, datetime.datetime):
         if timezone.is_aware(value):
-            value = timezone.localtime(value)
-        return value.strftime("%d/%m/%Y %H:%M")
+            return local_moment(value)
+        return value.strftime(MOMENT_FORMAT)
     if isinstance(value, datetime.date):
-        return value.strftime("%d/%m/%Y")
+        return local_date(value)
     if isinstance(value, str):
         parsed = _parse_iso_date(value)
         if parsed is not None:
