@@ -20,13 +20,14 @@ from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.text import capfirst
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext
 
 from forms_app.display import local_moment, person_name
 from forms_app.models import (
     Assessment,
     Case,
     CaseEvent,
+    CaseState,
     IntakeReport,
     InterventionPlan,
     Referral,
@@ -35,11 +36,25 @@ from forms_app.models import (
 )
 from forms_app.models.records import CaseRecord
 from forms_app.printing import layout
-from forms_app.printing.sections import RecordDescription, Row, Section, Signature, as_text
+from forms_app.printing.sections import (
+    RecordDescription,
+    Row,
+    Section,
+    Signature,
+    Table,
+    as_text,
+    numbered,
+)
 
-__all__ = ["COVER_TEMPLATE", "BundledRecord", "bundle_filename", "case_records", "render_bundle"]
+__all__ = [
+    "BUNDLE_TEMPLATE",
+    "BundledRecord",
+    "bundle_filename",
+    "case_records",
+    "render_bundle",
+]
 
-COVER_TEMPLATE = "forms_app/print/case_cover.html"
+BUNDLE_TEMPLATE = "forms_app/print/case_bundle.html"
 
 
 @dataclass
@@ -93,8 +108,8 @@ def _label(model, name: str) -> str:
     return capfirst(model._meta.get_field(name).verbose_name)
 
 
-def cover_html(request: HttpRequest | None, case: Case, records: list[BundledRecord]) -> str:
-    """The cover page: facts of the case, its timeline and the list of records."""
+def cover_context(case: Case, records: list[BundledRecord]) -> dict:
+    """What the cover shows: facts of the case, its timeline of states and the list of records."""
     facts = [
         (_label(Case, "reference"), case.reference),
         (_label(Case, "school"), case.school.name),
@@ -105,6 +120,8 @@ def cover_html(request: HttpRequest | None, case: Case, records: list[BundledRec
     if case.archived_at is not None:
         facts.append((_label(Case, "archived_at"), local_moment(case.archived_at)))
     events = CaseEvent.objects.filter(case=case).select_related("actor")
+    # Each column holds what its heading says: the states the case moved between
+    # (not dates, which "From"/"To" would read as in Vietnamese), and who moved it.
     timeline = [
         [
             local_moment(event.at),
@@ -119,7 +136,7 @@ def cover_html(request: HttpRequest | None, case: Case, records: list[BundledRec
         [str(number), item.label, as_text(layout.record_date(item.record))]
         for number, item in enumerate(records, start=1)
     ]
-    context = {
+    return {
         "case": case,
         "title": gettext("Case file"),
         "number": gettext("No. %(number)s") % {"number": case.reference},
@@ -130,15 +147,14 @@ def cover_html(request: HttpRequest | None, case: Case, records: list[BundledRec
         "timeline_columns": [
             gettext("Date and time"),
             gettext("Event"),
-            gettext("From"),
-            gettext("To"),
+            gettext("State before"),
+            gettext("State after"),
             gettext("By"),
         ],
         "timeline": timeline,
         "contents_columns": [gettext("No."), gettext("Record"), gettext("Date")],
         "contents": contents,
     }
-    return render_to_string(COVER_TEMPLATE, context, request=request)
 
 
 # Referrals, which have no official form --------------------------------------------------
@@ -170,27 +186,92 @@ def describe_referral(referral: Referral) -> RecordDescription:
     )
 
 
-def referral_html(request: HttpRequest | None, referral: Referral) -> str:
-    """A referral as an HTML document of the file, laid out as the records are."""
-    context = layout.print_context("", describe_referral(referral), referral, for_pdf=True)
-    return render_to_string(layout.TEMPLATE_NAME, context, request=request)
+# What was said along the way ----------------------------------------------------------
+
+
+def _event_text(event: CaseEvent) -> str:
+    """What happened, in words: the state reached, or the kind of event."""
+    if event.to_state:
+        return event.get_to_state_display()
+    return event.get_kind_display()
+
+
+def describe_decisions(case: Case) -> RecordDescription | None:
+    """The last sheet: every note of the timeline (the principal's comments on plans
+    among them), and the closing with its reason; None when there is nothing to say.
+    """
+    events = list(CaseEvent.objects.filter(case=case).select_related("actor"))
+    closing = next(
+        (event for event in reversed(events) if event.to_state == CaseState.CLOSED), None
+    )
+    # The closing's reason has a section of its own.
+    noted = [event for event in events if event.note.strip() and event is not closing]
+    if not noted and closing is None:
+        return None
+    notes = Table(
+        caption="",
+        columns=[
+            gettext("Date and time"),
+            gettext("Event"),
+            gettext("By"),
+            gettext("Comment or note"),
+        ],
+        rows=[
+            [local_moment(event.at), _event_text(event), person_name(event.actor), event.note]
+            for event in noted
+        ],
+    )
+    parts: list[tuple[str, list[Row | Table]]] = [
+        (gettext("Comments and notes along the way"), [notes])
+    ]
+    signatures = []
+    if closing is not None:
+        parts.append(
+            (
+                gettext("Closing of the case"),
+                [
+                    Row(gettext("Closed at"), local_moment(closing.at)),
+                    Row(gettext("Closed by"), person_name(closing.actor)),
+                    Row(gettext("Reason for closing"), closing.note),
+                ],
+            )
+        )
+        signatures = [
+            Signature(role=pgettext("signature", "Principal"), name=person_name(closing.actor))
+        ]
+    return RecordDescription(
+        form_marker="",
+        title=gettext("Comments, notes and closing"),
+        number=gettext("No. %(number)s") % {"number": case.reference},
+        school_name=case.school.name,
+        place_and_date=layout.place_and_date(
+            case.school, timezone.localdate(closing.at if closing else events[-1].at)
+        ),
+        sections=numbered(parts),
+        signatures=signatures,
+    )
 
 
 # The PDF ------------------------------------------------------------------------------
 
 
-def bundle_html(request: HttpRequest | None, case: Case) -> list[str]:
-    """The cover and each record as HTML documents, in the order they are printed."""
+def bundle_html(request: HttpRequest | None, case: Case) -> str:
+    """The cover, each record and the last sheet as one HTML document, in the order printed."""
     records = case_records(case)
-    pages = [cover_html(request, case, records)]
+    sheets = []
     for item in records:
         if item.code:
-            pages.append(layout.render_html(request, item.code, item.record, for_pdf=True))
+            description = layout.describe_record(item.code, item.record)
         else:
-            pages.append(referral_html(request, item.record))
-    return pages
+            description = describe_referral(item.record)
+        sheets.append(layout.print_context(item.code, description, item.record, for_pdf=True))
+    decisions = describe_decisions(case)
+    if decisions is not None:
+        sheets.append(layout.sheet_context(decisions, case.school))
+    context = {**cover_context(case, records), "sheets": sheets}
+    return render_to_string(BUNDLE_TEMPLATE, context, request=request)
 
 
 def render_bundle(request: HttpRequest | None, case: Case) -> bytes:
-    """The whole case as one A4 PDF, drawn as each record's own PDF is."""
-    return layout.pdf_pages(bundle_html(request, case))
+    """The whole case as one A4 PDF, its pages numbered across the file."""
+    return layout.pdf_pages([bundle_html(request, case)])

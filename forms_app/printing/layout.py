@@ -63,6 +63,7 @@ __all__ = [
     "record_date",
     "render_html",
     "render_pdf",
+    "sheet_context",
     "signatures",
     "static_files_fetcher",
     "static_source",
@@ -236,6 +237,18 @@ def _printed(item: Row | Table) -> dict:
     return {"label": label_text(item.label), "value": item.value}
 
 
+def sheet_context(description: RecordDescription, school: School) -> dict:
+    """What the sheet template (a record as printed) needs to draw ``description``."""
+    return {
+        "description": description,
+        "sections": [
+            {"title": section.title, "items": [_printed(item) for item in section.items]}
+            for section in description.sections
+        ],
+        "issuing_body": issuing_body(school),
+    }
+
+
 def print_context(code: str, description: RecordDescription, record, *, for_pdf: bool) -> dict:
     """What :data:`TEMPLATE_NAME` needs to print ``description`` of ``record``.
 
@@ -246,12 +259,7 @@ def print_context(code: str, description: RecordDescription, record, *, for_pdf:
         "code": code,
         "record": record,
         "case": record.case,
-        "description": description,
-        "sections": [
-            {"title": section.title, "items": [_printed(item) for item in section.items]}
-            for section in description.sections
-        ],
-        "issuing_body": issuing_body(record.case.school),
+        **sheet_context(description, record.case.school),
         "for_pdf": for_pdf,
     }
 

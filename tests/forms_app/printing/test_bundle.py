@@ -5,15 +5,20 @@ the paper sees, in the order they turn the pages.
 """
 
 import datetime
+import io
+import re
 
 import pytest
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext
+from pypdf import PdfReader
 
 from audit.models import Action, AuditEntry
-from forms_app.models import CaseState, InterventionPlan, ReceivingBody, Referral
+from forms_app.cases import transitions
+from forms_app.models import CaseState, InterventionPlan, ReceivingBody, Referral, Review
+from forms_app.printing import bundle
 from tests.forms_app.factories import LEARNER_NAME, make_case, plan_answers
 from tests.forms_app.module_data import fresh
 from tests.forms_app.printing.test_printing import MOTTO, TITLES, pdf_text
@@ -145,3 +150,66 @@ def test_editor_of_the_school_and_anonymous_are_refused(client, full_case, edito
     assert anonymous.status_code == 302
     assert "/login/" in anonymous["Location"]
     assert editor.status_code == 404
+
+
+# What the file says along the way, and its page numbers ------------------------------
+
+APPROVAL_COMMENT = "Đồng ý, đề nghị mời cha mẹ em tham gia buổi tham vấn thứ hai"
+CLOSING_REASON = "Em đã đi học đều, không còn bị trêu chọc sau hai tháng theo dõi"
+
+
+@pytest.fixture
+def commented_case(school, worker, principal):
+    """Closed through the procedure: the plan approved with a comment, closed with a reason."""
+    case = make_case(school, worker, principal, CaseState.PLAN_SUBMITTED)
+    plan = case.plans.get()
+    transitions.approve_plan(plan, principal, APPROVAL_COMMENT)
+    transitions.start_plan(case, worker)
+    Review.objects.create(
+        case=case, plan=plan, conclusion=Review.Conclusion.CLOSE, author=worker, answers={}
+    )
+    transitions.transition(case, CaseState.REVIEWED, worker)
+    transitions.close_case(case, principal, CLOSING_REASON)
+    case.refresh_from_db()
+    return case
+
+
+def test_cover_timeline_columns_hold_what_their_headings_say(full_case):
+    context = bundle.cover_context(full_case, bundle.case_records(full_case))
+
+    columns = context["timeline_columns"]
+    states = {str(label) for label in CaseState.labels} | {""}
+    # Moved between states: the columns say states, not the dates of a plan's period.
+    for index in (2, 3):
+        assert "ngày" not in columns[index].lower()
+        assert {row[index] for row in context["timeline"]} <= states
+    assert columns[2] not in (gettext("From"), gettext("To"))
+    moments = [row[0] for row in context["timeline"]]
+    assert all(re.fullmatch(r"\d{2}/\d{2}/\d{4} \d{2}:\d{2}", moment) for moment in moments)
+
+
+def test_bundle_holds_the_principals_comment_and_the_closing_reason(client, commented_case, worker):
+    client.force_login(worker)
+
+    text = pdf_text(client.get(bundle_url(commented_case)).content)
+
+    cover = text[: text.index(TITLES["01"])]
+    assert APPROVAL_COMMENT in text
+    assert CLOSING_REASON in text
+    # What people wrote may name the child: never on the cover.
+    assert APPROVAL_COMMENT not in cover
+    assert CLOSING_REASON not in cover
+    last_sheet = text[text.rindex(gettext("Closing of the case")) :]
+    assert CLOSING_REASON in last_sheet
+    assert "Phạm Đức Thắng" in last_sheet
+
+
+def test_bundle_pages_are_numbered_across_the_whole_file(full_case):
+    reader = PdfReader(io.BytesIO(bundle.render_bundle(None, full_case)))
+
+    total = len(reader.pages)
+    assert total > 6  # a cover and six records, each on pages of its own
+    footer = gettext("Page %(page)s/%(pages)s")
+    for number, page in enumerate(reader.pages, start=1):
+        text = " ".join(page.extract_text().split())
+        assert footer % {"page": number, "pages": total} in text

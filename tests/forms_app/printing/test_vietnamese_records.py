@@ -33,7 +33,7 @@ from django.utils import translation
 
 from forms_app.models import CaseState, TemplateCode
 from forms_app.printing import layout
-from forms_app.printing.bundle import case_records
+from forms_app.printing.bundle import case_records, render_bundle
 from forms_app.printing.sections import RecordDescription, Row, Table
 from forms_app.wizards import WIZARDS
 from tests.forms_app.factories import make_case
@@ -210,3 +210,14 @@ def test_printed_record_has_no_english_label(code, english_sources, records):
     assert non_vietnamese_words(printed) == []
     page_text = " ".join(re.sub(r"<[^>]+>", " ", page).split())
     assert english_in(page_text, sources) == []
+
+
+def test_whole_case_file_has_no_english_label(english_sources, records):
+    """The cover and the last sheet of the whole-case PDF, around the same records."""
+    case = next(record for code, record in records if code == TemplateCode.PLAN).case
+
+    with translation.override("vi"):
+        printed = pdf_text(render_bundle(None, case))
+
+    assert english_in(printed, english_sources) == []
+    assert non_vietnamese_words(printed) == []
