@@ -48,12 +48,14 @@ from forms_app.models import (
     WizardDraft,
 )
 from forms_app.models.cases import LEARNER_FIELDS
+from pages.review_queue import PageReview, pages_awaiting_review
 
 __all__ = [
     "DEADLINE_LABELS",
     "PANEL_LIMIT",
     "REVIEW_NOTICE",
     "Todo",
+    "TodoAction",
     "TodoItem",
     "deadline_label",
     "todo_for",
@@ -79,12 +81,30 @@ def deadline_label(code: str) -> str:
 
 
 @dataclass(frozen=True)
+class TodoAction:
+    """A step taken from the to-do itself, without opening the case or the page first.
+
+    ``method`` is "post" for a button posting to ``url`` (with the CSRF token and
+    a ``next`` back to the list), or "modal" for Wagtail's workflow action modal
+    (``wagtailadmin/js/workflow-action.js``), which asks for a comment first.
+    """
+
+    label: str
+    url: str
+    method: str = "post"
+
+
+@dataclass(frozen=True)
 class TodoItem:
-    """One thing to do on one case, with where to do it and by when."""
+    """One thing to do on one case (or one page to review), with where to do it and by when.
+
+    A page waiting for the principal's review has no case: ``case_id`` is None,
+    ``subject`` names the page and ``subject_url`` opens it in the editor.
+    """
 
     kind: str
     title: str
-    case_id: int
+    case_id: int | None
     case_reference: str
     url: str
     # The legal deadline, when the procedure sets one; otherwise ``since`` says
@@ -92,6 +112,8 @@ class TodoItem:
     due: datetime.datetime | None = None
     since: datetime.datetime | None = None
     now: datetime.datetime | None = field(default=None, compare=False, repr=False)
+    subject_url: str = ""
+    actions: tuple[TodoAction, ...] = ()
 
     @property
     def overdue(self) -> bool:
@@ -99,7 +121,7 @@ class TodoItem:
 
     @property
     def case_url(self) -> str:
-        return case_url(self.case_id)
+        return self.subject_url or case_url(self.case_id)
 
     def sort_key(self) -> tuple:
         # Overdue first, then by deadline, then tasks without one, oldest first.
@@ -144,6 +166,37 @@ def _concerned(user, principal_of: list[int], prefix: str = "") -> Q:
         Q(**{f"{prefix}assigned_worker_id": user.pk})
         | Q(**{f"{prefix}assigned_worker__isnull": True})
         | Q(**{f"{prefix}school_id__in": principal_of})
+    )
+
+
+def _page_review_item(review: PageReview, now: datetime.datetime) -> TodoItem:
+    """A page in moderation as a task: read it, approve it, or ask for changes.
+
+    Approving posts to Wagtail's workflow action URL (the task refuses the
+    submitter's own approval there too); requesting changes opens Wagtail's
+    modal, where the reviewer says what to change.
+    """
+    page, state = review.page, review.task_state
+    offered = {name: modal for name, _label, modal in review.actions}
+
+    def action_url(name: str) -> str:
+        return reverse("wagtailadmin_pages:workflow_action", args=(page.pk, name, state.pk))
+
+    actions = []
+    if "approve" in offered:
+        actions.append(TodoAction(gettext("Approve"), action_url("approve")))
+    if "reject" in offered:
+        actions.append(TodoAction(gettext("Request changes"), action_url("reject"), "modal"))
+    return TodoItem(
+        kind="page_review",
+        title=gettext("Review the page before it is published"),
+        case_id=None,
+        case_reference=page.get_admin_display_title(),
+        url=reverse("wagtailadmin_pages:workflow_preview", args=(page.pk, state.task_id)),
+        since=review.submitted_at,
+        now=now,
+        subject_url=reverse("wagtailadmin_pages:edit", args=(page.pk,)),
+        actions=tuple(actions),
     )
 
 
@@ -315,6 +368,11 @@ def todo_for(user, now: datetime.datetime | None = None) -> Todo:
             _url("forms_app:case_close", case.pk),
             since=case.updated_at,
         )
+
+    # Pages of the principal's schools waiting for their review (Wagtail's
+    # workflow), with approving and requesting changes one click away.
+    for review in pages_awaiting_review(user, principal_of):
+        items.append(_page_review_item(review, now))
 
     drafts_count = WizardDraft.objects.filter(
         owner_id=user.pk,

@@ -18,17 +18,19 @@ from forms_app.wizards import forbidden
 @sensitive_post_parameters()
 @sensitive_variables()
 def todo(request: HttpRequest) -> HttpResponse:
-    """Everything waiting for the user across their cases, overdue first."""
+    """Everything waiting for the user across their cases (and pages to review), overdue first."""
     if not policy.can_list_cases(request.user):
         return forbidden(request)
     tasks = todo_for(request.user)
+    # Pages waiting for review are no case data: only case tasks are counted.
+    case_items = [item for item in tasks.items if item.case_id is not None]
     schools = dict(
-        Case.objects.filter(pk__in={item.case_id for item in tasks.items}).values_list(
+        Case.objects.filter(pk__in={item.case_id for item in case_items}).values_list(
             "pk", "school_id"
         )
     )
     counts: dict[int, int] = {}
-    for item in tasks.items:
+    for item in case_items:
         school_id = schools.get(item.case_id)
         counts[school_id] = counts.get(school_id, 0) + 1
     # Only a page that lists cases is an access to case data.
@@ -40,5 +42,6 @@ def todo(request: HttpRequest) -> HttpResponse:
             "todo": tasks,
             "items": tasks.items,
             "drafts_url": reverse("forms_app:drafts"),
+            "next_url": request.get_full_path(),
         },
     )
