@@ -16,6 +16,7 @@ app_name = "forms_app"
 
 urlpatterns = [
     path("nhap/", drafts.drafts, name="drafts"),
+    path("nhap/<uuid:draft_id>/xoa/", drafts.delete_draft, name="draft_delete"),
     path("viec-can-lam/", todo.todo, name="todo"),
     # Actions on a case besides the wizards: decisions, referral, closing.
     path(

@@ -87,6 +87,15 @@ class CaseWizard(DraftWizardView):
         return case is None and can_open_case(user, school)
 
     @classmethod
+    def draft_learner(cls, draft: WizardDraft) -> str:
+        """Whom a draft is about, for its owner's list of drafts ("" when not known yet).
+
+        The draft's case's learner; override for a template that names the learner
+        in its own steps (Mẫu 01). Confidential: shown only to the draft's owner.
+        """
+        return draft.case.learner_name if draft.case_id else ""
+
+    @classmethod
     def get_first_step(cls) -> str:
         """The step a new draft opens at (the first of ``form_list``)."""
         return str(cls.form_list[0][0])
@@ -121,6 +130,9 @@ class CaseWizard(DraftWizardView):
         """
         draft = self.draft
         target, detail = f"draft:{draft.pk}", f"step: {step}"
+        if draft._state.adding:
+            # Nothing saved, so no draft to name: the template's form, opened.
+            target = f"mau-{self.template_code}"
         if draft.record_id is not None:
             # Only this request can have submitted it: dispatch turns away submitted drafts.
             action, target = AuditAction.CREATE, f"mau-{self.template_code}:{draft.record_id}"

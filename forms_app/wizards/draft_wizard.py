@@ -107,7 +107,12 @@ class DraftWizardView(NamedUrlWizardView):
     def dispatch(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
         # formtools' dispatch builds its storage from a dotted path and the class
         # name; this one hands the storage the draft instead, after the checks.
-        self.draft = self.get_draft(request, kwargs["draft_id"])
+        # A start view passes a draft not saved yet (see draft_is_new).
+        new_draft = kwargs.pop("new_draft", None)
+        if new_draft is None:
+            new_draft = self.get_draft(request, kwargs["draft_id"])
+        self.draft = new_draft
+        self.input_stored = False
         if not self.has_permission():
             return self.refuse()
         if self.draft.record_id is not None:
@@ -117,9 +122,21 @@ class DraftWizardView(NamedUrlWizardView):
         self.storage = self.get_storage()
         self.steps = StepsHelper(self)
         response = super(WizardView, self).dispatch(request, *args, **kwargs)
-        self.storage.update_response(response)
+        if self.input_stored or not self.draft_is_new:
+            # A new draft is written (made) only once the user's input is stored.
+            self.storage.update_response(response)
         self.after_request(request, kwargs.get("step", ""), response)
         return response
+
+    @property
+    def draft_is_new(self) -> bool:
+        """Whether the draft exists only in this request: its first step not saved yet.
+
+        A start view shows the first step of a draft it has not made; the draft is
+        written when that step's input is first stored (Next with valid input, "Save
+        and leave", a row added), so opening a wizard and going away leaves nothing.
+        """
+        return self.draft._state.adding
 
     def _fallback_step(self) -> str:
         current = self.storage.current_step
@@ -160,6 +177,8 @@ class DraftWizardView(NamedUrlWizardView):
         step = self.posted_step()
         if step not in self.form_list:
             raise SuspiciousOperation(f"Unknown wizard step {step!r}.")
+        if self.draft_is_new and step != self.steps.first:
+            raise SuspiciousOperation("A new draft starts at its first step.")
         if step not in self.get_form_list():
             # A conditional step posted from a stale tab after its condition changed.
             return redirect(self.get_step_url(self._fallback_step()))
@@ -176,8 +195,10 @@ class DraftWizardView(NamedUrlWizardView):
             return redirect(self.get_leave_url())
 
         if not form.is_valid():
-            # Kept even though invalid, so a reload or a later visit shows it again.
-            self.store_step_input(step, self.get_form_step_data(form))
+            # Kept even though invalid, so a reload or a later visit shows it again;
+            # but a first step sent with mistakes does not make a draft yet.
+            if not self.draft_is_new:
+                self.store_step_input(step, self.get_form_step_data(form))
             return self.render(form)
         self.store_step_input(step, self.process_step(form))
         self.storage.set_step_files(step, self.process_step_files(form))
@@ -189,6 +210,7 @@ class DraftWizardView(NamedUrlWizardView):
 
     def store_step_input(self, step: str, data) -> None:
         """Keep ``data`` as ``step``'s input and drop the steps it switched off."""
+        self.input_stored = True
         self.storage.set_step_data(step, data)
         self._forget_resolved_steps()
         if self.forget_skipped_steps:

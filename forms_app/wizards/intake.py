@@ -90,6 +90,13 @@ class IntakeWizard(CaseWizard):
         "first_assessment": {"urgency", "referral_suggested"},
     }
 
+    @classmethod
+    def draft_learner(cls, draft: WizardDraft) -> str:
+        """The name typed on the learner step, as stored in the draft (first value)."""
+        stored = (draft.steps or {}).get("data", {}).get("learner", {})
+        values = stored.get("learner-name") or [""]
+        return str(values[0]).strip()
+
     def get_case_schools(self) -> QuerySet:
         return case_schools(self.request.user)
 

@@ -73,11 +73,17 @@ class DraftStorage(BaseStorage):
         }
         current_step = self._data[self.step_key] or ""
         now = timezone.now()
-        # An UPDATE of these columns only: other columns (school, submission) may
-        # have been changed by the wizard or by a concurrent request.
-        WizardDraft.objects.filter(pk=self.draft.pk, submitted_at__isnull=True).update(
-            steps=steps, current_step=current_step, updated_at=now
-        )
+        if self.draft._state.adding:
+            # The first save of a draft a start view showed but had not made.
+            self.draft.steps = steps
+            self.draft.current_step = current_step
+            self.draft.save(force_insert=True)
+        else:
+            # An UPDATE of these columns only: other columns (school, submission) may
+            # have been changed by the wizard or by a concurrent request.
+            WizardDraft.objects.filter(pk=self.draft.pk, submitted_at__isnull=True).update(
+                steps=steps, current_step=current_step, updated_at=now
+            )
         self.draft.steps = steps
         self.draft.current_step = current_step
         self.draft.updated_at = now

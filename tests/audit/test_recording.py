@@ -85,18 +85,21 @@ def test_the_case_list_without_a_search_is_not_recorded(client_as, staff, case):
 
 def test_showing_a_wizard_step_of_a_case_is_one_view(client_as, staff, case):
     client = client_as(staff["worker"], ADDRESS)
+    # The start URL shows the first step of a draft not made yet: the form is named.
     response = client.get(reverse("forms_app:assessment_start"), {"case": case.pk})
-    assert response.status_code == 302
-    # Starting only makes a draft and redirects: nothing of the case is shown yet.
-    assert not AuditEntry.objects.exists()
-
-    response = client.get(response.url)
 
     assert response.status_code == 200
     entry = only_entry()
     assert_entry(entry, staff["worker"], Action.VIEW, case)
-    assert entry.target.startswith("draft:")
-    assert entry.detail.startswith("step: ")
+    assert entry.target == "mau-02"
+    assert entry.detail == "step: verification"
+
+    # Once saved, the draft's own steps are named by the draft.
+    draft = response.context["draft"]
+    draft.save()
+    response = client.get(reverse("forms_app:assessment_step", args=[draft.pk, "verification"]))
+    assert response.status_code == 200
+    assert AuditEntry.objects.order_by("-pk").first().target == f"draft:{draft.pk}"
 
 
 def test_submitting_the_intake_wizard_is_one_creation(client_as, staff, school):
@@ -123,9 +126,11 @@ def test_submitting_the_intake_wizard_is_one_creation(client_as, staff, school):
     created = list(AuditEntry.objects.filter(pk__gt=last))
     assert len(created) == 1
     assert_entry(created[0], staff["worker"], Action.CREATE, report.case, f"mau-01:{report.pk}")
-    # Every step posted before was written as a change of the draft, with no case yet.
+    # Opening the form was one view; every step posted after, a change of the draft,
+    # with no case yet.
+    assert AuditEntry.objects.filter(action=Action.VIEW, target="mau-01").count() == 1
     saved = AuditEntry.objects.filter(action=Action.CHANGE)
-    assert saved.count() == before
+    assert saved.count() == before - 1
     assert set(saved.values_list("case_id_value", flat=True)) == {None}
     assert set(saved.values_list("school_id_value", flat=True)) == {school.pk}
     assert verify().ok

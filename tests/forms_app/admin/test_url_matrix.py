@@ -169,6 +169,12 @@ SCREENS = [
         frozenset({"worker_a"}),
         own_refusal=404,
     ),
+    Screen(
+        "delete a Mẫu 01 draft (asks first)",
+        lambda w: reverse("forms_app:draft_delete", args=[w["draft"].pk]),
+        frozenset({"worker_a"}),
+        own_refusal=404,
+    ),
     *(
         Screen(f"{view} Mẫu {code}", _record(code, model, view), BOTH)
         for code, model in (
@@ -369,6 +375,7 @@ def test_every_case_area_url_is_in_the_matrix():
 
     covered = {
         "drafts",
+        "draft_delete",
         "todo",
         "plan_decide",
         "case_start",

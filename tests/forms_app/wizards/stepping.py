@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.test import Client
-from django.urls import resolve, reverse
+from django.urls import reverse
 from formtools.wizard.views import normalize_name
 
 from forms_app.models import Case, CaseState, WizardDraft
@@ -46,14 +46,25 @@ class Stepper:
     def step_url(self, draft: WizardDraft, step: str) -> str:
         return reverse(self.wizard.step_url_name(), kwargs={"draft_id": draft.pk, "step": step})
 
-    def start(self, client: Client, case: Case | None = None, **params) -> WizardDraft:
-        """Start a new draft (of ``case``, for the wizards that need one); it opens at step one."""
+    def open_new(self, client: Client, case: Case | None = None, **params):
+        """GET the start URL (of ``case`` for Mẫu 02–04): the first step, no draft made yet."""
         if case is not None:
             params["case"] = case.pk
-        response = client.get(self.start_url(), params)
-        assert response.status_code == 302
-        draft = WizardDraft.objects.get(pk=resolve(response.url).kwargs["draft_id"])
-        assert response.url == self.step_url(draft, self.first_step)
+        return client.get(self.start_url(), params)
+
+    def start(self, client: Client, case: Case | None = None, **params) -> WizardDraft:
+        """A new draft (of ``case`` for Mẫu 02–04) at its first step, with nothing typed.
+
+        The start URL shows the first step of a draft it has not made (the first
+        save makes it); the draft it shows is saved here as it is, so that a test
+        can post each step, the first included, to the draft's own URLs.
+        """
+        response = self.open_new(client, case, **params)
+        assert response.status_code == 200
+        draft = response.context["draft"]
+        assert response.context["wizard"]["steps"].current == self.first_step
+        assert not WizardDraft.objects.filter(pk=draft.pk).exists()
+        draft.save(force_insert=True)
         return draft
 
     def post(self, client: Client, draft: WizardDraft, step: str, data: dict, **buttons):

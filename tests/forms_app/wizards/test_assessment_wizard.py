@@ -432,8 +432,11 @@ def test_the_counts_per_level_are_shown_as_the_tables_total(client_as, worker, c
     form = response.context["form"]
     assert [count for _label, count in form.counts()] == [2, 0, 0]
     html = response.content.decode()
+    # Each level's label, and its count where rated-totals.js recounts it.
     for text in labels_in_vietnamese(form.counts()):
-        assert text in html
+        assert text.split(":")[0] in html
+    for value, _label, count in form.totals():
+        assert f'<span data-level-count="{value}">{count}</span>' in html
     post_step(client, draft, "harm", rated("harm", "high", "high", "low"))
     page = client.get(step_url(draft, "harm"))
     assert [count for _label, count in page.context["form"].counts()] == [2, 0, 1]
@@ -597,7 +600,10 @@ def test_a_case_assessed_meanwhile_refuses_the_second_assessment_and_keeps_the_d
     fill_until_conclusion(client_as(worker), mine)
     theirs = start(client_as(colleague), case)
     fill_until_conclusion(client_as(colleague), theirs)
-    assert post_step(client_as(colleague), theirs, "conclusion", SUPPORT).status_code == 302
+    submitted = post_step(client_as(colleague), theirs, "conclusion", SUPPORT)
+    assert submitted.status_code == 302
+    # The colleague lands on the case page, which shows (and uses up) their "saved".
+    client_as(colleague).get(submitted.url)
 
     client = client_as(worker)
     response = post_step(client, mine, "conclusion", SUPPORT)
