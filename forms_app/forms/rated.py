@@ -193,6 +193,12 @@ class RatedTableForm(StepForm):
         """The counts per level of what is on the form now, valid or not, for the total row."""
         return level_counts(self[self.level_name(c)].value() for c in self.criteria)
 
+    def totals(self) -> list[tuple[str, str, int]]:
+        """``counts`` with each level's value, which rated-totals.js counts again in the browser."""
+        values = [value for value, _label in LEVEL_CHOICES]
+        counts = self.counts()
+        return [(value, label, count) for value, (label, count) in zip(values, counts, strict=True)]
+
     def previous_counts(self) -> list[tuple[str, int]]:
         previous = self.previous or {}
         return level_counts(previous.get(c.pk) for c in self.criteria)

@@ -167,3 +167,41 @@ def test_a_review_date_before_the_start_is_refused_in_sight_with_the_dates_kept(
     expect(page.get_by_label("Đến ngày")).to_have_value(end.isoformat())
     expect(page.get_by_label("Ngày dự kiến rà soát")).to_have_value(review.isoformat())
     context.close()
+
+
+def test_the_totals_of_a_rated_table_follow_the_levels_picked(
+    live_server,
+    browser,
+    school,  # noqa: F811 (the fixture imported above)
+):
+    from forms_app.models import RatingCriterion
+
+    worker = staff("ctxh.tn", Role.CASE_WORKER, school)
+    case = make_case(school, worker, state=CaseState.RECEIVED)
+    criteria = RatingCriterion.objects.filter(table="harm", active=True).count()
+    assert criteria >= 3
+    context = browser.new_context(viewport=LAPTOP)
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    sign_in(page, live_server.url, "ctxh.tn")
+    page.goto(live_server.url + f"/admin/ho-so/danh-gia/?case={case.pk}")
+    page.locator("input[type=date]").first.fill(timezone.localdate().isoformat())
+    for textarea in page.locator("form textarea").all():
+        textarea.fill("Trao đổi với giáo viên chủ nhiệm")
+    press(page, "Tiếp theo")
+
+    table = page.locator("[data-rated-table]")
+    count = {
+        level: table.locator(f"[data-level-count={level}]") for level in ("high", "medium", "low")
+    }
+    expect(count["high"]).to_have_text("0")
+    rows = table.locator("tbody tr")
+    rows.nth(0).locator("input[value=high]").check()
+    rows.nth(1).locator("input[value=high]").check()
+    rows.nth(2).locator("input[value=low]").check()
+    expect(count["high"]).to_have_text("2")
+    expect(count["low"]).to_have_text("1")
+    rows.nth(1).locator("input[value=medium]").check()
+    expect(count["high"]).to_have_text("1")
+    expect(count["medium"]).to_have_text("1")
+    context.close()
