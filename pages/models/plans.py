@@ -8,6 +8,7 @@ from django.db import models
 from django.db.models import Q, Value
 from django.db.models.functions import Cast
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext, pgettext_lazy
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from wagtail.admin.panels import (
     FieldPanel,
@@ -29,6 +30,7 @@ from pages.models.base import (
     private_pages,
     stream_text,
 )
+from pages.text import fold
 
 
 class DocumentKind(models.TextChoices):
@@ -302,6 +304,60 @@ class PlanPage(RowsShownMixin, BasePage):
         }
 
 
+# The kind of a cited document, from the code in its number ("33/2018/TT-BGDĐT" is
+# a Thông tư), as Nghị định 30/2020/NĐ-CP (Phụ lục III) and the legal-document law
+# abbreviate them. A number with no such code is an official letter (công văn):
+# "Văn bản số 5594/SGDĐT-CTTT".
+CITED_KINDS = {
+    "TT": pgettext_lazy("cited document", "Circular"),
+    "TTLT": pgettext_lazy("cited document", "Joint circular"),
+    "NĐ": pgettext_lazy("cited document", "Decree"),
+    "NQ": pgettext_lazy("cited document", "Resolution"),
+    "QĐ": pgettext_lazy("cited document", "Decision"),
+    "CT": pgettext_lazy("cited document", "Directive"),
+    "KH": pgettext_lazy("cited document", "Plan"),
+    "HD": pgettext_lazy("cited document", "Guidance"),
+    "BC": pgettext_lazy("cited document", "Report"),
+    "TB": pgettext_lazy("cited document", "Notice"),
+    "CTR": pgettext_lazy("cited document", "Programme"),
+}
+CITED_DOCUMENT = pgettext_lazy("cited document", "Document")
+# A subject that starts like these follows the issuer directly ("… của Bộ Giáo dục
+# và Đào tạo hướng dẫn công tác xã hội …"); any other is introduced by "về".
+SUBJECT_OPENINGS = ("ve ", "v/v", "huong dan", "quy dinh", "ban hanh", "phe duyet", "sua doi")
+
+
+def cited_kind(number: str) -> str:
+    """The kind of document a number names: "33/2018/TT-BGDĐT" → "Thông tư"."""
+    if "/" not in number:
+        return str(CITED_DOCUMENT)
+    code = number.rsplit("/", 1)[1].split("-", 1)[0].strip().upper()
+    return str(CITED_KINDS.get(code, CITED_DOCUMENT))
+
+
+def _lower_first(text: str) -> str:
+    """ "Hướng dẫn …" → "hướng dẫn …" mid-sentence; "V/v", "UBND" stay as written."""
+    if len(text) > 1 and text[0].isupper() and text[1].islower():
+        return text[0].lower() + text[1:]
+    return text
+
+
+def cited_subject(title: str, kind: str = "") -> str:
+    """What a cited document is about, as it follows the issuer in a "Căn cứ" line.
+
+    A title that begins with the document's kind ("Kế hoạch công tác xã hội …" of
+    a Kế hoạch) loses it, since the line has just named the kind.
+    """
+    subject = title.strip().rstrip(";.").strip()
+    if kind and fold(subject).startswith(fold(kind) + " "):
+        subject = subject[len(kind) :].strip()
+    if not subject:
+        return ""
+    if fold(subject).startswith(SUBJECT_OPENINGS):
+        return _lower_first(subject)
+    return pgettext("cited document", "on %(subject)s") % {"subject": _lower_first(subject)}
+
+
 class PlanLegalBasis(Orderable):
     """One "Căn cứ …": either another document on this site or a cited external one."""
 
@@ -340,6 +396,44 @@ class PlanLegalBasis(Orderable):
         if self.cited_page_id:
             return str(self.cited_page)
         return " ".join(p for p in (self.number, self.title) if p)
+
+    @property
+    def cites_live_page(self) -> bool:
+        return bool(self.cited_page_id and self.cited_page and self.cited_page.live)
+
+    def citation(self) -> dict[str, str]:
+        """The "Căn cứ" line as Vietnamese documents write it, in two parts.
+
+        "Căn cứ {Thông tư số 33/2018/TT-BGDĐT} {ngày 28/12/2018 của Bộ Giáo dục và
+        Đào tạo hướng dẫn công tác xã hội trong trường học;}": ``document`` (the
+        part linked when the cited document is on this site) and ``details``.
+        """
+        if self.cites_live_page:
+            cited = self.cited_page
+            kind = str(KIND_LABELS.get(cited.kind, CITED_DOCUMENT))
+            number, date, issuer = cited.document_number, cited.issue_date, cited.issuing_body
+            subject = cited_subject(cited.title, kind)
+        else:
+            kind = cited_kind(self.number)
+            number, date, issuer = self.number, self.date, self.issuer
+            subject = cited_subject(self.title)
+        if number:
+            document = pgettext("cited document", "%(kind)s No. %(number)s") % {
+                "kind": kind,
+                "number": number,
+            }
+        else:
+            document = kind
+        details = []
+        if date:
+            details.append(
+                pgettext("cited document", "dated %(date)s") % {"date": date.strftime("%d/%m/%Y")}
+            )
+        if issuer:
+            details.append(pgettext("cited document", "of %(issuer)s") % {"issuer": issuer})
+        if subject:
+            details.append(subject)
+        return {"document": document, "details": " ".join(details)}
 
 
 class PlanIndicator(Orderable):

@@ -4,7 +4,7 @@ from django import template
 from django.conf import settings
 from django.urls import reverse
 from django.utils.formats import localize
-from django.utils.html import format_html_join
+from django.utils.html import conditional_escape, format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 from wagtail.coreutils import WAGTAIL_APPEND_SLASH
 from wagtail.models import Page, Site
@@ -144,6 +144,28 @@ def filter_options(choices, selected) -> SafeString:
             for value, text in choices
         ),
     )
+
+
+# The opening tag of rich text's first paragraph.
+FIRST_PARAGRAPH = re.compile(r"\A\s*<p(?:\s[^>]*)?>")
+
+
+@register.filter
+def numbered(html: str, number: str) -> SafeString:
+    """Rich text with ``number`` ("a)", "1.") opening its first paragraph.
+
+    Official documents write "a) Tổ chức tuyên truyền …" on one line; rich text
+    starts with its own ``<p>``, which put the number on a line of its own.
+    """
+    html = conditional_escape(html)  # rendered rich text is safe already; anything else is escaped
+    if not number:
+        return html
+    opening = FIRST_PARAGRAPH.match(html)
+    if opening is None:
+        return format_html("<p>{}</p>{}", number, html)
+    # Slices of HTML already safe, around the opening tag.
+    head, rest = mark_safe(html[: opening.end()]), mark_safe(html[opening.end() :])
+    return format_html("{}{} {}", head, number, rest)
 
 
 @register.simple_tag
