@@ -64,10 +64,17 @@ def test_override_catalogues_keep_every_placeholder_of_wagtail_and_django(domain
     assert broken == []
 
 
+# Wagtail's own strings, read through the override catalogue (kept out of gettext
+# calls here, so that `make messages` does not copy them into our own catalogue).
+WAGTAIL_IN_VIETNAMESE = {
+    "Save draft": "Lưu bản nháp",
+    "Awaiting your review": "Đang chờ bạn duyệt",
+    "%(time_period)s ago": "%(time_period)s trước",
+}
+
+
 def test_wagtails_editor_and_relative_times_speak_vietnamese():
     with translation.override("vi"):
-        assert translation.gettext("Save draft") == "Lưu bản nháp"
-        assert translation.gettext("Awaiting your review") == "Đang chờ bạn duyệt"
-        assert translation.gettext("%(time_period)s ago") % {"time_period": "21 phút"} == (
-            "21 phút trước"
+        assert {english: translation.gettext(english) for english in WAGTAIL_IN_VIETNAMESE} == (
+            WAGTAIL_IN_VIETNAMESE
         )
