@@ -31,10 +31,13 @@ import pytest
 from django import forms
 from django.utils import translation
 
+from forms_app.cases import consent
+from forms_app.forms.rated import HIGH, LOW, MEDIUM, REFERRAL
+from forms_app.forms.review import ACHIEVED, NOT_ACHIEVED, PARTLY
 from forms_app.models import CaseState, TemplateCode
 from forms_app.printing import layout
 from forms_app.printing.bundle import case_records, render_bundle
-from forms_app.printing.sections import RecordDescription, Row, Table
+from forms_app.printing.sections import RecordDescription, Row, Table, snapshot
 from forms_app.wizards import WIZARDS
 from tests.forms_app.factories import make_case
 from tests.forms_app.printing.test_printing import intake, pdf_text
@@ -166,13 +169,68 @@ def non_vietnamese_words(text: str) -> list[str]:
     return sorted(words)
 
 
+# An answer of each record that shows its steps with choices were printed.
+ANSWERED = {
+    "01": "Cô giáo bộ môn",
+    "02": "Em có dấu hiệu bị bạo lực tại nhà",
+    "03": "Đồng ý, đề nghị phối hợp với Đoàn Đội",
+    "04": "Sổ điểm danh",
+}
+
+
+def _answer_every_step(case, body) -> None:
+    """Answers in the steps whose choices print only when picked (risk, referral, results)."""
+    assessment = case.assessments.get()
+    assessment.answers |= {
+        "verification": {
+            "assessed_on": "2026-03-05",
+            "method": "Trao đổi trực tiếp với em và giáo viên chủ nhiệm",
+            "people_consulted": "Giáo viên chủ nhiệm, mẹ của em",
+            "learner_view": "Em muốn được đổi chỗ ngồi",
+        },
+        "risk": {
+            "recurrence": HIGH,
+            "dropout": "",
+            "self_harm": LOW,
+            "overall": MEDIUM,
+            "note": "Cần theo dõi thêm",
+        },
+        "conclusion": {"conclusion": REFERRAL, "reasons": "Cần hỗ trợ chuyên sâu"},
+        "referral": {
+            "receiving_body": snapshot(body),
+            "learner_consent": consent.NO,
+            "guardian_consent": consent.YES,
+            "consent": False,
+            "danger_exception": "Em có dấu hiệu bị bạo lực tại nhà",
+        },
+    }
+    assessment.conclusion = REFERRAL
+    assessment.save(update_fields=["answers", "conclusion"])
+    review = case.reviews.get()
+    review.answers |= {
+        "general": {"reviewed_on": "2026-04-05", "notes": "Em tiến bộ rõ"},
+        "results": {
+            "goals": [
+                {"text": "Em đến lớp đều đặn", "result": ACHIEVED, "evidence": "Sổ điểm danh"},
+                {"text": "Em tự tin hơn", "result": PARTLY, "evidence": ""},
+            ],
+            "activities": [
+                {"activity": "Tham vấn cá nhân", "result": NOT_ACHIEVED, "evidence": ""},
+            ],
+        },
+        "conclusion": {"conclusion": "close", "reasons": "Em đã ổn định"},
+    }
+    review.save(update_fields=["answers"])
+
+
 @pytest.fixture
-def records(school, worker, principal) -> list[tuple[str, object]]:
-    """One of each record, the plan approved with a comment, the intake fully answered."""
+def records(school, worker, principal, body) -> list[tuple[str, object]]:
+    """One of each record, every step answered, the plan approved with a comment."""
     case = make_case(school, worker, principal, state=CaseState.CLOSED)
     plan = case.plans.get()
     plan.decision_comment = "Đồng ý, đề nghị phối hợp với Đoàn Đội"
     plan.save(update_fields=["decision_comment"])
+    _answer_every_step(case, body)
     found = [(item.code, item.record) for item in case_records(case) if item.code]
     full_intake = intake(school, worker)
     return [
@@ -206,6 +264,7 @@ def test_printed_record_has_no_english_label(code, english_sources, records):
         printed = pdf_text(layout.render_pdf(None, code, record))
         page = " ".join(layout.render_html(None, code, record).split())
 
+    assert ANSWERED[code] in printed  # the answers with choices are printed, and searched
     assert english_in(printed, sources) == []
     assert non_vietnamese_words(printed) == []
     page_text = " ".join(re.sub(r"<[^>]+>", " ", page).split())
