@@ -13,7 +13,6 @@ import re
 import pytest
 from django.urls import reverse
 from django.utils import timezone, translation
-from django.utils.translation import gettext
 
 from forms_app.display import case_url, local_date, local_moment
 from forms_app.models import Case, CaseState
