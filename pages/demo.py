@@ -8,11 +8,15 @@ their parent, snippets by natural keys, so running it again changes nothing.
 import datetime
 import io
 import zlib
+from functools import cache
+from pathlib import Path
 
 from anyascii import anyascii
+from django.contrib.staticfiles import finders
 from django.core.files.base import ContentFile
 from django.core.files.images import ImageFile
 from django.utils import timezone
+from django.utils.html import format_html, format_html_join
 from PIL import Image, ImageDraw
 from wagtail.models import Orderable, Page
 
@@ -42,9 +46,50 @@ from pages.models import (
 )
 from schools.models import School
 
+# The font the case area's PDFs use too: bundled, so every server draws the same letters.
+DEMO_FONT = "fonts/DejaVuSerif.ttf"
+
+
+@cache
+def _demo_pdf(lines: tuple[str, ...]) -> bytes:
+    from weasyprint import CSS, HTML
+    from weasyprint.text.fonts import FontConfiguration
+
+    font = Path(finders.find(DEMO_FONT))
+    fonts = FontConfiguration()
+    css = CSS(
+        string=(
+            f"@font-face {{ font-family: Demo; src: url({font.as_uri()!r}); }}"
+            "@page { size: A4; margin: 2cm; }"
+            "body { font-family: Demo; font-size: 14pt; line-height: 1.4; }"
+            "h1 { font-size: 20pt; }"
+        ),
+        font_config=fonts,
+    )
+    heading, *rest = lines
+    html = format_html(
+        '<html lang="vi"><body><h1>{}</h1>{}</body></html>',
+        heading,
+        format_html_join("", "<p>{}</p>", ((line,) for line in rest)),
+    )
+    return HTML(string=html).write_pdf(stylesheets=[css], font_config=fonts)
+
+
+def demo_pdf(lines: list[str]) -> bytes:
+    """A one-page A4 PDF of ``lines`` (the first as its heading), with its diacritics.
+
+    Drawn by WeasyPrint with the bundled DejaVu font, embedded as a subset, so a
+    demo leaflet reads "Nói không với bạo lực học đường", not an ASCII spelling,
+    for a few kilobytes. Kept per process: the tests load the demo many times.
+    """
+    return _demo_pdf(tuple(lines))
+
 
 def minimal_pdf(lines: list[str]) -> bytes:
-    """A small, valid one-page PDF showing ``lines`` (transliterated to ASCII for Helvetica)."""
+    """A tiny valid PDF of ``lines``, transliterated to ASCII for Helvetica.
+
+    For tests that need many files quickly; the demo's own documents use ``demo_pdf``.
+    """
     lines = [anyascii(line) for line in lines]
     text = (
         "BT /F1 14 Tf 56 780 Td 18 TL "
@@ -140,7 +185,7 @@ def _document(title: str, filename: str, lines: list[str], collection) -> SiteDo
     document = SiteDocument.objects.filter(title=title, collection=collection).first()
     if document is None:
         document = SiteDocument(title=title, collection=collection)
-        document.file.save(filename, ContentFile(minimal_pdf(lines)), save=False)
+        document.file.save(filename, ContentFile(demo_pdf(lines)), save=False)
         document.save()
     return document
 
@@ -252,7 +297,7 @@ def build_school_content(school: School, today: datetime.date | None = None) -> 
     signed = _document(
         f"Kế hoạch CTXH năm học 2025–2026 ({school.code}) — bản ký",
         f"ke-hoach-ctxh-2025-2026-{school.code.lower()}.pdf",
-        ["Ke hoach cong tac xa hoi nam hoc 2025-2026", f"{short} (vi du minh hoa)", "Ban ky"],
+        ["Kế hoạch công tác xã hội năm học 2025–2026", f"{short} (ví dụ minh họa)", "Bản ký"],
         collection,
     )
     yearly = _plan(
@@ -422,7 +467,11 @@ def build_school_content(school: School, today: datetime.date | None = None) -> 
     leaflet_file = _document(
         f"Tờ rơi: Nói không với bạo lực học đường ({school.code})",
         f"to-roi-bao-luc-hoc-duong-{school.code.lower()}.pdf",
-        ["To roi: Noi khong voi bao luc hoc duong", "Goi 111 - mien phi, 24/7"],
+        [
+            "Tờ rơi: Nói không với bạo lực học đường",
+            "Khi thấy bạn bị bắt nạt, em hãy nói với thầy cô hoặc cha mẹ.",
+            "Gọi 111 – miễn phí, cả ngày lẫn đêm.",
+        ],
         collection,
     )
     picture = _image(
