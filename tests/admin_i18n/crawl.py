@@ -393,6 +393,7 @@ class ScreenReader(HTMLParser):
         self._stack: list[str] = []
         self._json: list[str] | None = None
         self._in_title = False
+        self._in_body = False
         self._hidden_depth = 0  # stack depth of the outermost element with ``hidden``
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
@@ -402,15 +403,17 @@ class ScreenReader(HTMLParser):
         for attribute in READ_ATTRIBUTES:
             if attributes.get(attribute):
                 self.strings.append((attribute, attributes[attribute]))
-        is_button = tag == "button" or (tag == "input" and attributes.get("type") in BUTTON_INPUTS)
-        if is_button and attributes.get("value"):
+        # An input button shows its value; a <button>'s value is sent, not shown
+        # (the wizard's "go to step" buttons carry step names there).
+        if tag == "input" and attributes.get("type") in BUTTON_INPUTS and attributes.get("value"):
             self.strings.append(("value", attributes["value"]))
         if tag == "script" and attributes.get("type") == "application/json":
             self._json = []
         if tag not in ("input", "img", "br", "hr", "meta", "link", "source", "col", "wbr", "area"):
             self._stack.append(tag)
         # The document's title, not an SVG icon's <title> (read as text, a tooltip).
-        self._in_title = (tag == "title" and "head" in self._stack) or self._in_title
+        self._in_body = self._in_body or tag == "body"
+        self._in_title = (tag == "title" and not self._in_body) or self._in_title
         if "hidden" in attributes:
             self._hidden_depth = self._hidden_depth or len(self._stack)
 
@@ -420,9 +423,9 @@ class ScreenReader(HTMLParser):
             self._json = None
         if tag == "title":
             self._in_title = False
-        while self._stack:
-            if self._stack.pop() == tag:
-                break
+        if tag in self._stack:  # a stray end tag closes nothing
+            while self._stack.pop() != tag:
+                pass
         if len(self._stack) < self._hidden_depth:
             self._hidden_depth = 0
 
@@ -437,7 +440,7 @@ class ScreenReader(HTMLParser):
         if self._hidden_depth and data.strip() in PYTHON_VALUES:
             # A counter JavaScript fills in later, rendered empty as Python's None.
             return
-        self.strings.append(("title" if self._in_title else "text", data))
+        self.strings.append(("<title>" if self._in_title else "text", data))
 
     def _read_json(self, source: str) -> None:
         try:

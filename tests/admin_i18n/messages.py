@@ -17,6 +17,7 @@ import django
 import polib
 from django.apps import apps
 from django.conf import settings
+from django.utils.text import capfirst
 from django.utils.translation import trans_real
 
 PROJECT_CATALOGUE = "project"
@@ -26,6 +27,9 @@ PROJECT_CATALOGUE = "project"
 SAME_IN_VIETNAMESE = frozenset(
     {"URL", "ID", "PDF", "Email", "E-mail", "OK", "CSV", "XLSX", "TSV", "HTML", "API", "Wagtail"}
 )
+# A language chooser names each language in itself ("English", "Tiếng Việt"), so
+# English readers can find theirs: that name is not English left on the screen.
+LANGUAGE_NAMES = frozenset({"English"})
 
 # %(name)s, %s, %d, {name}, {0}, {}: whatever the code puts in at run time.
 PLACEHOLDER = re.compile(r"%\(\w+\)[sdif]|%[sdif]|\{\w*\}")
@@ -40,8 +44,12 @@ class Message:
     # (at import time, or outside the request's language), not left untranslated.
     translated: bool = False
 
-    @property
-    def source(self) -> str:
+    def source(self, shown: str) -> str:
+        """The catalogue, and what kind of finding ``shown`` is, for the report."""
+        if shown != " ".join(self.text.split()):
+            # Matched through placeholders: whether this message has Vietnamese says
+            # nothing about the words that filled them, which may be our own English.
+            return f"{self.catalogue} (as {self.text!r})"
         return f"{self.catalogue} (translated, shown early)" if self.translated else self.catalogue
 
 
@@ -70,7 +78,7 @@ def _meaningful(text: str) -> bool:
     ("By %(filter_title)s" is how modeladmin titles a filter)."""
     letters = len(LETTER.findall(PLACEHOLDER.sub("", text)))
     needed = 2 if PLACEHOLDER.search(text) else 3
-    return letters >= needed and text.strip() not in SAME_IN_VIETNAMESE
+    return letters >= needed and text.strip() not in SAME_IN_VIETNAMESE | LANGUAGE_NAMES
 
 
 def _pattern(text: str) -> str:
@@ -117,6 +125,29 @@ class EnglishMessages:
         return found
 
 
+MODEL_FIELDS = "project models (no verbose_name)"
+
+
+def _unnamed_fields() -> list[Message]:
+    """The labels Django makes up from the field names of our models ("created at").
+
+    A field without a ``verbose_name`` is labelled with its name in English, which
+    no catalogue holds; the admin shows it on forms, lists and the case page.
+    """
+    root = Path(settings.BASE_DIR).resolve()
+    found = []
+    for config in apps.get_app_configs():
+        path = Path(config.path).resolve()
+        if root not in path.parents or ".venv" in path.parts:
+            continue
+        for model in config.get_models():
+            for field in model._meta.local_fields + model._meta.local_many_to_many:
+                label = field.verbose_name
+                if isinstance(label, str) and field.name != "id" and _meaningful(label):
+                    found += [Message(label, MODEL_FIELDS), Message(capfirst(label), MODEL_FIELDS)]
+    return found
+
+
 def english_messages() -> EnglishMessages:
     """Every message of the installed catalogues that Vietnamese does not keep as it is."""
     catalogs = {
@@ -133,6 +164,8 @@ def english_messages() -> EnglishMessages:
             for text in filter(None, (entry.msgid, entry.msgid_plural)):
                 if vietnamese != text and _meaningful(text):
                     messages.append(Message(text, catalogue, translated=bool(vietnamese)))
+    known = {m.text for m in messages}
+    messages += [m for m in _unnamed_fields() if m.text not in known]
     # A message several catalogues share is reported as the package's rather than
     # ours (the package's code is what shows it), and as untranslated if any is.
     messages.sort(key=lambda m: (m.translated, m.catalogue == PROJECT_CATALOGUE))

@@ -195,7 +195,7 @@ def _crawl(client: Client, visit: list[tuple[str, str]], english: EnglishMessage
             for candidate in crawl.candidates(text):
                 message = english.message_of(candidate)
                 if message is not None:
-                    result.findings.append((url, where, message.source, candidate))
+                    result.findings.append((url, where, message.source(candidate), candidate))
                     break
     return result
 
@@ -259,7 +259,7 @@ def test_admin_pages_are_titled_with_the_site_name_not_wagtail(client, world, se
     client.force_login(get_user_model().objects.get(username="admin"))
     html = client.get("/admin/").content.decode()
     title = crawl.read_screen(html)
-    titles = [text for where, text in title.strings if where == "title"]
+    titles = [text for where, text in title.strings if where == "<title>"]
     assert titles
     assert all("Wagtail" not in t for t in titles), titles
     assert all(settings.WAGTAIL_SITE_NAME in t for t in titles), titles
