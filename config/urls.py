@@ -22,6 +22,7 @@ urlpatterns = [
     path("tin-moi/atom.xml", feeds.AtomFeed(), name="feed_atom"),
     path("chien-dich.ics", feeds.campaigns_ical, name="campaigns_ical"),
     path("robots.txt", feeds.robots_txt, name="robots_txt"),
+    path("favicon.ico", feeds.favicon, name="favicon"),
     path("sitemap.xml", feeds.sitemap, name="sitemap"),
     path("ap-phich/<str:code>/", hotline_poster, name="hotline_poster"),
 ]

@@ -1,4 +1,5 @@
-"""Feeds and discovery for the public site: RSS, Atom, iCalendar, robots.txt and the sitemap.
+"""Feeds and discovery for the public site: RSS, Atom, iCalendar, robots.txt, the sitemap
+and the favicon.
 
 Everything here is scoped to the Wagtail ``Site`` the request is for, so a school
 that has a site of its own publishes only its own plans and campaigns, and every
@@ -12,7 +13,8 @@ from itertools import chain
 
 from django.conf import settings
 from django.contrib.syndication.views import Feed
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanentRedirect
+from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed
@@ -304,3 +306,9 @@ def robots_txt(request: HttpRequest) -> HttpResponse:
         f"Sitemap: {request.build_absolute_uri(reverse('sitemap'))}",
     ]
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
+
+
+@require_safe
+def favicon(request: HttpRequest) -> HttpResponsePermanentRedirect:
+    """The site's icon, for browsers that ask for /favicon.ico where a page names none."""
+    return HttpResponsePermanentRedirect(static("favicon.svg"))
