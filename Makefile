@@ -7,14 +7,14 @@ PORT   ?= 8000
 
 .PHONY: run setup install install-dev system-libs translations messages test lint format bench screenshots clean
 
-run: setup ## Set up everything and serve the demo site on http://127.0.0.1:8000
+run: setup ## Set up everything and serve the demo site on http://127.0.0.1:8000 (or PORT=…)
 	@echo "Serving on http://$(HOST):$(PORT)/  (admin: http://$(HOST):$(PORT)/admin/)"
 	HOST=$(HOST) PORT=$(PORT) DJANGO_SETTINGS_MODULE=config.settings.dev PYTHON=$(BIN)/python bash bin/serve-dev
 
 setup: install translations ## Virtualenv, packages, database, demo content
 	mkdir -p var
 	DJANGO_SETTINGS_MODULE=config.settings.dev $(BIN)/python manage.py migrate --noinput
-	DJANGO_SETTINGS_MODULE=config.settings.dev $(BIN)/python manage.py load_demo_data
+	DJANGO_SETTINGS_MODULE=config.settings.dev $(BIN)/python manage.py load_demo_data --port $(PORT)
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)

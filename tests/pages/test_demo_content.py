@@ -1,9 +1,14 @@
-"""The demo's public content reads as a school would publish it."""
+"""The demo reads as a school would publish it, served where `make run` says."""
 
+import io
+import subprocess
 import unicodedata
+from pathlib import Path
 
 import pytest
+from django.core.management import call_command
 from pypdf import PdfReader
+from wagtail.models import Site
 
 from pages.models import SiteDocument
 from pages.text import slugify
@@ -42,3 +47,29 @@ def test_demo_documents_keep_their_diacritics(demo_data, title, text):
         extracted = "".join(page.extract_text() for page in PdfReader(pdf).pages)
 
     assert text in unicodedata.normalize("NFC", extracted)
+
+
+def test_demo_sites_and_links_use_the_port_it_is_served_on(db, settings):
+    settings.DEBUG = True  # the links are printed with the demo accounts
+    out = io.StringIO()
+    call_command("load_demo_data", port=8123, stdout=out)
+
+    assert set(Site.objects.values_list("port", flat=True)) == {8123}
+    assert "http://127.0.0.1:8123/" in out.getvalue()
+    assert "http://hoa-ban.localhost:8123/" in out.getvalue()
+    assert ":8000/" not in out.getvalue()
+
+    sites = Site.objects.count()
+    call_command("load_demo_data", stdout=io.StringIO())
+    assert Site.objects.count() == sites
+    assert set(Site.objects.values_list("port", flat=True)) == {8000}
+
+
+def test_make_run_hands_its_port_to_the_demo_data():
+    root = Path(__file__).resolve().parents[2]
+    dry_run = subprocess.run(
+        ["make", "-n", "run", "PORT=8123"], cwd=root, capture_output=True, text=True, check=True
+    ).stdout
+
+    assert "load_demo_data --port 8123" in dry_run
+    assert "http://127.0.0.1:8123/" in dry_run

@@ -109,8 +109,17 @@ def _published_child(parent: Page, *, slug: str, title: str, intro: str) -> Home
 class Command(BaseCommand):
     help = "Load the demo district, two schools, their home pages and staff accounts (idempotent)."
 
+    def add_arguments(self, parser) -> None:
+        parser.add_argument(
+            "--port",
+            type=int,
+            default=DEMO_PORT,
+            help="The port the demo is served on (`make run PORT=…`): the sites and links use it.",
+        )
+
     @transaction.atomic
     def handle(self, *args, **options) -> None:
+        self.port = options["port"]
         root = self._tree_root()
         portal = _published_child(
             root, slug=DISTRICT["slug"], title=DISTRICT["name"], intro=DISTRICT["intro"]
@@ -143,10 +152,15 @@ class Command(BaseCommand):
                     "root_page": home,
                 },
             )
+            # Found by host name alone, so serving on another port moves the site there.
             Site.objects.update_or_create(
                 hostname=demo.host,
-                port=DEMO_PORT,
-                defaults={"root_page": home, "site_name": demo.name, "is_default_site": False},
+                defaults={
+                    "port": self.port,
+                    "root_page": home,
+                    "site_name": demo.name,
+                    "is_default_site": False,
+                },
             )
             schools[demo.code] = school
             school.refresh_from_db()
@@ -181,7 +195,7 @@ class Command(BaseCommand):
             site = Site(is_default_site=True)
         placeholder = site.root_page if site.root_page_id else None
         site.hostname = "127.0.0.1"
-        site.port = DEMO_PORT
+        site.port = self.port
         site.root_page = portal
         site.site_name = "Trường An Toàn"
         site.save()
@@ -242,8 +256,8 @@ class Command(BaseCommand):
             self.stdout.write(f"  {username:<15} {role!s:<40} {where}")
         self.stdout.write("")
         self.stdout.write(
-            f"  Admin:    http://127.0.0.1:{DEMO_PORT}/admin/  (admin / {DEMO_PASSWORD})"
+            f"  Admin:    http://127.0.0.1:{self.port}/admin/  (admin / {DEMO_PASSWORD})"
         )
-        self.stdout.write(f"  Portal:   http://127.0.0.1:{DEMO_PORT}/")
+        self.stdout.write(f"  Portal:   http://127.0.0.1:{self.port}/")
         for demo in SCHOOLS:
-            self.stdout.write(f"  {demo.code}:       http://{demo.host}:{DEMO_PORT}/")
+            self.stdout.write(f"  {demo.code}:       http://{demo.host}:{self.port}/")
