@@ -130,12 +130,13 @@ class CaseWizard(DraftWizardView):
         """
         draft = self.draft
         target, detail = f"draft:{draft.pk}", f"step: {step}"
-        if draft._state.adding:
-            # Nothing saved, so no draft to name: the template's form, opened.
-            target = f"mau-{self.template_code}"
         if draft.record_id is not None:
             # Only this request can have submitted it: dispatch turns away submitted drafts.
             action, target = AuditAction.CREATE, f"mau-{self.template_code}:{draft.record_id}"
+        elif draft._state.adding:
+            # Nothing saved (a new draft's first step shown, or sent back with mistakes),
+            # so no draft to name: the template's form, seen.
+            action, target = AuditAction.VIEW, f"mau-{self.template_code}"
         elif request.method in ("GET", "HEAD"):
             if response.status_code != 200:
                 return  # sent on to another step, which is audited when shown

@@ -34,6 +34,8 @@ def test_opening_a_new_intake_makes_no_draft_until_its_first_step_is_saved(clien
     assert invalid.status_code == 200
     assert invalid.context["form"].has_error("channel")
     assert not WizardDraft.objects.exists()
+    # Seen, not changed: the audit names the form, there being no draft to name.
+    assert set(AuditEntry.objects.values_list("action", "target")) == {(Action.VIEW, "mau-01")}
 
     saved = client.post(
         url, {MANAGEMENT: "source", **{f"source-{k}": v for k, v in intake.SOURCE.items()}}
@@ -43,6 +45,8 @@ def test_opening_a_new_intake_makes_no_draft_until_its_first_step_is_saved(clien
     assert (draft.owner, draft.template, draft.current_step) == (worker, "01", "learner")
     assert saved.url == INTAKE_WIZARD.step_url(draft, "learner")
     assert stored(draft)["source"]["source-channel"] == ["phone"]
+    last = AuditEntry.objects.order_by("-pk").first()
+    assert (last.action, last.target) == (Action.CHANGE, f"draft:{draft.pk}")
     assert client.get(saved.url).status_code == 200
 
 
