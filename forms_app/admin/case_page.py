@@ -153,6 +153,10 @@ class CaseInspectView(InspectView):
         # The reference, never the learner's name: the title shows in tabs and history.
         return f"{self.get_page_title()} {self.instance}"
 
+    def get_field_label(self, field_name: str, field=None) -> str:
+        # modeladmin shows verbose names as they are, lower case ("số hồ sơ").
+        return capfirst(super().get_field_label(field_name, field))
+
     def get_field_display_value(self, field_name: str, field=None):
         value = getattr(self.instance, field_name, None)
         if field_name == "next_deadline":
