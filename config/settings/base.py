@@ -71,6 +71,10 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
+    # Not for its template tags: Wagtail's admin calls humanize's naturaltime ("a
+    # minute ago" on the page status panel), whose Vietnamese loads only from an
+    # installed app.
+    "django.contrib.humanize",
 ]
 
 MIDDLEWARE = [

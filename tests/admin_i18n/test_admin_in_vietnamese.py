@@ -22,6 +22,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.test import Client
+from django.utils import translation
 from wagtail.contrib.redirects.models import Redirect
 from wagtail.contrib.settings.registry import registry as settings_registry
 from wagtail.documents import get_document_model
@@ -263,3 +264,23 @@ def test_admin_pages_are_titled_with_the_site_name_not_wagtail(client, world, se
     assert titles
     assert all("Wagtail" not in t for t in titles), titles
     assert all(settings.WAGTAIL_SITE_NAME in t for t in titles), titles
+
+
+def test_slim_header_names_its_actions_landmark_in_vietnamese(client, world, db):
+    # Wagtail 8.0 writes aria-label="Actions" in its template, out of gettext's reach.
+    built, _visit, _left_out = world
+    client.force_login(get_user_model().objects.get(username=ROLES["editor"][0]))
+    html = client.get(f"/admin/pages/{built.extra['content_page'].pk}/").content.decode()
+    with translation.override("vi"):
+        assert f'aria-label="{translation.gettext("Actions")}" id="w-slim-header-buttons"' in html
+    assert 'aria-label="Actions"' not in html
+
+
+def test_relative_times_in_the_admin_are_vietnamese():
+    # Wagtail's status panel says when a page went to review with humanize's naturaltime.
+    from django.contrib.humanize.templatetags.humanize import naturaltime
+    from django.utils import timezone
+
+    with translation.override("vi"):
+        shown = naturaltime(timezone.now() - timezone.timedelta(seconds=90))
+    assert shown.replace("\xa0", " ") == "1 phút trước"
