@@ -34,6 +34,7 @@ LANGUAGE_NAMES = frozenset({"English"})
 # %(name)s, %s, %d, {name}, {0}, {}: whatever the code puts in at run time.
 PLACEHOLDER = re.compile(r"%\(\w+\)[sdif]|%[sdif]|\{\w*\}")
 LETTER = re.compile(r"[^\W\d_]")
+WORD_BESIDE_PLACEHOLDER = re.compile(r"(?<![\w\x00])[^\W\d_]{2,}(?![\w\x00])")
 
 
 @dataclass(frozen=True)
@@ -76,9 +77,14 @@ def _vietnamese(entry: polib.POEntry, catalog) -> str | None:
 def _meaningful(text: str) -> bool:
     """Long enough to be a word someone reads: three letters, or two around a placeholder
     ("By %(filter_title)s" is how modeladmin titles a filter)."""
-    letters = len(LETTER.findall(PLACEHOLDER.sub("", text)))
-    needed = 2 if PLACEHOLDER.search(text) else 3
-    return letters >= needed and text.strip() not in SAME_IN_VIETNAMESE | LANGUAGE_NAMES
+    if text.strip() in SAME_IN_VIETNAMESE | LANGUAGE_NAMES:
+        return False
+    if len(LETTER.findall(PLACEHOLDER.sub("", text))) >= 3:
+        return True
+    # Two letters only as a word of their own beside the placeholder: "By %s" is
+    # English, "{}st" (an ordinal suffix) would match any word ending in "st".
+    marked = PLACEHOLDER.sub("\x00", text)
+    return "\x00" in marked and bool(WORD_BESIDE_PLACEHOLDER.search(marked))
 
 
 def _pattern(text: str) -> str:

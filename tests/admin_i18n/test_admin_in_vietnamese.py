@@ -52,10 +52,10 @@ from tests.forms_app.module_data import module_transaction
 ROLES: dict[str, tuple[str, int]] = {
     "editor": ("bientap.hb", 60),
     "principal": ("hieutruong.hb", 80),
-    "case worker": ("ctxh.hb", 60),
+    "case worker": ("ctxh.hb", 45),
     "district officer": ("pgd.canbo", 15),
     "administrator": ("quantri", 80),
-    "operator": ("admin", 150),
+    "operator": ("admin", 130),
 }
 SIGNED_OUT_MINIMUM = 2  # the sign-in and password-reset screens
 
