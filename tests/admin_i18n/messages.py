@@ -170,6 +170,11 @@ def english_messages() -> EnglishMessages:
             for text in filter(None, (entry.msgid, entry.msgid_plural)):
                 if vietnamese != text and _meaningful(text):
                     messages.append(Message(text, catalogue, translated=bool(vietnamese)))
+                    if text[:1].islower():
+                        # Verbose names reach forms and column headings capitalised.
+                        messages.append(
+                            Message(capfirst(text), catalogue, translated=bool(vietnamese))
+                        )
     known = {m.text for m in messages}
     messages += [m for m in _unnamed_fields() if m.text not in known]
     # A message several catalogues share is reported as the package's rather than
