@@ -161,6 +161,7 @@ def english_messages() -> EnglishMessages:
         "djangojs": trans_real.DjangoTranslation("vi", domain="djangojs")._catalog,
     }
     messages = []
+    capitalised = []
     for catalogue, path in _installed_catalogues():
         catalog = catalogs[path.stem]
         for entry in polib.pofile(str(path)):
@@ -172,10 +173,13 @@ def english_messages() -> EnglishMessages:
                     messages.append(Message(text, catalogue, translated=bool(vietnamese)))
                     if text[:1].islower():
                         # Verbose names reach forms and column headings capitalised.
-                        messages.append(
+                        capitalised.append(
                             Message(capfirst(text), catalogue, translated=bool(vietnamese))
                         )
+    # A message as written wins over another's capitalised form or a field's name.
     known = {m.text for m in messages}
+    messages += [m for m in capitalised if m.text not in known]
+    known |= {m.text for m in capitalised}
     messages += [m for m in _unnamed_fields() if m.text not in known]
     # A message several catalogues share is reported as the package's rather than
     # ours (the package's code is what shows it), and as untranslated if any is.
