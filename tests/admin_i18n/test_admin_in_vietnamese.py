@@ -22,6 +22,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.test import Client
+from django.test.client import ClientMixin
 from django.utils import translation
 from wagtail.contrib.redirects.models import Redirect
 from wagtail.contrib.settings.registry import registry as settings_registry
@@ -240,6 +241,19 @@ def test_signed_out_screens_speak_vietnamese(world, english, report, client, db)
     assert len(result.read) >= SIGNED_OUT_MINIMUM
     assert result.not_vietnamese == []
     assert result.findings == [], _summary("signed out", result)
+
+
+def test_second_factor_screens_speak_vietnamese(world, english, report, client, db):
+    # Signed in with a password only: the admin sends a principal to set up or enter
+    # the second factor (accounts.middleware). ClientMixin's own force_login is the
+    # sign-in without the second factor that tests/conftest.py adds to Client's.
+    _built, visit, _left_out = world
+    ClientMixin.force_login(client, get_user_model().objects.get(username=ROLES["principal"][0]))
+    result = _crawl(client, [("home", "/admin/"), *[v for v in visit if "2-buoc" in v[1]]], english)
+    _write(report, "before the second factor", result)
+    assert any("thiet-lap" in url for url in result.read), dict(result.statuses)
+    assert result.not_vietnamese == []
+    assert result.findings == [], _summary("before the second factor", result)
 
 
 @pytest.mark.parametrize("role", list(ROLES))
