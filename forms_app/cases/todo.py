@@ -234,9 +234,9 @@ def todo_for(user, now: datetime.datetime | None = None) -> Todo:
     principal_of = sorted(policy.principal_school_ids(user))
     items: list[TodoItem] = []
 
-    # A task done through a wizard links to the case page, which offers the form:
-    # a link straight to a wizard's start would make a new draft on every click,
-    # and asking each wizard whether it may start costs queries per case.
+    # A task done through a wizard links to the case page, which offers the form
+    # beside the case's details and next steps; asking each wizard here whether it
+    # may start would cost queries per case.
     def add(kind: str, title: str, case: Case, url: str | None, **when) -> None:
         items.append(
             TodoItem(
