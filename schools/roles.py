@@ -137,6 +137,29 @@ def school_group_name(role: str, school_code: str) -> str:
     return f"{GROUP_NAMES[role]} · {school_code}"
 
 
+# Wagtail's page permissions are rows its migrations write in English ("Can add
+# page", "Lock/unlock pages you've locked"), and the Groups screens show the rows as
+# they are, out of any catalogue's reach. Like the group names, they are data shown
+# to Vietnamese administrators.
+PAGE_PERMISSION_NAMES: dict[str, str] = {
+    "add_page": "Thêm trang",
+    "change_page": "Sửa trang",
+    "delete_page": "Xóa trang",
+    "view_page": "Xem trang",
+    "publish_page": "Xuất bản mọi trang",
+    "bulk_delete_page": "Xóa trang cùng các trang con",
+    "lock_page": "Khóa và mở khóa trang do chính mình khóa",
+    "unlock_page": "Mở khóa mọi trang",
+}
+
+
+def name_page_permissions() -> None:
+    for codename, name in PAGE_PERMISSION_NAMES.items():
+        Permission.objects.filter(content_type__app_label="wagtailcore", codename=codename).exclude(
+            name=name
+        ).update(name=name)
+
+
 @transaction.atomic
 def sync_role_groups() -> list[Group]:
     """Create or update the five global role groups; safe to run any number of times.
@@ -146,6 +169,7 @@ def sync_role_groups() -> list[Group]:
     """
     from schools.models import RoleGroup
 
+    name_page_permissions()
     groups = []
     for role in Role.values:
         link = RoleGroup.objects.filter(role=role, school=None).select_related("group").first()

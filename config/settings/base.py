@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "page_cache",
     "backups",
     "guides",
+    "admin_language",
     # Sign-in hardening: TOTP second factor with recovery codes, lockout. The devices
     # are accounts' own (secret encrypted, codes hashed), not django-otp's plugins,
     # which keep both in clear.

@@ -131,3 +131,16 @@ def test_only_the_administrator_manages_hotlines():
     principal = Group.objects.get(name=GROUP_NAMES[Role.PRINCIPAL])
     assert "pages.change_hotline" in perms_of(admin)
     assert "pages.change_hotline" not in perms_of(principal)
+
+
+def test_wagtails_page_permissions_are_named_in_vietnamese_for_the_groups_screens(db):
+    from django.contrib.auth.models import Permission
+
+    from schools.roles import PAGE_PERMISSION_NAMES
+
+    names = dict(
+        Permission.objects.filter(
+            content_type__app_label="wagtailcore", codename__in=PAGE_PERMISSION_NAMES
+        ).values_list("codename", "name")
+    )
+    assert names == PAGE_PERMISSION_NAMES
