@@ -333,19 +333,21 @@ def search_scope(request: HttpRequest) -> Scope:
     site = Site.find_for_request(request)
     if site is None:
         return Scope(site=None)
+    code = request.GET.get("school", "").strip().upper()
+    if code and len(code) <= 10:
+        school = remember(
+            f"school-by-code:{code}",
+            lambda: School.objects.select_related("root_page").filter(code=code).first(),
+        )
+        # A school inside the site: the site is the school's own, or the portal it is
+        # a section of (schools do not nest), so no second lookup is needed.
+        if school is not None and school.root_page.path.startswith(site.root_page.path):
+            own_site = school.root_page_id == site.root_page_id
+            return Scope(site=site, school=school, own_site=own_site)
     own = school_for(request, site.root_page)
     if own is not None:
         return Scope(site=site, school=own, own_site=True)
-    code = request.GET.get("school", "").strip().upper()
-    if not code or len(code) > 10:
-        return Scope(site=site)
-    school = remember(
-        f"school-by-code:{code}",
-        lambda: School.objects.select_related("root_page").filter(code=code).first(),
-    )
-    if school is None or not school.root_page.path.startswith(site.root_page.path):
-        return Scope(site=site)
-    return Scope(site=site, school=school)
+    return Scope(site=site)
 
 
 def whole_portal_url(request: HttpRequest, scope: Scope, query: str) -> str:
