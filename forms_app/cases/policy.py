@@ -155,28 +155,43 @@ def _latest_conclusion() -> Subquery:
     )
 
 
+# After a review (Mẫu 04) the case takes the move the review concluded and no
+# other: closing needs a review proposing it, carrying on with the plan one
+# concluding that the plan continues. (conclusion, refusal, its code)
+REVIEW_MUST_CONCLUDE: dict[str, tuple[str, str, str]] = {
+    S.CLOSED: (
+        Review.Conclusion.CLOSE,
+        _("A case can only be closed after a review that proposes closing it."),
+        "review_does_not_propose_closing",
+    ),
+    S.IN_PROGRESS: (
+        Review.Conclusion.CONTINUE,
+        _("The latest review does not conclude that the plan continues."),
+        "review_does_not_continue",
+    ),
+}
+
+
 def move_permit(user, case: Case, to_state: str, review: Review | None = _UNSET) -> Permit:
     """Whether the procedure lets ``user`` move ``case`` to ``to_state`` now.
 
     The server's check on every change of state (``transitions.transition``), in
     its order: the graph, then the moves that are the principal's decision under
     the circular (a superuser without the principal's membership is refused too:
-    a technical administrator cannot sign them), then closing a reviewed case only
-    when its latest review proposes it. ``review`` spares a query when the caller
-    has the latest review already.
+    a technical administrator cannot sign them), then, from a reviewed case, only
+    the move its latest review concluded (``REVIEW_MUST_CONCLUDE``). ``review``
+    spares a query when the caller has the latest review already.
     """
     if to_state not in procedure.TRANSITIONS.get(case.state, set()):
         return Permit(True, procedure.InvalidTransition(case.state, to_state))
     if to_state in procedure.PRINCIPAL_ONLY and not _is_principal_at(user, case.school_id):
         return _not_theirs(PRINCIPAL_ONLY_MESSAGE)
-    if case.state == S.REVIEWED and to_state == S.CLOSED:
+    if case.state == S.REVIEWED and to_state in REVIEW_MUST_CONCLUDE:
+        conclusion, refusal, code = REVIEW_MUST_CONCLUDE[to_state]
         if review is _UNSET:
             review = latest_review(case)
-        if review is None or review.conclusion != Review.Conclusion.CLOSE:
-            return _not_now(
-                _("A case can only be closed after a review that proposes closing it."),
-                "review_does_not_propose_closing",
-            )
+        if review is None or review.conclusion != conclusion:
+            return _not_now(refusal, code)
     return ALLOWED
 
 
@@ -257,56 +272,15 @@ class MoveAction(CaseAction):
         return move_permit(user, case, self.to_state, **known)
 
     def available(self, user, school_ids: list[int]) -> QuerySet[Case]:
-        return Case.objects.filter(
+        cases = Case.objects.filter(
             school_id__in=school_ids, state__in=sorted(procedure.sources(self.to_state))
         )
-
-
-class CloseCase(MoveAction):
-    """The principal closes a case after a referral, or after a review proposing it."""
-
-    def available(self, user, school_ids: list[int]) -> QuerySet[Case]:
-        return (
-            super()
-            .available(user, school_ids)
-            .alias(latest_conclusion=_latest_conclusion())
-            .filter(
-                ~Q(state=S.REVIEWED)
-                | Q(state=S.REVIEWED, latest_conclusion=Review.Conclusion.CLOSE)
-            )
-        )
-
-
-class StartPlan(MoveAction):
-    """Carry out the approved plan, or go on with it after a review concluding so.
-
-    A review proposing to close the case (or to draft a new plan) leaves it for
-    the principal's decision (or for Mẫu 03): starting the old plan again would
-    be something else than what the review concluded, so it is not offered then.
-    """
-
-    def rules(self, user, case: Case, **known) -> Permit:
-        permit = super().rules(user, case, **known)
-        if permit.allowed and case.state == S.REVIEWED:
-            review = known.get("review", _UNSET)
-            if review is _UNSET:
-                review = latest_review(case)
-            if review is None or review.conclusion != Review.Conclusion.CONTINUE:
-                return _not_now(
-                    _("The latest review does not conclude that the plan continues."),
-                    "review_does_not_continue",
-                )
-        return permit
-
-    def available(self, user, school_ids: list[int]) -> QuerySet[Case]:
-        return (
-            super()
-            .available(user, school_ids)
-            .alias(latest_conclusion=_latest_conclusion())
-            .filter(
-                ~Q(state=S.REVIEWED)
-                | Q(state=S.REVIEWED, latest_conclusion=Review.Conclusion.CONTINUE)
-            )
+        if self.to_state not in REVIEW_MUST_CONCLUDE:
+            return cases
+        # The queryset twin of move_permit's rule for reviewed cases.
+        conclusion = REVIEW_MUST_CONCLUDE[self.to_state][0]
+        return cases.alias(latest_conclusion=_latest_conclusion()).filter(
+            ~Q(state=S.REVIEWED) | Q(state=S.REVIEWED, latest_conclusion=conclusion)
         )
 
 
@@ -440,10 +414,10 @@ class ReworkPlan(CaseAction):
 
 
 DECIDE = DecidePlan()
-START_PLAN = StartPlan("start_plan", S.IN_PROGRESS)
+START_PLAN = MoveAction("start_plan", S.IN_PROGRESS)
 REFER = ReferFromIntake("refer", S.REFERRED)
 REFERRAL_SENT = MarkReferralSent()
-CLOSE = CloseCase("close", S.CLOSED)
+CLOSE = MoveAction("close", S.CLOSED)
 ASSESS = MoveAction("assess", S.ASSESSED)
 REWORK = ReworkPlan()
 REVIEW = ReviewPlan("review", S.REVIEWED)

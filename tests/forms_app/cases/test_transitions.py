@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from forms_app.cases import deadlines, transitions
 from forms_app.cases.opening import open_case
+from forms_app.cases.policy import REVIEW_MUST_CONCLUDE
 from forms_app.cases.transitions import (
     InvalidTransition,
     approve_plan,
@@ -167,14 +168,30 @@ def test_every_move_of_the_procedure_is_allowed_to_the_principal(
     case, worker, principal, from_state, to_state
 ):
     force_state(case, from_state)
-    if from_state == S.REVIEWED and to_state == S.CLOSED:
+    if from_state == S.REVIEWED and to_state in REVIEW_MUST_CONCLUDE:
+        # After a review, only the move the review concluded (closing, carrying on).
         plan = make_plan(case, worker, status=Status.APPROVED)
-        Review.objects.create(case=case, plan=plan, author=worker, conclusion="close")
+        conclusion = REVIEW_MUST_CONCLUDE[to_state][0]
+        Review.objects.create(case=case, plan=plan, author=worker, conclusion=conclusion)
 
     event = transition(case, to_state, principal)
 
     assert (event.from_state, event.to_state, event.actor) == (from_state, to_state, principal)
     assert Case.objects.get(pk=case.pk).state == to_state
+
+
+def test_after_a_review_proposing_to_close_no_caller_carries_on_with_the_plan(
+    case, worker, principal
+):
+    force_state(case, S.REVIEWED)
+    plan = make_plan(case, worker, status=Status.APPROVED)
+    Review.objects.create(case=case, plan=plan, author=worker, conclusion="close")
+
+    with pytest.raises(ValidationError) as raised:
+        transition(case, S.IN_PROGRESS, principal)
+
+    assert raised.value.code == "review_does_not_continue"
+    assert Case.objects.get(pk=case.pk).state == S.REVIEWED
 
 
 def test_a_second_click_on_a_stale_page_cannot_move_the_case_again(case, worker):
