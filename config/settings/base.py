@@ -39,6 +39,8 @@ INSTALLED_APPS = [
     "backups",
     "guides",
     "admin_language",
+    "learners",
+    "concerns",
     # Sign-in hardening: TOTP second factor with recovery codes, lockout. The devices
     # are accounts' own (secret encrypted, codes hashed), not django-otp's plugins,
     # which keep both in clear.

@@ -85,6 +85,16 @@ class Case(models.Model):
         _("gender"), max_length=8, choices=Gender.choices, default=Gender.UNKNOWN
     )
     learner_class = EncryptedTextField(_("class"), max_length=32, blank=True)
+    # The learner on the school's list, when the intake picked one; the details above
+    # are the record's own copy, so a later change on the list never edits a case.
+    learner = models.ForeignKey(
+        "learners.Learner",
+        verbose_name=_("learner on the school's list"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="cases",
+    )
     categories = models.ManyToManyField(
         "forms_app.IssueCategory", verbose_name=_("issue categories"), blank=True, related_name="+"
     )

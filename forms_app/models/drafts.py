@@ -39,6 +39,9 @@ class WizardDraft(models.Model):
     # owner, school, case and times stay in clear for the drafts list.
     steps = EncryptedJSONField(default=dict, blank=True)
     current_step = models.CharField(max_length=64, blank=True)
+    # Where the draft came from when not typed from scratch, as "concern:<id>": the
+    # case it opens is linked back to that source (forms_app.signals.case_opened).
+    source = models.CharField(max_length=64, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     submitted_at = models.DateTimeField(null=True, blank=True)
