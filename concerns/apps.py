@@ -8,3 +8,7 @@ class ConcernsConfig(AppConfig):
     name = "concerns"
     verbose_name = _("Concerns received")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        # Connects the case_opened receiver (a concern linked to the case opened from it).
+        from concerns import receivers  # noqa: F401
