@@ -32,6 +32,7 @@ from forms_app.printing.sections import (
     numbered,
     step_answers,
 )
+from forms_app.signals import case_opened
 from forms_app.wizards.base import CaseWizard
 
 
@@ -145,7 +146,7 @@ class IntakeWizard(CaseWizard):
             learner_class=learner["learner_class"],
         )
         case.categories.set(learner["categories"])
-        return IntakeReport.objects.create(
+        report = IntakeReport.objects.create(
             case=case,
             received_at=received_at,
             urgency=assessment["urgency"],
@@ -156,6 +157,16 @@ class IntakeWizard(CaseWizard):
             legal_basis=self.legal_basis,
             author=user,
         )
+        self.announce_case(case, draft)
+        return report
+
+    def announce_case(self, case, draft: WizardDraft) -> None:
+        """Tell the app the draft came from (``draft.source``) that its case is open.
+
+        Inside the submission's transaction, so a receiver's link to the case is made
+        or undone with the case.
+        """
+        case_opened.send(sender=type(self), case=case, source=draft.source, user=self.request.user)
 
     @classmethod
     def describe_sections(cls, record: IntakeReport) -> list[Section]:
