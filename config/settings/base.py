@@ -41,6 +41,11 @@ INSTALLED_APPS = [
     "admin_language",
     "learners",
     "concerns",
+    "notifications",
+    # Background work (e-mail of alerts): Django's task framework, stored in the
+    # database, so no other service runs beside the site (notifications/tasks.py).
+    "django_tasks",
+    "django_tasks_db",
     # Sign-in hardening: TOTP second factor with recovery codes, lockout. The devices
     # are accounts' own (secret encrypted, codes hashed), not django-otp's plugins,
     # which keep both in clear.
@@ -290,6 +295,19 @@ EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "truong-an-toan@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+# Background tasks -----------------------------------------------------------
+
+# django-tasks (the API Django 6 adopted) with its database backend: tasks wait in
+# a table and `manage.py db_worker` runs them (deploy/systemd, docs/operations.md).
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+# Alerts (notifications/): an e-mail is tried this many times, waiting
+# NOTIFICATION_MAIL_RETRY_SECONDS, then twice as long each time; the daily digest
+# goes out at this local hour.
+NOTIFICATION_MAIL_MAX_ATTEMPTS = env_int("NOTIFICATION_MAIL_MAX_ATTEMPTS", 6)
+NOTIFICATION_MAIL_RETRY_SECONDS = env_int("NOTIFICATION_MAIL_RETRY_SECONDS", 60)
+NOTIFICATION_DIGEST_HOUR = env_int("NOTIFICATION_DIGEST_HOUR", 16)
 
 # Wagtail ------------------------------------------------------------------
 

@@ -1,4 +1,4 @@
-"""Local development: DEBUG on, a throwaway key, e-mail to the console."""
+"""Local development: DEBUG on, a throwaway key, e-mail written to files under var/mail/."""
 
 from config.env import env_int, env_list, env_str
 
@@ -9,7 +9,9 @@ SECRET_KEY = env_str("DJANGO_SECRET_KEY", "dev-only-insecure-key-never-use-in-pr
 # *.localhost resolves to this machine in browsers, so each demo school's own
 # site (an-lac.localhost:8000) works without editing a hosts file.
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", ["127.0.0.1", "localhost", ".localhost", "[::1]"])
-EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+# Each e-mail (alerts, digests) is a file in var/mail/, to read without a mail server.
+EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.filebased.EmailBackend")
+EMAIL_FILE_PATH = VAR_DIR / "mail"  # noqa: F405
 # Serve static files straight from site/static and the apps, no collectstatic needed.
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True

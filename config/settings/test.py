@@ -13,6 +13,9 @@ SECRET_KEY = "test-only-key-not-secret-" + "x" * 40
 ALLOWED_HOSTS = ["*"]
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+# Tasks run at once, in the caller, after its transaction commits; the tests of the
+# worker (tests/notifications) switch to the database backend and run db_worker's loop.
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 MEDIA_ROOT = tempfile.mkdtemp(prefix="truong-an-toan-media-")
 # Each run gets its own file cache unless a CACHE_URL is given, so the suite
 # exercises the same backend as a deployment without sharing state between runs.
