@@ -12,7 +12,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('schools', '0003_staffconcern_staff_role'),
+        ('schools', '0002_school_place_name'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
