@@ -1,0 +1,1 @@
+"""The front door's admin screens, one module per screen: the staff form, triage."""
