@@ -1,4 +1,4 @@
-"""The five staff roles and the permissions each one carries.
+"""The six staff roles and the permissions each one carries.
 
 Roles are defined here, in code, and written to Django groups by
 :func:`sync_role_groups` after every migration, so that every installation has the
@@ -21,6 +21,9 @@ class Role(models.TextChoices):
     CASE_WORKER = "case_worker", _("Social-work officer / counselling team")
     DISTRICT_OFFICER = "district_officer", _("District education officer")
     ADMINISTRATOR = "administrator", _("Administrator")
+    # Homeroom teachers, the school nurse, the guard: they raise concerns and read
+    # back only their status (concerns.policy), nothing of the public site or cases.
+    STAFF = "staff", _("Teacher or staff member")
 
 
 # Group names are data shown to Vietnamese administrators, not interface text:
@@ -31,6 +34,7 @@ GROUP_NAMES: dict[str, str] = {
     Role.CASE_WORKER: "Cán bộ CTXH / Tổ tư vấn",
     Role.DISTRICT_OFFICER: "Cán bộ Phòng GD&ĐT",
     Role.ADMINISTRATOR: "Quản trị",
+    Role.STAFF: "Giáo viên / nhân viên",
 }
 
 ACCESS_ADMIN = "wagtailadmin.access_admin"
@@ -69,6 +73,9 @@ MODEL_PERMISSIONS: dict[str, frozenset[str]] = {
     Role.CASE_WORKER: frozenset({ACCESS_ADMIN, *CASE_PERMISSIONS}),
     # Aggregate figures only: nothing here opens a child's record.
     Role.DISTRICT_OFFICER: frozenset({ACCESS_ADMIN}),
+    # The admin's door only: the concern form and "my concerns" ask concerns.policy,
+    # which reads memberships, not model permissions.
+    Role.STAFF: frozenset({ACCESS_ADMIN}),
     # A school's administrator keeps the school's own things in order, and only its
     # own (schools.tenancy scopes every list and object to their schools).
     # Deployment-wide things (districts, sites and their redirects, topics,
@@ -162,7 +169,7 @@ def name_page_permissions() -> None:
 
 @transaction.atomic
 def sync_role_groups() -> list[Group]:
-    """Create or update the five global role groups; safe to run any number of times.
+    """Create or update the global role groups, one per role; safe to run any number of times.
 
     Each group ends with exactly the permissions listed above, so a permission
     removed from this module is also removed from the database.
@@ -296,3 +303,15 @@ def school_roles(user) -> dict[int, frozenset[str]]:
         cached = {school_id: frozenset(found) for school_id, found in roles.items()}
         setattr(user, _SCHOOL_ROLES_ATTR, cached)
     return cached
+
+
+def is_staff_only(user) -> bool:
+    """True for a teacher or other staff member who holds no other role anywhere.
+
+    The case area answers such a user 404 rather than 403: for them it does not
+    exist (issue 15: a teacher cannot list, search or open any case).
+    """
+    if user is None or not user.is_authenticated or user.is_superuser:
+        return False
+    held = set().union(*school_roles(user).values())
+    return held == {Role.STAFF}

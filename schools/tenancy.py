@@ -14,9 +14,10 @@ Granting a role is the way into a child's record, so three more rules apply:
 
 - nobody but a superuser makes a superuser (the user forms drop the field);
 - nobody grants a role they do not hold at that school themselves: an administrator
-  may add editors and administrators; case roles are granted by a superuser or by an
-  administrator who is also the school's principal (the principal appoints the
-  counselling team, Thông tư 18/2025, and reads every case of the school already);
+  may add editors, administrators and teachers (or other staff); case roles are
+  granted by a superuser or by an administrator who is also the school's principal
+  (the principal appoints the counselling team, Thông tư 18/2025, and reads every
+  case of the school already);
 - nobody changes their own memberships: a second person does it.
 """
 
@@ -33,11 +34,14 @@ from schools.roles import Role, school_roles
 # A role "covers" another when it already carries every right of the other at the
 # same school, so granting the covered role gives nobody more than the granter has.
 COVERS: dict[str, frozenset[str]] = {
-    Role.ADMINISTRATOR: frozenset({Role.ADMINISTRATOR, Role.EDITOR}),
-    Role.PRINCIPAL: frozenset({Role.PRINCIPAL, Role.CASE_WORKER, Role.EDITOR}),
+    # A teacher's role opens nothing but the concern form, so whoever manages the
+    # school's staff gives it.
+    Role.ADMINISTRATOR: frozenset({Role.ADMINISTRATOR, Role.EDITOR, Role.STAFF}),
+    Role.PRINCIPAL: frozenset({Role.PRINCIPAL, Role.CASE_WORKER, Role.EDITOR, Role.STAFF}),
     Role.CASE_WORKER: frozenset({Role.CASE_WORKER}),
     Role.EDITOR: frozenset({Role.EDITOR}),
     Role.DISTRICT_OFFICER: frozenset(),
+    Role.STAFF: frozenset(),
 }
 
 

@@ -93,6 +93,9 @@ STAFF = [
     ("hieutruong.sm", "Hiệu trưởng", "Suối Mây", Role.PRINCIPAL, ["SM"]),
     ("bientap.sm", "Biên tập", "Suối Mây", Role.EDITOR, ["SM"]),
     ("ctxh.sm", "Tư vấn", "Suối Mây", Role.CASE_WORKER, ["SM"]),
+    # Homeroom teachers: they raise concerns and read back only their status.
+    ("giaovien.hb", "Giáo viên chủ nhiệm", "Hoa Ban", Role.STAFF, ["HB"]),
+    ("giaovien.sm", "Giáo viên chủ nhiệm", "Suối Mây", Role.STAFF, ["SM"]),
 ]
 
 
