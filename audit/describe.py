@@ -43,6 +43,9 @@ TARGET_KINDS = {
     "referral-sent": _("Referral marked as sent"),
     "case-close": _("Closing of the case"),
     "audit-chain": _("Chain of the access log"),
+    "learner": _("Learner on the school's list"),
+    "learner-list": _("School's list of learners"),
+    "learner-import": _("Import of a class list"),
 }
 FORM_TARGET = re.compile(r"mau-(\d{2})")
 REPORT_TARGET = "audit-report"
