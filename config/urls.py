@@ -25,6 +25,7 @@ urlpatterns = [
     path("favicon.ico", feeds.favicon, name="favicon"),
     path("sitemap.xml", feeds.sitemap, name="sitemap"),
     path("ap-phich/<str:code>/", hotline_poster, name="hotline_poster"),
+    path("tro-giup/", include("pages.help_channel.urls")),
 ]
 
 if settings.DEBUG:
