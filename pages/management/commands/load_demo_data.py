@@ -183,6 +183,7 @@ class Command(BaseCommand):
                 "set one with: manage.py changepassword USERNAME"
             )
         call_command("load_demo_cases", stdout=self.stdout)
+        call_command("load_demo_learners", stdout=self.stdout)
 
     def _tree_root(self) -> Page:
         """Wagtail's root node and default locale, recreated if the tables were emptied."""
