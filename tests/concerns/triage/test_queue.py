@@ -7,7 +7,6 @@ from django.urls import reverse
 
 from concerns.models import Channel, Status
 from schools.roles import Role
-from tests.conftest import build_staff
 from tests.concerns.triage.conftest import (
     WHAT_HAPPENED,
     make_concern,
@@ -15,6 +14,7 @@ from tests.concerns.triage.conftest import (
     sender_message,
     signed_in,
 )
+from tests.conftest import build_staff
 
 QUEUE = "/admin/tiep-nhan-thong-tin/"
 
