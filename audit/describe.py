@@ -46,6 +46,17 @@ TARGET_KINDS = {
     "learner": _("Learner on the school's list"),
     "learner-list": _("School's list of learners"),
     "learner-import": _("Import of a class list"),
+    # The triage queue (concerns.views.triage)
+    "triage-queue": _("Triage queue"),
+    "concern": _("Concern received"),
+    "concern-file": _("File sent with a concern"),
+    "concern-open-case": _("Case opened from a concern"),
+    "concern-attach": _("Concern added to a case"),
+    "concern-reply": _("Reply to a help request"),
+    "concern-close": _("Closing of a concern"),
+    "concern-reopen": _("Re-opening of a concern"),
+    "concern-release": _("Concern taken back from “set aside”"),
+    "concern-keep-aside": _("Concern kept set aside as spam"),
 }
 FORM_TARGET = re.compile(r"mau-(\d{2})")
 REPORT_TARGET = "audit-report"
