@@ -96,7 +96,7 @@ def test_next_day_digest_carries_only_new_alerts(
     raise_concern()
     with django_capture_on_commit_callbacks(execute=True):
         assert send_digests(today + datetime.timedelta(days=1)) == 1
-    first, second = mailed_to(staff.worker)
+    _first, second = mailed_to(staff.worker)
     assert second.body.count(staff.school.name) == 1
 
 
