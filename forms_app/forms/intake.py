@@ -11,6 +11,7 @@ and referral.
 import datetime
 
 from django import forms
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -22,6 +23,7 @@ from forms_app.cases.consent import (
 )
 from forms_app.forms import DateInput, StepForm, TimeInput, yes_no_field
 from forms_app.models import Gender, IntakeReport, IssueCategory
+from learners.models import Learner
 
 CHANNEL_CHOICES = [
     ("phone", _("By telephone")),
@@ -92,12 +94,40 @@ class SourceForm(StepForm):
         return cleaned
 
 
+NONE_OF_THESE = "none"
+
+
+def roll_choice_label(learner: Learner) -> str:
+    """A learner offered from the school's list: name, class and date of birth."""
+    parts = [learner.full_name]
+    if learner.class_name:
+        parts.append(_("class %(class)s") % {"class": learner.class_name})
+    if learner.birth_date:
+        parts.append(_("born %(date)s") % {"date": learner.birth_date.strftime("%d/%m/%Y")})
+    return " · ".join(str(part) for part in parts)
+
+
 class LearnerForm(StepForm):
     """2. Thông tin người học; every field may be left empty when it is not known."""
 
     title = _("The learner")
 
     name = _text(_("Full name"))
+    # Offered only when the name typed is that of learners on the school's list.
+    roll_learner = forms.ChoiceField(
+        label=_("Is it one of these learners of the school?"),
+        required=False,
+        widget=forms.RadioSelect,
+        help_text=_(
+            "Learners on the school's list have this name. Choosing one fills in the "
+            "class, date of birth and gender left empty."
+        ),
+        error_messages={
+            "invalid_choice": _(
+                "The name was changed: choose again among the learners with this name."
+            )
+        },
+    )
     birth_date = forms.DateField(label=_("Date of birth"), required=False, widget=DateInput)
     age_estimate = forms.IntegerField(
         label=_("Estimated age"),
@@ -125,10 +155,68 @@ class LearnerForm(StepForm):
     )
     learner_consent = learner_consent_field()
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, roll: QuerySet[Learner] | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         # Evaluated per form, so a category an administrator adds is offered at once.
         self.fields["categories"].queryset = IssueCategory.objects.filter(active=True)
+        self.offer_roll(roll)
+
+    def offer_roll(self, roll: QuerySet[Learner] | None) -> None:
+        """Offer the learners of ``roll`` (the school's list) whose name is exactly the one
+        typed, any case, with or without diacritics; drop the question when none is.
+
+        Found through the keyed name index, so only a whole name matches. Works
+        without script: the name is posted, and the step comes back with the choice.
+        """
+        self.roll_matches: dict[str, Learner] = {}
+        self.roll_filled: dict[str, str] = {}
+        name = str(self["name"].value() or "").strip()
+        if roll is not None and name:
+            found = roll.filter(Learner.named(name), on_roll=True).order_by("class_name", "pk")
+            self.roll_matches = {str(learner.pk): learner for learner in found[:20]}
+        if not self.roll_matches:
+            del self.fields["roll_learner"]
+            return
+        self.fields["roll_learner"].choices = [
+            (pk, roll_choice_label(learner)) for pk, learner in self.roll_matches.items()
+        ] + [(NONE_OF_THESE, _("None of these: the learner is not on the list"))]
+
+    def fill_from_roll(self, cleaned: dict) -> None:
+        """Ask for a choice among the learners offered; the one chosen becomes
+        ``cleaned["roll_learner"]`` and fills in the class, date of birth and gender
+        left empty (kept in ``roll_filled`` as the step's input, so going back shows them).
+        """
+        if "roll_learner" not in self.fields or "roll_learner" in self.errors:
+            return
+        choice = cleaned.get("roll_learner")
+        if not choice:
+            self.add_error(
+                "roll_learner",
+                forms.ValidationError(
+                    _(
+                        "Learners of the school have this name: choose the one this is "
+                        "about, or “None of these”."
+                    ),
+                    code="choose",
+                ),
+            )
+            return
+        learner = self.roll_matches.get(choice)
+        cleaned["roll_learner"] = learner
+        if learner is None:
+            return
+        if not cleaned.get("birth_date") and learner.birth_date and "birth_date" not in self.errors:
+            cleaned["birth_date"] = learner.birth_date
+            self.roll_filled["birth_date"] = learner.birth_date.isoformat()
+        if not cleaned.get("learner_class") and learner.class_name:
+            cleaned["learner_class"] = learner.class_name
+            self.roll_filled["learner_class"] = learner.class_name
+        if cleaned.get("gender") in ("", Gender.UNKNOWN) and learner.gender in (
+            Gender.MALE,
+            Gender.FEMALE,
+        ):
+            cleaned["gender"] = learner.gender
+            self.roll_filled["gender"] = learner.gender
 
     def clean_birth_date(self) -> datetime.date | None:
         birth_date = self.cleaned_data.get("birth_date")
@@ -144,6 +232,7 @@ class LearnerForm(StepForm):
     def clean(self) -> dict:
         """From age 7 the learner's own consent to share must be answered, when the age is known."""
         cleaned = super().clean()
+        self.fill_from_roll(cleaned)
         if "birth_date" in self.errors or "age_estimate" in self.errors:
             return cleaned
         age = age_from(cleaned.get("birth_date"), cleaned.get("age_estimate"))

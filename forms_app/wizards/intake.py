@@ -34,6 +34,8 @@ from forms_app.printing.sections import (
 )
 from forms_app.signals import case_opened
 from forms_app.wizards.base import CaseWizard
+from learners.models import Learner
+from learners.policy import learners_for
 
 
 def informant_consented(wizard: CaseWizard) -> bool:
@@ -86,6 +88,7 @@ class IntakeWizard(CaseWizard):
             "gender",
             "learner_class",
             "categories",
+            "roll_learner",
         },
         "informant_consent": {"consent"},
         "first_assessment": {"urgency", "referral_suggested"},
@@ -104,7 +107,26 @@ class IntakeWizard(CaseWizard):
     def get_form_kwargs(self, step: str | None = None) -> dict:
         if step == "source":
             return {"schools": self.get_case_schools()}
+        if step == "learner":
+            return {"roll": self.get_learner_roll()}
         return {}
+
+    def get_learner_roll(self) -> QuerySet[Learner]:
+        """The learners the learner step may offer: the draft's school's list, as far as
+        the user may read it (learners.policy). Override to offer others."""
+        return learners_for(self.request.user).filter(school_id=self.draft.school_id)
+
+    def with_details_from_roll(self, form: Form, data: dict) -> dict:
+        """The learner step's input with what the learner picked from the list filled in,
+        so going back to the step shows it."""
+        filled = getattr(form, "roll_filled", {})
+        return {**data, **{form.add_prefix(name): [value] for name, value in filled.items()}}
+
+    @staticmethod
+    def picked_learner(answers: dict, school) -> Learner | None:
+        """The learner picked from the school's list on the learner step, if any."""
+        learner = answers.get("roll_learner")
+        return learner if learner is not None and learner.school_id == school.pk else None
 
     def get_form_initial(self, step: str) -> dict:
         if step == "source":
@@ -122,7 +144,10 @@ class IntakeWizard(CaseWizard):
         if school is not None and school.pk != self.draft.school_id:
             WizardDraft.objects.filter(pk=self.draft.pk).update(school=school)
             self.draft.school = school
-        return super().process_step(form)
+        data = super().process_step(form)
+        if self.steps.current == "learner":
+            data = self.with_details_from_roll(form, data)
+        return data
 
     def create_record(self, form_dict: dict[str, Form], draft: WizardDraft) -> IntakeReport:
         user = self.request.user
@@ -144,6 +169,7 @@ class IntakeWizard(CaseWizard):
             learner_age_estimate=learner["age_estimate"],
             learner_gender=learner["gender"],
             learner_class=learner["learner_class"],
+            learner=self.picked_learner(learner, school),
         )
         case.categories.set(learner["categories"])
         report = IntakeReport.objects.create(
