@@ -184,6 +184,7 @@ class Command(BaseCommand):
             )
         call_command("load_demo_cases", stdout=self.stdout)
         call_command("load_demo_learners", stdout=self.stdout)
+        call_command("load_demo_concerns", stdout=self.stdout)
 
     def _tree_root(self) -> Page:
         """Wagtail's root node and default locale, recreated if the tables were emptied."""
