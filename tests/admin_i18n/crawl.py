@@ -20,6 +20,8 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.urls.resolvers import RegexPattern, RoutePattern
 from wagtail.models import Collection, Page, Site, Task, Workflow
 
+from concerns.models import Concern
+
 ADMIN_PREFIX = "admin/"
 # The admin's own 404 screen, reached through its catch-all pattern.
 NOT_FOUND = "/admin/khong-co-trang-nay/"
@@ -60,6 +62,14 @@ SKIPPED: dict[str | None, str] = {
     "forms_app:case_export": "a CSV/XLSX download",
     "audit:report_export": "a CSV/XLSX download",
     "case_files:download": "the stored file itself",
+    "triage:attachment": "the stored file itself",
+    "triage:open_case": "POST only: a decision on a concern",
+    "triage:attach": "POST only: a decision on a concern",
+    "triage:reply": "POST only: a decision on a concern",
+    "triage:close": "POST only: a decision on a concern",
+    "triage:reopen": "POST only: a decision on a concern",
+    "triage:release": "POST only: a decision on a concern",
+    "triage:keep_aside": "POST only: a decision on a concern",
 }
 
 
@@ -280,6 +290,10 @@ def kwargs_for(route: Route, world: World) -> list[dict] | str:
         if model is world.extra.get("case_model"):
             return [{"instance_pk": world.extra["case"].pk}]
         return [{"instance_pk": world.one(model).pk}]
+    if name == "triage:item":
+        # Every demo concern of the school: each channel shows other facts and decisions.
+        concerns = Concern.objects.filter(school=world.school).order_by("pk")
+        return [{"pk": concern.pk} for concern in concerns] or "no concern in the world"
     if name.startswith("case_files:"):
         attachment = world.extra.get("attachment")
         return [{"pk": attachment.pk}] if attachment else "no case file in the world"
