@@ -11,7 +11,7 @@ from django.contrib.admin import display
 from django.contrib.admin.utils import quote
 from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch, Q, QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import translation
@@ -31,6 +31,7 @@ from forms_app.display import person_name
 from forms_app.models import (
     Case,
 )
+from schools.roles import is_staff_only
 
 INTAKE_START_URL_NAME = "forms_app:intake_start"
 
@@ -262,6 +263,8 @@ class CaseAdmin(ModelAdmin):
 
     def create_view(self, request: HttpRequest) -> HttpResponse:
         if not self.permission_helper.user_can_create(request.user):
+            if is_staff_only(request.user):
+                raise Http404
             raise PermissionDenied
         return redirect(intake_start_url())
 

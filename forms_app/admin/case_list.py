@@ -7,7 +7,7 @@ from django.contrib.admin.templatetags.admin_list import result_headers
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import InvalidPage
 from django.db.models import Count, Model, QuerySet
-from django.http import HttpRequest, HttpResponse, QueryDict
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect
 from django.utils import translation
 from django.utils.html import format_html, format_html_join
@@ -26,6 +26,7 @@ from forms_app.models import (
     Case,
 )
 from forms_app.models.cases import LEARNER_FIELDS
+from schools.roles import is_staff_only
 
 # What a row shows ----------------------------------------------------------------
 
@@ -124,6 +125,9 @@ class CaseIndexView(IndexView):
 
     def dispatch(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
         if not self.permission_helper.user_can_list(request.user):
+            # A teacher is not told the case list exists (forms_app.wizards.forbidden).
+            if is_staff_only(request.user):
+                raise Http404
             raise PermissionDenied
         if request.method == "POST":
             return self.start_search(request)

@@ -11,7 +11,7 @@ records. Each template subclasses one of them in a module of its own.
 
 from django.core.exceptions import ValidationError
 from django.forms import Form
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -28,6 +28,7 @@ from forms_app.models.records import CaseRecord
 from forms_app.printing.sections import Section, generic_sections
 from forms_app.wizards.draft_wizard import DraftWizardView
 from schools.models import School
+from schools.roles import is_staff_only
 
 
 def forbidden(request: HttpRequest) -> HttpResponse:
@@ -35,8 +36,11 @@ def forbidden(request: HttpRequest) -> HttpResponse:
 
     Wagtail's admin turns ``PermissionDenied`` into a redirect to the dashboard;
     the case area answers with a plain 403 instead, so that a refusal is a refusal
-    and not a page that seems to work.
+    and not a page that seems to work. A teacher (``Role.STAFF`` alone) gets a 404:
+    for them the case area does not exist (tests/forms_app/admin/test_url_matrix.py).
     """
+    if is_staff_only(request.user):
+        raise Http404
     return TemplateResponse(request, "forms_app/forbidden.html", status=403)
 
 
