@@ -35,10 +35,26 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 
 SCALES: dict[str, dict[str, int]] = {
-    "full": {"plans": 2000, "campaigns": 500, "materials": 500, "hotlines": 300, "cases": 20000},
-    "small": {"plans": 100, "campaigns": 50, "materials": 50, "hotlines": 100, "cases": 100},
+    "full": {
+        "plans": 2000,
+        "campaigns": 500,
+        "materials": 500,
+        "hotlines": 300,
+        "cases": 20000,
+        "concerns": 10000,
+    },
+    # Ten concerns: fewer than one page of the triage queue, so a query per row there
+    # shows as a count that differs from the full scale's.
+    "small": {
+        "plans": 100,
+        "campaigns": 50,
+        "materials": 50,
+        "hotlines": 100,
+        "cases": 100,
+        "concerns": 10,
+    },
 }
-COUNT_KEYS = ("plans", "campaigns", "materials", "hotlines", "cases")
+COUNT_KEYS = ("plans", "campaigns", "materials", "hotlines", "cases", "concerns")
 
 # Known to the runner through the manifest; the accounts exist only in bench databases.
 BENCH_PASSWORD = "bench-antoan-Kq7v-2026"
@@ -52,6 +68,19 @@ PRINCIPAL_TOTP_HEX = "6263682d686965752d746f74702d6b65792d3032"
 # rest of its 300 entries as retired ones, unticked rather than deleted.
 ACTIVE_HOTLINES_PER_SCHOOL = 8
 ACTIVE_PROVINCIAL_HOTLINES = 4
+
+# The triage queue of the bench school; its deep page is measured when the school has
+# enough open concerns to reach it (the full scale). The queue's page size and page
+# parameter are concerns.views.triage's.
+TRIAGE_QUEUE_PATH = "/admin/tiep-nhan-thong-tin/"
+TRIAGE_DEEP_PAGE = 150
+TRIAGE_PAGE_PARAM = "p"
+HELP_FORM_PATH = "/tro-giup/{code}/"
+# What the runner types into the public help form: the page fills its own hidden fields.
+HELP_TEXT = (
+    "Em là học sinh lớp 7. Mấy hôm nay có mấy bạn lớp trên chặn đường em lúc tan học "
+    "để xin tiền, em sợ không dám kể với bố mẹ (tình huống giả định của bài đo)."
+)
 
 SEARCH_WORD = "hoc duong"
 SEED = 20260101
@@ -1044,6 +1073,232 @@ class _Sink:
         self.categories: list = []
 
 
+# Concerns --------------------------------------------------------------------------
+
+# How concerns reach a school, and what became of them. Most are still open, more
+# than a school would leave open, so that the queue (open items by default, 50 to a
+# page) reaches page 150: the bench measures the queue at its fullest.
+CONCERN_CHANNELS = [("online", 40), ("staff", 30), ("phone", 12), ("visit", 8), ("box", 7)]
+CONCERN_CHANNELS += [("other", 3)]
+CONCERN_STATUSES = [("received", 55), ("handling", 30), ("closed", 15)]
+CONCERN_URGENT_SHARE = 0.06
+CONCERN_SPAM_SHARE = 0.08  # of the online requests
+CONCERN_TEACHERS = 6
+CONCERN_LEARNERS = 400
+CONCERN_STORIES = [
+    "Em thấy bạn cùng lớp bị mấy bạn lớp trên chặn đường đòi tiền sau giờ tan học",
+    "Con tôi về nhà kể bị các bạn trong nhóm trò chuyện của lớp chê bai, đặt biệt danh",
+    "Em học sinh ngồi một mình cả giờ ra chơi, hai tuần nay không nói chuyện với ai",
+    "Cô thấy vết bầm ở cánh tay em, em nói bị ngã nhưng tránh nhìn cô",
+    "Em nghỉ học ba ngày liền, gọi điện cho gia đình không ai nghe máy",
+    "Em bị một người lạ nhắn tin trên mạng đòi gửi ảnh riêng tư",
+    "Hai nhóm học sinh hẹn đánh nhau ở bãi đất sau trường chiều thứ Sáu",
+    "Em kể bố mẹ hay cãi nhau, em sợ về nhà vào buổi tối",
+]
+CONCERN_ACTIONS = [
+    "Đã hỏi chuyện riêng em và báo giáo viên chủ nhiệm",
+    "Chưa làm gì, báo ngay cho Tổ tư vấn",
+    "Đã gọi điện cho phụ huynh hẹn gặp",
+    "",
+]
+CONCERN_REPLIES = [
+    "Cảm ơn em đã kể cho thầy cô. Em có thể đến phòng tư vấn giờ ra chơi ngày mai không?",
+    "Thầy cô đã nhận được và đang tìm cách giúp. Nếu em thấy nguy hiểm, hãy gọi 111.",
+    "Cô đã trao đổi với giáo viên chủ nhiệm của lớp. Em thấy hôm nay thế nào?",
+]
+CONCERN_ANSWERS = [
+    "Dạ, em cảm ơn cô. Mai em sẽ đến ạ.",
+    "Hôm nay các bạn ấy không chặn đường em nữa ạ.",
+    "Em vẫn còn sợ, cô giúp em với.",
+]
+
+
+class ConcernFactory:
+    """Writes the bench school's concerns from every channel, in bulk, with the
+    learners they name and a few messages: what the triage queue lists.
+
+    Encrypted fields go through their field classes in ``bulk_create`` (the build
+    runs with the server's keys), as the cases' do.
+    """
+
+    def __init__(self, rng: random.Random, school, worker, principal) -> None:
+        self.rng = rng
+        self.school = school
+        self.worker = worker
+        self.principal = principal
+
+    def _teachers(self) -> list:
+        """A few homeroom teachers who raise the staff concerns (no password: never signed in)."""
+        from django.contrib.auth import get_user_model
+
+        from schools.models import Membership
+        from schools.roles import Role
+
+        User = get_user_model()
+        code = self.school.code.lower()
+        teachers = []
+        for n in range(1, CONCERN_TEACHERS + 1):
+            user, created = User.objects.get_or_create(
+                username=f"bench.gv{n}.{code}",
+                defaults={
+                    "first_name": f"Giáo viên {n}",
+                    "last_name": "Benchmark",
+                    "email": f"bench.gv{n}.{code}@example.invalid",
+                },
+            )
+            if created:
+                user.set_unusable_password()
+                user.save(update_fields=["password"])
+            Membership.objects.get_or_create(school=self.school, user=user, role=Role.STAFF)
+            teachers.append(user)
+        return teachers
+
+    def _learners(self, count: int) -> list:
+        """Learners on the school's roll, some of whom the concerns name."""
+        from forms_app.encryption import blind_index
+        from learners.models import Learner
+
+        rng = self.rng
+        rows = []
+        for n in range(count):
+            name = _person(rng)
+            age = rng.randint(11, 15)
+            personal_id = f"0{self.school.pk:02d}{n:09d}"
+            rows.append(
+                Learner(
+                    school=self.school,
+                    full_name=name,
+                    name_index=blind_index(name),
+                    birth_date=datetime.date(
+                        datetime.date.today().year - age, rng.randint(1, 12), rng.randint(1, 28)
+                    ),
+                    gender=rng.choice(["male", "female"]),
+                    personal_id=personal_id,
+                    personal_id_index=blind_index(personal_id),
+                    class_name=f"{age - 5}{rng.choice('ABCD')}",
+                )
+            )
+        return Learner.objects.bulk_create(rows, batch_size=BATCH)
+
+    def build(self, count: int, now: datetime.datetime) -> int:
+        """Create ``count`` concerns over the last two years, the newest the most often open."""
+        from django.contrib.auth.hashers import make_password
+
+        from concerns.models import Concern, ConcernLearner, ConcernMessage
+        from forms_app.models import Case
+
+        if count <= 0:
+            return 0
+        rng = self.rng
+        teachers = self._teachers()
+        learners = self._learners(min(CONCERN_LEARNERS, max(5, count // 10)))
+        case_ids = list(
+            Case.objects.filter(school=self.school)
+            .order_by("-pk")
+            .values_list("pk", flat=True)[:2000]
+        )
+        # Nobody comes back to these threads: one stored value stands for every phrase.
+        # Their codes (12 characters, with 0 and 1) are outside the channel's alphabet,
+        # so a request posted during the load never draws one of them.
+        secret_hash = make_password("bench bí mật chung")
+        channels = [c for c, _w in CONCERN_CHANNELS]
+        channel_weights = [w for _c, w in CONCERN_CHANNELS]
+        statuses = [s for s, _w in CONCERN_STATUSES]
+        status_weights = [w for _s, w in CONCERN_STATUSES]
+        reasons = ["no_action", "duplicate", "not_school", "resolved"]
+        for start in range(0, count, 1000):
+            concerns, named, messages = [], [], []
+            for n in range(start, min(count, start + 1000)):
+                # Every channel, and an urgent one, however small the build.
+                channel = (
+                    channels[n] if n < len(channels) else rng.choices(channels, channel_weights)[0]
+                )
+                minutes = rng.randint(5, 2 * 365 * 24 * 60)
+                received = now - datetime.timedelta(minutes=minutes)
+                status = rng.choices(statuses, status_weights)[0]
+                if minutes < 3 * 24 * 60:
+                    status = "received"
+                urgent = n == 1 or rng.random() < CONCERN_URGENT_SHARE
+                spam = channel == "online" and (n == 0 or rng.random() < CONCERN_SPAM_SHARE)
+                if spam:
+                    status, urgent = "received", False
+                concern = Concern(
+                    school=self.school,
+                    channel=channel,
+                    received_at=received,
+                    urgent=urgent,
+                    what_happened=f"{rng.choice(CONCERN_STORIES)} (tình huống giả định).",
+                    when_where=f"{rng.choice(PLACES).capitalize()}, {rng.randint(7, 17)} giờ",
+                    status=status,
+                    held_as_possible_spam=spam,
+                )
+                if channel == "staff":
+                    concern.reporter = rng.choice(teachers)
+                    concern.action_taken = rng.choice(CONCERN_ACTIONS)
+                elif channel == "online":
+                    concern.sender_role = rng.choice(["learner", "learner", "parent", "other"])
+                    concern.contact = (
+                        f"0000 {rng.randint(100, 999)} {rng.randint(100, 999)}"
+                        if rng.random() < 0.3
+                        else ""
+                    )
+                    concern.tracking_code = f"BN{self.school.pk:02d}{n:08d}"
+                    concern.secret_hash = secret_hash
+                else:
+                    concern.reporter = self.worker
+                    concern.caller = rng.choice(
+                        ["Tổng đài 111", "Mẹ của học sinh", "Công an xã", "Hòm thư góp ý", ""]
+                    )
+                if status != "received":
+                    concern.handled_by = self.worker
+                    if case_ids and rng.random() < 0.5:
+                        concern.case_id = rng.choice(case_ids)
+                if status == "closed":
+                    concern.closed_at = received + datetime.timedelta(days=rng.randint(1, 10))
+                    concern.close_reason = "resolved" if concern.case_id else rng.choice(reasons)
+                    concern.close_note = "Đã trao đổi với giáo viên chủ nhiệm (giả định)."
+                concerns.append(concern)
+            Concern.objects.bulk_create(concerns, batch_size=BATCH)
+            for concern in concerns:
+                for position in range(rng.choices([1, 2, 3], [70, 22, 8])[0]):
+                    role = ["harmed", "caused_harm", "witness"][min(position, 2)]
+                    row = ConcernLearner(concern_id=concern.pk, role=role)
+                    if learners and rng.random() < 0.6:
+                        row.learner = rng.choice(learners)
+                    else:
+                        row.typed_name = _person(rng)
+                        row.typed_class = f"{rng.randint(6, 9)}{rng.choice('ABCD')}"
+                    if position == 0 and concern.case_id:
+                        row.case_id = concern.case_id
+                    named.append(row)
+                if concern.channel in ("online", "staff") and rng.random() < 0.3:
+                    at = concern.received_at
+                    author_kind = "team"
+                    for _message in range(rng.randint(1, 3)):
+                        at = min(at + datetime.timedelta(hours=rng.randint(1, 48)), now)
+                        team = author_kind == "team"
+                        messages.append(
+                            ConcernMessage(
+                                concern_id=concern.pk,
+                                author_kind=author_kind,
+                                author=self.worker if team else concern.reporter,
+                                text=rng.choice(CONCERN_REPLIES if team else CONCERN_ANSWERS),
+                                created_at=at,
+                            )
+                        )
+                        if not team:
+                            concern.last_sender_message_at = at
+                        author_kind = "reporter" if team else "team"
+            ConcernLearner.objects.bulk_create(named, batch_size=BATCH)
+            ConcernMessage.objects.bulk_create(messages, batch_size=BATCH)
+            Concern.objects.bulk_update(
+                [c for c in concerns if c.last_sender_message_at],
+                ["last_sender_message_at"],
+                batch_size=BATCH,
+            )
+        return count
+
+
 # Build -----------------------------------------------------------------------------
 
 
@@ -1156,6 +1411,8 @@ def build(scale: str | Mapping[str, int] = "small", *, log=None) -> dict[str, An
         factory = CaseFactory(rng, schools, workers, principals)
         factory.build(counts["cases"], timezone.now())
         say(f"{counts['cases']} cases written ({time.monotonic() - started:.1f} s)")
+        ConcernFactory(rng, first, worker, principal).build(counts["concerns"], timezone.now())
+        say(f"{counts['concerns']} concerns written ({time.monotonic() - started:.1f} s)")
         manifest = _manifest(scale, counts, baseline, site, schools, worker, principal)
     say(f"done ({time.monotonic() - started:.1f} s)")
     return manifest
@@ -1163,6 +1420,7 @@ def build(scale: str | Mapping[str, int] = "small", *, log=None) -> dict[str, An
 
 def _db_counts() -> dict[str, int]:
     """How many of each kind the database holds, for the manifest."""
+    from concerns.models import Concern, ConcernLearner, ConcernMessage
     from forms_app.models import (
         Assessment,
         Case,
@@ -1182,6 +1440,9 @@ def _db_counts() -> dict[str, int]:
         "cases": Case.objects.count(),
         "records": sum(model.objects.count() for model in records),
         "images": SiteImage.objects.count(),
+        "concerns": Concern.objects.count(),
+        "concern_learners": ConcernLearner.objects.count(),
+        "concern_messages": ConcernMessage.objects.count(),
     }
 
 
@@ -1255,6 +1516,40 @@ def _wizard_step(worker, school) -> dict[str, Any]:
     return {"url": url, "data": data, "next_step": "family"}
 
 
+def _triage_urls(school) -> dict[str, str | None]:
+    """The queue's first page, and its page 150 when the school's open concerns reach it.
+
+    The queue opens on the open concerns not set aside as possible spam; a page past
+    the last would show the last one (``Paginator.get_page``), so a deep page is named
+    only when it exists.
+    """
+    from concerns.models import Concern
+    from concerns.views.triage import PAGE_SIZE
+
+    listed = Concern.objects.filter(
+        school=school, status__in=["received", "handling"], held_as_possible_spam=False
+    ).count()
+    deep = listed > (TRIAGE_DEEP_PAGE - 1) * PAGE_SIZE
+    return {
+        "triage_queue": TRIAGE_QUEUE_PATH,
+        "triage_queue_deep": (
+            f"{TRIAGE_QUEUE_PATH}?{TRIAGE_PAGE_PARAM}={TRIAGE_DEEP_PAGE}" if deep else None
+        ),
+    }
+
+
+def _help_form(school) -> dict[str, Any]:
+    """The public help form of ``school`` and what a pupil types into it.
+
+    Hidden fields (the CSRF token, the signed time token, the honeypot left empty) are
+    the page's own: the runner reads them from the form it is served, as a browser does.
+    """
+    return {
+        "url": HELP_FORM_PATH.format(code=school.code),
+        "data": {"sender_role": "learner", "text": HELP_TEXT},
+    }
+
+
 def _manifest(scale, counts, baseline, site, schools, worker, principal) -> dict[str, Any]:
     from django.conf import settings
     from django.urls import reverse
@@ -1299,8 +1594,10 @@ def _manifest(scale, counts, baseline, site, schools, worker, principal) -> dict
             "not_found": "/khong-co-trang-nay-404/",
             "case_list": reverse("forms_app_case_modeladmin_index"),
             "plan_pdf": plan_pdf,
+            **_triage_urls(first),
         },
         "wizard_step": _wizard_step(worker, first),
+        "help_form": _help_form(first),
         "users": {
             "case_worker": {
                 "username": worker.username,

@@ -19,6 +19,7 @@ import datetime
 import gzip
 import hashlib
 import hmac
+import html.parser
 import http.client
 import http.cookies
 import importlib.metadata
@@ -60,6 +61,10 @@ VERIFY_PATH = "/admin/xac-thuc-2-buoc/nhap-ma/"
 LOGIN_PATH = "/admin/login/"
 HELLO_PATH = "/bench/hello/"
 FORM_TYPE = "application/x-www-form-urlencoded"
+# Seconds between loading the help form and sending it: the form's time token sets a
+# request sent sooner than pages/help_channel/forms.py's MIN_SECONDS (3) aside as
+# possible spam, and the row times a pupil's request, not a machine's.
+HELP_FORM_WAIT = 3.5
 
 
 @dataclass(frozen=True)
@@ -84,9 +89,39 @@ PAGES = [
     Page("case_list", "Admin case list (case worker)", "admin", 200, 4),
     Page("wizard_post", "Wizard step POST", "admin", 302, 4),
     Page("plan_pdf", "Mẫu 03 PDF", "admin", 200, 2),
+    Page("triage_queue", "Triage queue, first page (case worker)", "admin", 200, 4),
+    Page("triage_queue_deep", "Triage queue, page 150 (case worker)", "admin", 200, 4),
+    # Post/redirect/get: a request accepted answers a redirect to its receipt.
+    Page("help_post", "Help form POST (public)", "help", 302, 4),
 ]
 PUBLIC = [page for page in PAGES if page.kind == "public"]
 ADMIN = [page for page in PAGES if page.kind == "admin"]
+HELP = [page for page in PAGES if page.kind == "help"]
+# Names ``--only`` accepts besides a page's key.
+GROUPS = {
+    "public": [p.key for p in PUBLIC],
+    "admin": [p.key for p in ADMIN],
+    "triage": ["triage_queue", "triage_queue_deep"],
+    "help": ["help_post"],
+}
+
+
+def chosen_pages(only: str | None) -> set[str] | None:
+    """The page keys ``--only`` names (keys or groups, comma-separated); None for all."""
+    if not only:
+        return None
+    keys: set[str] = set()
+    known = {p.key for p in PAGES}
+    for name in (part.strip() for part in only.split(",") if part.strip()):
+        if name in GROUPS:
+            keys.update(GROUPS[name])
+        elif name in known:
+            keys.add(name)
+        else:
+            raise SystemExit(
+                f"--only: unknown page or group {name!r}; use {sorted(known | set(GROUPS))}"
+            )
+    return keys
 
 
 # Small helpers ---------------------------------------------------------------------------
@@ -126,6 +161,57 @@ def csrf_from_html(html: bytes) -> str:
     if match is None:
         raise RuntimeError("no csrfmiddlewaretoken in the page")
     return match.group(1).decode()
+
+
+class _FormFields(html.parser.HTMLParser):
+    """The fields a browser would send from the first form posting to ``action``."""
+
+    def __init__(self, action: str) -> None:
+        super().__init__()
+        self.action = action
+        self.inside = False
+        self.done = False
+        self.fields: dict[str, str] = {}
+        self.textarea: str | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = {k: v or "" for k, v in attrs}
+        if tag == "form" and not self.done:
+            action = a.get("action", "")
+            self.inside = a.get("method", "get").lower() == "post" and (
+                not action or urllib.parse.urlsplit(action).path == self.action
+            )
+        if not self.inside or "name" not in a:
+            return
+        if tag == "input":
+            kind = a.get("type", "text").lower()
+            if kind in {"checkbox", "radio"} and "checked" not in a:
+                return
+            if kind not in {"submit", "button", "file", "image", "reset"}:
+                self.fields.setdefault(a["name"], a.get("value", ""))
+        elif tag == "textarea":
+            self.textarea = a["name"]
+            self.fields.setdefault(a["name"], "")
+
+    def handle_data(self, data: str) -> None:
+        if self.textarea:
+            self.fields[self.textarea] += data
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "textarea":
+            self.textarea = None
+        elif tag == "form" and self.inside:
+            self.inside, self.done = False, True
+
+
+def form_fields(html_text: bytes, action: str) -> dict[str, str]:
+    """Every field of the page's POST form for ``action`` with the value it was served
+    with: hidden tokens, a honeypot left empty, checked boxes and radio buttons."""
+    parser = _FormFields(action)
+    parser.feed(html_text.decode("utf-8", "replace"))
+    if not parser.done and not parser.fields:
+        raise RuntimeError(f"no form posting to {action} in the page")
+    return parser.fields
 
 
 def hotp(key: bytes, counter: int, digits: int = 6) -> str:
@@ -311,17 +397,26 @@ def sign_in_http(session: HttpSession, user: dict, db_path: Path) -> None:
 
 
 def bench_keys() -> dict[str, str]:
-    """Bench-only secrets, made once and kept beside the databases they encrypt."""
-    path = VAR / "keys.json"
-    if path.exists():
-        return json.loads(path.read_text())
-    from cryptography.fernet import Fernet
+    """Bench-only secrets, made once and kept beside the databases they encrypt.
 
-    keys = {
-        "DJANGO_SECRET_KEY": secrets.token_urlsafe(64),
-        "CASE_ENCRYPTION_KEYS": Fernet.generate_key().decode(),
-        "CASE_INDEX_KEY": secrets.token_urlsafe(48),
-    }
+    A key that production came to require later (the audit chain's) is added to an
+    older file; the datasets' stamp then changes and they are built again with it.
+    """
+    path = VAR / "keys.json"
+    keys: dict[str, str] = json.loads(path.read_text()) if path.exists() else {}
+    if "DJANGO_SECRET_KEY" not in keys:
+        from cryptography.fernet import Fernet
+
+        keys.update(
+            {
+                "DJANGO_SECRET_KEY": secrets.token_urlsafe(64),
+                "CASE_ENCRYPTION_KEYS": Fernet.generate_key().decode(),
+                "CASE_INDEX_KEY": secrets.token_urlsafe(48),
+            }
+        )
+    elif "AUDIT_CHAIN_KEYS" in keys:
+        return keys
+    keys["AUDIT_CHAIN_KEYS"] = "bench:" + secrets.token_urlsafe(48)
     VAR.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(keys))
     path.chmod(0o600)
@@ -398,19 +493,37 @@ def ensure_dataset(scale: str, rebuild: bool) -> tuple[Path, dict]:
 def manifest_hosts(manifest: dict) -> list[str]:
     host = manifest.get("host") or "127.0.0.1"
     hosts = [host]
-    for url in [*manifest["urls"].values(), manifest.get("wizard_step", {}).get("url", "")]:
-        hosts.append(split_url(url, host)[0])
+    for url in [
+        *manifest["urls"].values(),
+        manifest.get("wizard_step", {}).get("url", ""),
+        manifest.get("help_form", {}).get("url", ""),
+    ]:
+        if url:
+            hosts.append(split_url(url, host)[0])
     return list(dict.fromkeys(hosts))
+
+
+def url_of(page: Page, manifest: dict) -> str | None:
+    """The manifest's URL for ``page``; None when this dataset has none (a deep page of a
+    small build, or a dataset built before the page existed)."""
+    if page.key == "hello":
+        return HELLO_PATH
+    if page.key == "wizard_post":
+        return manifest.get("wizard_step", {}).get("url")
+    if page.key == "help_post":
+        return manifest.get("help_form", {}).get("url")
+    return manifest["urls"].get(page.key)
 
 
 def target_of(page: Page, manifest: dict) -> tuple[str, str]:
     """``(host, path)`` requested for ``page``."""
-    host = manifest.get("host") or "127.0.0.1"
-    if page.key == "hello":
-        return host, HELLO_PATH
-    if page.key == "wizard_post":
-        return split_url(manifest["wizard_step"]["url"], host)
-    return split_url(manifest["urls"][page.key], host)
+    return split_url(url_of(page, manifest), manifest.get("host") or "127.0.0.1")
+
+
+def help_body(fields: dict[str, str], manifest: dict) -> dict[str, str]:
+    """A help request as a pupil sends it: the served form's own fields (CSRF token,
+    signed time token, the honeypot as served, empty) with the manifest's text typed in."""
+    return {**fields, **manifest["help_form"]["data"]}
 
 
 def collect_static(env: dict[str, str]) -> None:
@@ -446,12 +559,22 @@ def measure_queries_in_process(manifest_path: Path, db_path: Path) -> dict:
     results: dict[str, dict] = {}
 
     def measure(client: Client, page: Page) -> None:
+        if not url_of(page, manifest):
+            return
         host, path = target_of(page, manifest)
         if page.key == "wizard_post":
             data = manifest["wizard_step"]["data"]
 
             def send():
                 return client.post(path, data, HTTP_HOST=host)
+        elif page.key == "help_post":
+
+            def send():
+                # A new request each time, from the form as served; only the POST is counted.
+                served = Client(raise_request_exception=False).get(path, HTTP_HOST=host)
+                fields = form_fields(served.content, path)
+                time.sleep(HELP_FORM_WAIT)
+                return client.post(path, help_body(fields, manifest), HTTP_HOST=host)
         else:
 
             def send():
@@ -470,7 +593,7 @@ def measure_queries_in_process(manifest_path: Path, db_path: Path) -> dict:
 
     # A page that fails is a row with status 500, not the end of the run.
     anonymous = Client(raise_request_exception=False)
-    for page in [PAGES[0], *PUBLIC]:
+    for page in [PAGES[0], *PUBLIC, *HELP]:
         measure(anonymous, page)
     staff = Client(raise_request_exception=False)
     user = manifest["users"]["case_worker"]
@@ -639,6 +762,7 @@ class Bench:
         self.args = args
         self.quick = args.quick
         self.seconds = 2 if self.quick else args.seconds
+        self.only = chosen_pages(args.only)
         self.warmup = 1 if self.quick else 2
         self.procs = Processes()
         self.tmp = Path(tempfile.mkdtemp(prefix="bench-"))
@@ -679,7 +803,8 @@ class Bench:
             self.queries[scale] = measure_queries(db_path, VAR / f"{scale}.json", _manifest)
         self.choose_cache()
         self.runs["uncached"] = self.serve("uncached")
-        self.runs["cached"] = self.serve("cached")
+        if self.only is None or self.only & set(GROUPS["public"]):
+            self.runs["cached"] = self.serve("cached")
 
     def choose_cache(self) -> None:
         try:
@@ -719,7 +844,8 @@ class Bench:
         wait_for_http(port, HELLO_PATH, host, proc, log_path)
         run = ServerRun(mode)
         try:
-            pages = [PAGES[0], *PUBLIC] + (ADMIN if mode == "uncached" else [])
+            pages = [*PUBLIC, *ADMIN, *HELP] if mode == "uncached" else PUBLIC
+            pages = [PAGES[0], *(p for p in pages if self.measures(p))]
             for page in pages:
                 run.loads[page.key] = self.load_page(port, page)
             # The ceiling again at the end: the better of the two is the one that held
@@ -728,14 +854,20 @@ class Bench:
             first = run.loads["hello"]
             if again.ok and (not first.ok or again.rps > first.rps):
                 run.loads["hello"] = again
-            if mode == "cached":
+            if mode == "cached" and self.only is None:
                 self.ceilings_and_front(port)
         finally:
             run.memory_kib = worker_peak_memory(proc.pid)
             self.procs.stop(proc)
         return run
 
+    def measures(self, page: Page) -> bool:
+        """Whether this run measures ``page`` under load (the trivial view always)."""
+        return page.key == "hello" or self.only is None or page.key in self.only
+
     def load_page(self, port: int, page: Page) -> Load:
+        if not url_of(page, self.manifest):
+            return Load(connections=page.connections, errors="not in this dataset")
         host, path = target_of(page, self.manifest)
         session = HttpSession(port, host)
         request = Request(port, host, path)
@@ -760,6 +892,17 @@ class Bench:
             }
             request.method, request.body = "POST", urllib.parse.urlencode(data, doseq=True)
             request.cookie = session.cookie_header()
+        if page.kind == "help":
+            status, _, html = session.request("GET", path)
+            if status != 200:
+                return Load(
+                    connections=page.connections, errors=f"errors: help form answered {status}"
+                )
+            body = help_body(form_fields(html, path), self.manifest)
+            time.sleep(HELP_FORM_WAIT)
+            request.method, request.body = "POST", urllib.parse.urlencode(body)
+            request.cookie = session.cookie_header()
+            request.origin = session.origin
         return check_then_load(session, request, page, self.seconds, self.warmup)
 
     def sign_in(self, session: HttpSession) -> None:
@@ -1079,8 +1222,14 @@ def report(bench: Bench) -> str:
         "nginx serving the saved home page.",
         "",
     ]
+    if bench.only is not None:
+        out[-1:-1] = [
+            f"**Partial run** (`--only {bench.args.only}`): only these pages and the trivial "
+            "view under load, on the uncached server; no cached run, front or nginx.",
+            "",
+        ]
     rows = []
-    for page in PAGES:
+    for page in (p for p in PAGES if bench.measures(p)):
         u = uncached.loads.get(page.key) if uncached else None
         c = cached.loads.get(page.key) if cached else None
         f = bench.front.get(page.key)
@@ -1104,7 +1253,7 @@ def report(bench: Bench) -> str:
     n = bench.nginx
     rows.append(
         [
-            "nginx, saved home page (ceiling)",
+            "nginx, saved home page (ceiling)" if bench.only is None else "nginx (not in this run)",
             "16",
             "",
             "",
@@ -1176,7 +1325,9 @@ def report(bench: Bench) -> str:
         out.append(f"- {run.mode} run: {mib} (VmHWM of each worker at the end)")
     pub = bench.publish
     out += ["", "## A published change through the front", ""]
-    if pub.get("visible_ms") is not None:
+    if bench.only is not None:
+        out.append("Not measured in a partial run.")
+    elif pub.get("visible_ms") is not None:
         out.append(
             f"The plan page's new title showed through Varnish {pub['visible_ms']:.0f} ms after "
             f"publishing began (the publish itself took {pub.get('publish_s') or 0:.3f} s); "
@@ -1232,7 +1383,7 @@ def targets(bench: Bench) -> list[list[str]]:
                 fmt_ratio(r) if r is not None else fmt_rate(load),
                 r is not None and r >= limit,
             )
-    for page in PUBLIC:
+    for page in PUBLIC if bench.only is None else []:
         load = bench.front.get(page.key)
         r = ratio(load, bench.nginx)
         add(
@@ -1240,15 +1391,19 @@ def targets(bench: Bench) -> list[list[str]]:
             fmt_ratio(r) if r is not None else fmt_rate(load),
             r is not None and r >= 0.5,
         )
-    visible = bench.publish.get("visible_ms")
-    add(
-        "Published change visible through the front within 1 s",
-        "not seen in 10 s" if visible is None else f"{visible:.0f} ms",
-        visible is not None and visible <= 1000,
-    )
+    if bench.only is None:
+        visible = bench.publish.get("visible_ms")
+        add(
+            "Published change visible through the front within 1 s",
+            "not seen in 10 s" if visible is None else f"{visible:.0f} ms",
+            visible is not None and visible <= 1000,
+        )
     if uncached:
-        for key in ("case_list", "wizard_post"):
+        keys = ("case_list", "wizard_post", "triage_queue", "triage_queue_deep", "help_post")
+        for key in keys:
             page = next(p for p in PAGES if p.key == key)
+            if not bench.measures(page):
+                continue
             load = uncached.loads.get(key)
             ok = load is not None and load.ok and load.p99_ms < 150
             add(
@@ -1267,6 +1422,26 @@ def targets(bench: Bench) -> list[list[str]]:
             name = f"Queries, {page.label}: ≤ {limit}, same at both scales"
         else:
             name = f"Queries, {page.label}: ≤ {limit} (one scale only in --quick)"
+        add(name, measured, ok)
+    # The triage queue and the help POST: a count that does not grow with the concerns
+    # (10 in the small build, 10,000 in the full one) nor with the page number.
+    for name, keys in (
+        (
+            "Queries, triage queue: same at both scales, first and deep page",
+            {"triage_queue": "first page", "triage_queue_deep": "page 150"},
+        ),
+        ("Queries, help form POST: same at both scales", {"help_post": "POST"}),
+    ):
+        found = [
+            (f"{label} ({s})", bench.queries[s][key]["queries"])
+            for key, label in keys.items()
+            for s in scales
+            if key in bench.queries[s]
+        ]
+        measured = " / ".join(f"{c} {label}" for label, c in found) or "not measured"
+        ok = bool(found) and len({c for _label, c in found}) == 1
+        if len(scales) < 2:
+            name += " (one scale only in --quick)"
         add(name, measured, ok)
     return rows
 
@@ -1295,6 +1470,14 @@ def main() -> int:
     parser.add_argument("--seconds", type=int, default=10, help="length of each measurement")
     parser.add_argument("--output", type=Path, help="where to write the report")
     parser.add_argument(
+        "--only",
+        metavar="PAGES",
+        help="measure under load only these pages (keys or groups, comma-separated: "
+        + ", ".join(sorted(GROUPS))
+        + ", or a key such as case_list) beside the trivial view, on the uncached server; "
+        "no cached run, front or nginx; report in var/bench/RESULTS-only.md",
+    )
+    parser.add_argument(
         "--measure-queries", nargs=2, metavar=("MANIFEST", "DB"), help=argparse.SUPPRESS
     )
     parser.add_argument(
@@ -1314,7 +1497,12 @@ def main() -> int:
 
     signal.signal(signal.SIGTERM, terminate)
     signal.signal(signal.SIGHUP, terminate)
-    output = args.output or (VAR / "RESULTS-quick.md" if args.quick else RESULTS)
+    if args.output:
+        output = args.output
+    elif args.only:
+        output = VAR / ("RESULTS-only-quick.md" if args.quick else "RESULTS-only.md")
+    else:
+        output = VAR / "RESULTS-quick.md" if args.quick else RESULTS
     bench = Bench(args)
     started = time.monotonic()
     try:

@@ -9,12 +9,13 @@ import pytest
 from django.contrib.auth import get_user_model
 
 from accounts.models import AuthenticatorDevice
-from bench.dataset import build
+from bench.dataset import CONCERN_CHANNELS, build
+from concerns.models import Concern, ConcernLearner, ConcernMessage
 from forms_app.models import Case, InterventionPlan, WizardDraft
 from pages.models import CampaignPage, MaterialPage, PlanPage, SiteImage
 from pages.text import fold
 
-COUNTS = {"plans": 6, "campaigns": 3, "materials": 3, "hotlines": 5, "cases": 20}
+COUNTS = {"plans": 6, "campaigns": 3, "materials": 3, "hotlines": 5, "cases": 20, "concerns": 12}
 
 
 @pytest.fixture
@@ -91,3 +92,68 @@ def test_case_worker_posts_the_wizard_step_repeatedly_and_reads_the_plan_pdf(man
     assert pdf.content.startswith(b"%PDF")
     plan_id = int(manifest["urls"]["plan_pdf"].rstrip("/").split("/")[-2])
     assert InterventionPlan.objects.get(pk=plan_id).case.school.code == "HB"
+
+
+def test_concerns_of_the_bench_school_come_from_every_channel_and_name_learners(manifest):
+    assert manifest["generated"]["concerns"] == COUNTS["concerns"]
+    # The build's own are the newest (the demo world may hold a few before them).
+    built = list(Concern.objects.order_by("-pk")[: COUNTS["concerns"]])
+    assert {c.school.code for c in built} == {"HB"}
+    assert {c.channel for c in built} == {c for c, _w in CONCERN_CHANNELS}
+    assert any(c.urgent for c in built)
+    assert any(c.held_as_possible_spam and c.channel == "online" for c in built)
+    assert all(c.tracking_code for c in built if c.channel == "online")
+    assert all(c.reporter_id for c in built if c.channel == "staff")
+    # Every concern names a learner; the encrypted text reads back with the build's keys.
+    named = ConcernLearner.objects.filter(concern__in=built)
+    assert {row.concern_id for row in named} == {c.pk for c in built}
+    assert all(row.display_name() for row in named)
+    assert all("giả định" in c.what_happened for c in built)
+    assert manifest["counts"]["concern_messages"] == ConcernMessage.objects.count()
+    # Too few open concerns for a deep page in a small build: the runner skips it.
+    assert manifest["urls"]["triage_queue_deep"] is None
+    assert manifest["help_form"]["url"] == "/tro-giup/HB/"
+
+
+def test_case_worker_reads_the_triage_queue_the_runner_measures(manifest, client):
+    user = get_user_model().objects.get(username=manifest["users"]["case_worker"]["username"])
+    client.force_login(user)
+    response = client.get(manifest["urls"]["triage_queue"])
+    assert response.status_code == 200
+    # The open concerns not set aside are listed, each as a link to its item.
+    listed = Concern.objects.filter(
+        school__code="HB", status__in=["received", "handling"], held_as_possible_spam=False
+    )
+    page = response.content.decode()
+    assert listed.exists()
+    for concern in listed:
+        assert f"/admin/tiep-nhan-thong-tin/{concern.pk}/" in page
+
+
+def test_the_runners_help_post_is_a_new_request_a_pupil_could_send_each_time(manifest, monkeypatch):
+    from django.test import Client
+
+    from bench.run import HELP_FORM_WAIT, form_fields, help_body
+    from pages.help_channel import forms as help_forms
+
+    # The runner waits out the time token before its first POST; here the wait is skipped.
+    assert HELP_FORM_WAIT > help_forms.MIN_SECONDS
+    monkeypatch.setattr(help_forms, "MIN_SECONDS", 0)
+    browser = Client(enforce_csrf_checks=True)
+    url = manifest["help_form"]["url"]
+    served = browser.get(url)
+    assert served.status_code == 200
+    fields = form_fields(served.content, url)
+    assert {"csrfmiddlewaretoken", "started", "website"} <= fields.keys()
+    assert fields["website"] == ""
+    body = help_body(fields, manifest)
+    before = Concern.objects.filter(channel="online").count()
+    # wrk sends the same body again and again: each one is stored as its own request.
+    for _attempt in range(2):
+        response = browser.post(url, body)
+        assert response.status_code == 302
+    new = list(Concern.objects.filter(channel="online").order_by("-pk")[:2])
+    assert Concern.objects.filter(channel="online").count() == before + 2
+    assert new[0].tracking_code != new[1].tracking_code
+    assert not any(c.held_as_possible_spam for c in new)
+    assert all(c.what_happened == manifest["help_form"]["data"]["text"] for c in new)
