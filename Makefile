@@ -9,6 +9,7 @@ PORT   ?= 8000
 
 run: setup ## Set up everything and serve the demo site on http://127.0.0.1:8000 (or PORT=…)
 	@echo "Serving on http://$(HOST):$(PORT)/  (admin: http://$(HOST):$(PORT)/admin/)"
+	@echo "With the task worker beside it; alert e-mails are written to var/mail/."
 	HOST=$(HOST) PORT=$(PORT) DJANGO_SETTINGS_MODULE=config.settings.dev PYTHON=$(BIN)/python bash bin/serve-dev
 
 setup: install translations ## Virtualenv, packages, database, demo content
