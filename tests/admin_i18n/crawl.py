@@ -21,6 +21,7 @@ from django.urls.resolvers import RegexPattern, RoutePattern
 from wagtail.models import Collection, Page, Site, Task, Workflow
 
 from concerns.models import Concern
+from notifications.models import Notification
 
 ADMIN_PREFIX = "admin/"
 # The admin's own 404 screen, reached through its catch-all pattern.
@@ -294,6 +295,11 @@ def kwargs_for(route: Route, world: World) -> list[dict] | str:
         # Every demo concern of the school: each channel shows other facts and decisions.
         concerns = Concern.objects.filter(school=world.school).order_by("pk")
         return [{"pk": concern.pk} for concern in concerns] or "no concern in the world"
+    if name == "notifications:open":
+        return "marks an alert read and redirects to its object: no screen of its own"
+    if name == "notifications:receipts":
+        urgent = Notification.objects.filter(urgent=True, school=world.school).order_by("pk")
+        return [{"pk": urgent.first().pk}] if urgent.exists() else "no urgent alert in the world"
     if name.startswith("case_files:"):
         attachment = world.extra.get("attachment")
         return [{"pk": attachment.pk}] if attachment else "no case file in the world"
