@@ -42,6 +42,8 @@ PERSONAL_ID_DIGITS = 12
 
 # Folded header text → the column it names.
 HEADERS: dict[str, str] = {
+    "stt": "number",
+    "so thu tu": "number",
     "ho va ten": "full_name",
     "ho ten": "full_name",
     "ho va ten hoc sinh": "full_name",
@@ -312,7 +314,15 @@ def _row(
         raise _RowError(_("The full name is missing."))
     if len(full_name) > 255:
         raise _RowError(_("The full name is longer than 255 characters."))
-    class_name = str(_cell(values, columns, "class_name") or title_class).strip()
+    class_cell = _cell(values, columns, "class_name")
+    gender_cell = _cell(values, columns, "gender")
+    if all(value in (None, "") for value in (birth, personal, class_cell, gender_cell)):
+        if "number" in columns and not isinstance(_cell(values, columns, "number"), int | float):
+            return None  # a line under the list ("Người lập danh sách"), not a learner
+        raise _RowError(
+            _("Only a name, without a date of birth, class or personal ID: is it a learner?")
+        )
+    class_name = str(class_cell or title_class).strip()
     if len(class_name) > 32:
         raise _RowError(
             _("The class “%(value)s” is longer than 32 characters.") % {"value": class_name}
@@ -321,7 +331,7 @@ def _row(
         number=number,
         full_name=full_name,
         birth_date=_birth_date(birth),
-        gender=_gender(_cell(values, columns, "gender")),
+        gender=_gender(gender_cell),
         class_name=class_name,
         personal_id=_personal_id(personal),
     )
