@@ -46,6 +46,7 @@ USERS = [
     "editor_a",
     "administrator_a",
     "district_a",
+    "teacher_a",
     "superuser",
     "worker_b",
     "principal_b",
@@ -74,6 +75,7 @@ def module_world(
             "editor_a": module_editor,
             "administrator_a": build_staff("administrator_a", Role.ADMINISTRATOR, a),
             "district_a": build_staff("district_a", Role.DISTRICT_OFFICER, a),
+            "teacher_a": build_staff("teacher_a", Role.STAFF, a),
             "worker_b": module_worker_b,
             "principal_b": module_principal_b,
             "superuser": get_user_model().objects.create_superuser("root", password="pw-root"),
@@ -262,6 +264,8 @@ AREA_SCREENS = {
     "to do": lambda w: reverse("forms_app:todo"),
 }
 CASE_ROLE_USERS = {"worker_a", "principal_a", "worker_b", "principal_b"}
+# Role.STAFF alone: every URL of the case area, its files and its audit is a 404.
+TEACHER = "teacher_a"
 
 
 def _client(client, world, key):
@@ -292,7 +296,10 @@ def test_case_screens_by_role_and_school(screen, user, world, client):
 
     body = response.content.decode(errors="replace") if response.status_code == 200 else ""
     assert LEARNER_NAME not in body
-    if screen.kind == "object" and user not in CASE_ROLES_A:
+    if user == TEACHER:
+        # A teacher raises concerns; the case area does not exist for them.
+        assert response.status_code == 404, (screen.name, user, response.status_code)
+    elif screen.kind == "object" and user not in CASE_ROLES_A:
         assert response.status_code == 404, (screen.name, user, response.status_code)
     elif user in CASE_ROLES_A:
         # Reads the case, but this is not theirs to do (a principal's decision: 403;
@@ -327,6 +334,8 @@ def test_area_screens_by_role(screen, user, world, client):
                 assert case.reference not in html
         if not own:
             assert LEARNER_NAME not in html
+    elif user == TEACHER:
+        assert response.status_code == 404, (screen, user, response.status_code)
     elif screen == "case list":
         # wagtail-modeladmin's refusal: back to the dashboard, with a message.
         assert (response.status_code, response.url) == (302, "/admin/"), (screen, user)
@@ -400,3 +409,40 @@ def test_every_case_area_url_is_in_the_matrix():
         pattern.name for module in (urls, file_urls, audit_urls) for pattern in module.urlpatterns
     }
     assert names <= covered, names - covered
+
+
+def _triage_urls(concern_pk: int) -> list[str]:
+    from concerns import urls_triage
+
+    urls = []
+    for pattern in urls_triage.urlpatterns:
+        wanted = set(pattern.pattern.converters)
+        kwargs = {name: concern_pk for name in wanted}
+        urls.append(reverse(f"triage:{pattern.name}", kwargs=kwargs))
+    return urls
+
+
+def test_a_teacher_meets_404_on_case_search_create_and_every_triage_url(world, client):
+    """Also the triage URLs of the teacher's own concern: they read its status, not the item."""
+    from concerns.models import Channel, Concern
+
+    teacher = world["users"][TEACHER]
+    own = Concern.objects.create(
+        school=world["school"], channel=Channel.STAFF, reporter=teacher, what_happened="x"
+    )
+    client.force_login(teacher)
+    case_list = reverse("forms_app_case_modeladmin_index")
+    assert client.post(case_list, {"q": LEARNER_NAME}).status_code == 404
+    assert client.get(case_list, {"q": LEARNER_NAME}).status_code == 404
+    assert client.get(reverse("forms_app_case_modeladmin_create")).status_code == 404
+    triage = _triage_urls(own.pk)
+    assert len(triage) >= 4
+    for url in triage:
+        # A decision (POST only) or a screen (GET only) answers the other method 405
+        # before asking who it is; the method it takes answers the teacher 404.
+        answers = {client.get(url).status_code, client.post(url, {}).status_code}
+        assert answers in ({404}, {404, 405}), (url, answers)
+    own.refresh_from_db()
+    assert (own.status, own.case_id) == ("received", None)
+    # Their own door stays open.
+    assert client.get(reverse("concerns:detail", args=[own.pk])).status_code == 200
