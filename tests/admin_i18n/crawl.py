@@ -291,6 +291,10 @@ def kwargs_for(route: Route, world: World) -> list[dict] | str:
         if model is world.extra.get("case_model"):
             return [{"instance_pk": world.extra["case"].pk}]
         return [{"instance_pk": world.one(model).pk}]
+    if name in ("concerns:detail", "concerns:sent"):
+        # Staff concerns of the school: each is read by its reporter only (404 to others).
+        raised = Concern.objects.filter(school=world.school, channel="staff").order_by("pk")
+        return [{"pk": concern.pk} for concern in raised] or "no staff concern in the world"
     if name == "triage:item":
         # Every demo concern of the school: each channel shows other facts and decisions.
         concerns = Concern.objects.filter(school=world.school).order_by("pk")

@@ -56,6 +56,7 @@ ROLES: dict[str, tuple[str, int]] = {
     "case worker": ("ctxh.hb", 45),
     "district officer": ("pgd.canbo", 15),
     "administrator": ("quantri", 80),
+    "teacher": ("giaovien.hb", 20),
     "operator": ("admin", 130),
 }
 SIGNED_OUT_MINIMUM = 2  # the sign-in and password-reset screens
