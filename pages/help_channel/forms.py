@@ -83,7 +83,10 @@ class HelpRequestForm(forms.Form):
     )
     contact = forms.CharField(
         label=_("Phone number, e-mail or class and name"),
-        help_text=_("Only the school's counselling teachers will see it."),
+        help_text=_(
+            "Fill this in only if you chose “Yes”. "
+            "Only the school's counselling teachers will see it."
+        ),
         required=False,
         max_length=MAX_CONTACT_LENGTH,
         widget=forms.TextInput(attrs=_text_attrs()),

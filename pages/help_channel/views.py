@@ -2,8 +2,9 @@
 
 Post/redirect/get throughout, and nothing of a visit in a URL: the receipt waits in
 the session for its one showing, and the thread is opened for 15 idle minutes by a
-key the gateway hands back (never the phrase). Every response is ``no-store`` and
-``no-referrer``, so neither the browser, a proxy nor the shared page cache keeps it.
+key the gateway hands back (never the phrase). Every response is ``no-store``, so
+neither the browser, a proxy nor the shared page cache keeps it, and sends no
+referrer to another site.
 """
 
 import time
@@ -36,7 +37,10 @@ def private(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
         add_never_cache_headers(response)
         patch_cache_control(response, no_store=True, private=True)
         response["Pragma"] = "no-cache"
-        response["Referrer-Policy"] = "no-referrer"
+        # Never a referrer to another site (the quick exit's, a tel: link's). Not
+        # "no-referrer": a browser then sends "Origin: null" with the form's POST,
+        # which Django's CSRF check refuses.
+        response["Referrer-Policy"] = "same-origin"
         response["X-Robots-Tag"] = "noindex, nofollow"
         return response
 
@@ -126,6 +130,8 @@ def receipt(request: HttpRequest, school_code: str) -> HttpResponse:
         {
             "section_school": school,
             "receipt": shown,
+            # Each word kept whole on a line of its own if the phrase must wrap
+            "secret_words": shown["secret"].split(" · ") if shown else [],
             "help_exit_url": _exit_url(),
         },
     )

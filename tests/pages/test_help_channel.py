@@ -63,8 +63,8 @@ def send(client, school, data, address="203.0.113.20"):
 def receipt_of(client, school) -> tuple[str, str]:
     page = client.get(reverse("help_channel:receipt", args=[school.code])).content.decode()
     code = re.search(r'data-receipt="code">([^<]+)<', page).group(1)
-    secret = re.search(r'data-receipt="secret">([^<]+)<', page).group(1)
-    return code, secret.replace("&middot;", "·")
+    secret = re.search(r'data-receipt="secret">(.+?)</dd>', page).group(1)
+    return code, re.sub(r"<[^>]+>", "", secret)
 
 
 def come_back(client, code, secret, address="203.0.113.20"):
@@ -264,7 +264,7 @@ def _assert_private(response):
     cache_control = response["Cache-Control"]
     assert "no-store" in cache_control
     assert "private" in cache_control
-    assert response["Referrer-Policy"] == "no-referrer"
+    assert response["Referrer-Policy"] == "same-origin"
     assert "X-Page-Cache" not in response
     assert "unsafe-inline" not in response["Content-Security-Policy"]
 
