@@ -29,9 +29,18 @@ LEARNER_LINES_MAX = 20
 class QueueFilterForm(forms.Form):
     """The queue's filters, from the query string; anything unknown reads as the default."""
 
-    status = forms.ChoiceField(label=_("Status"), choices=STATUS_CHOICES, required=False)
+    # A long choice must not push a phone's screen wider than itself.
+    status = forms.ChoiceField(
+        label=_("Status"),
+        choices=STATUS_CHOICES,
+        required=False,
+        widget=forms.Select(attrs={"style": "max-width: 100%"}),
+    )
     channel = forms.ChoiceField(
-        label=_("Channel"), choices=[("", _("All channels")), *Channel.choices], required=False
+        label=_("Channel"),
+        choices=[("", _("All channels")), *Channel.choices],
+        required=False,
+        widget=forms.Select(attrs={"style": "max-width: 100%"}),
     )
     urgent = forms.BooleanField(label=_("Urgent only"), required=False)
     aside = forms.BooleanField(required=False, widget=forms.HiddenInput)
@@ -68,8 +77,18 @@ class OpenCaseForm(forms.Form):
     def __init__(self, *args, waiting: QuerySet[ConcernLearner], **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["learner"].queryset = waiting
-        # A concern naming nobody opens a case for a learner typed in the form.
-        self.fields["learner"].required = waiting.exists()
+        self.waiting = list(waiting)
+        # A concern naming nobody opens a case for a learner typed in the form; one
+        # naming a single learner needs no choice.
+        self.fields["learner"].required = len(self.waiting) > 1
+        if len(self.waiting) == 1:
+            self.fields["learner"].initial = self.waiting[0].pk
+
+    def clean_learner(self) -> ConcernLearner | None:
+        chosen = self.cleaned_data.get("learner")
+        if chosen is None and len(self.waiting) == 1:
+            return self.waiting[0]
+        return chosen
 
 
 class AttachForm(forms.Form):
@@ -108,7 +127,7 @@ class ReplyForm(forms.Form):
 
 class CloseForm(forms.Form):
     reason = forms.ChoiceField(
-        label=_("Reason for closing"), choices=CloseReason.choices, widget=forms.RadioSelect
+        label=_("Why is it closed?"), choices=CloseReason.choices, widget=forms.RadioSelect
     )
     note = forms.CharField(
         label=_("Note (optional)"),
