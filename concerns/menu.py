@@ -75,3 +75,5 @@ def dashboard_panels(request: HttpRequest, panels: list) -> None:
     """A teacher's dashboard is the concern panel alone; others keep theirs."""
     if is_staff_only(request.user) and raising_school_ids(request.user):
         panels[:] = [ConcernPanel(request)]
+        # Read by site/templates/wagtailadmin/home.html: no page search for a teacher.
+        request.dashboard_without_page_search = True
