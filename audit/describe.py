@@ -57,6 +57,8 @@ TARGET_KINDS = {
     "concern-reopen": _("Re-opening of a concern"),
     "concern-release": _("Concern taken back from “set aside”"),
     "concern-keep-aside": _("Concern kept set aside as spam"),
+    # A staff member's own concerns (concerns.views.staff)
+    "my-concerns": _("Concerns I have raised"),
 }
 FORM_TARGET = re.compile(r"mau-(\d{2})")
 REPORT_TARGET = "audit-report"
