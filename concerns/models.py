@@ -137,8 +137,20 @@ class Concern(models.Model):
         # opens one through a generic admin view.
         default_permissions = ()
         indexes = [
+            # The queue walks this in its order (urgent first, then newest) and checks
+            # the status from the index itself, so neither the open filter (two
+            # statuses) nor a deep page sorts the school's items; the counts beside the
+            # tabs read it too.
             models.Index(
-                fields=["school", "status", "-urgent", "-received_at"], name="concern_queue"
+                fields=[
+                    "school",
+                    "held_as_possible_spam",
+                    "-urgent",
+                    "-received_at",
+                    "-id",
+                    "status",
+                ],
+                name="concern_queue",
             ),
             models.Index(fields=["reporter", "-received_at"], name="concern_by_reporter"),
         ]

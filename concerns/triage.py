@@ -101,7 +101,9 @@ def with_row_facts(concerns: QuerySet[Concern]) -> QuerySet[Concern]:
 def filtered(concerns: QuerySet[Concern], wanted: QueueFilter) -> QuerySet[Concern]:
     """``concerns`` narrowed as ``wanted`` says. Set-aside items live in their own tab:
     never in the main queue, always in that one until a person releases them."""
-    concerns = concerns.filter(held_as_possible_spam=wanted.set_aside)
+    # "IN (0)", not "= False": Django writes the latter as "NOT held…" on SQLite,
+    # which no index can answer, and the queue would sort the school's every item.
+    concerns = concerns.filter(held_as_possible_spam__in=[wanted.set_aside])
     if wanted.school_id is not None:
         concerns = concerns.filter(school_id=wanted.school_id)
     if wanted.status == OPEN:
@@ -121,14 +123,23 @@ def triage_queue(user, wanted: QueueFilter | None = None) -> QuerySet[Concern]:
     return with_row_facts(concerns).queue_order()
 
 
+# Set on the request's user, as forms_app.cases.access caches the case roles: the menu
+# and the queue's tab both ask within one request.
+_NEW_COUNT_ATTR = "_triage_new_count"
+
+
 def new_count(user) -> int:
     """How many concerns wait for someone to look at them (received, not set aside):
-    the number beside the menu item."""
-    return (
-        concerns_for_triage(user)
-        .filter(status=Status.RECEIVED, held_as_possible_spam=False)
-        .count()
-    )
+    the number beside the menu item, counted once per request."""
+    cached = getattr(user, _NEW_COUNT_ATTR, None)
+    if cached is None:
+        cached = (
+            concerns_for_triage(user)
+            .filter(status=Status.RECEIVED, held_as_possible_spam__in=[False])
+            .count()
+        )
+        setattr(user, _NEW_COUNT_ATTR, cached)
+    return cached
 
 
 def set_aside_count(user) -> int:

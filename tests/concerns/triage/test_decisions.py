@@ -54,7 +54,7 @@ def test_attach_offers_the_same_learners_open_cases_and_links_them(
     assert staff_concern.status == Status.HANDLING
     assert named.case == same
     note = CaseEvent.objects.get(case=same, kind=CaseEvent.Kind.NOTE)
-    assert f"#{staff_concern.pk}" in note.note
+    assert f"Thông tin lo ngại số {staff_concern.pk}," in note.note
     entry = audited(staff_concern, "concern-attach")
     assert entry.case_id_value == same.pk
 

@@ -98,7 +98,7 @@ def test_a_row_shows_the_learner_count_and_a_new_reply_but_never_the_text(school
     assert rows[concern.pk].has_new_reply
     assert not rows[quiet.pk].has_new_reply
     body = response.content.decode()
-    assert "Tin nhắn mới" in body or "New reply" in body
+    assert "Có tin nhắn mới" in body
     assert WHAT_HAPPENED not in body
 
 
