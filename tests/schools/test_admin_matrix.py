@@ -22,7 +22,10 @@ from django.contrib.auth.models import Group
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from wagtail.models import Task, Workflow
 
+from concerns.models import Channel, Concern
 from forms_app.models import ActivityPartner, IssueCategory, NeedDomain, RatingCriterion
+from learners.models import Learner
+from notifications.models import Notification
 from pages.models import Audience, Topic
 from schools.models import District
 
@@ -52,6 +55,8 @@ PAGE_SIDES = {
 }
 ADMIN_SIDES = {"administrator_a": {"A"}, "head_a": {"A"}, "administrator_b": {"B"}}
 ADMINS = set(ADMIN_SIDES)
+# Case roles at school A (case worker, principal); nobody holds one at school B here.
+CASE_PEOPLE = {"principal_a", "worker_a", "head_a"}
 PAGE_PEOPLE = set(PAGE_SIDES) - {"operator"}
 
 # The case area's URL names: their matrix is tests/forms_app/admin/test_url_matrix.py.
@@ -105,6 +110,11 @@ class Objects:
     group: object
     district: object
     shared: dict
+    # School A's: a learner on its list, an urgent concern, and the alert it raised
+    # for worker_a
+    learner: object = None
+    concern: object = None
+    alert: object = None
 
 
 @pytest.fixture
@@ -119,7 +129,16 @@ def objects(tenancy) -> Objects:
         "needdomain": NeedDomain.objects.first(),
         "activitypartner": ActivityPartner.objects.first(),
     }
+    school_a = tenancy.a.school
+    learner = Learner.objects.create(school=school_a, full_name="Lò Văn Thử", class_name="6A")
+    concern = Concern.objects.create(
+        school=school_a, channel=Channel.PHONE, urgent=True, what_happened="Thử nghiệm."
+    )
+    alert = Notification.objects.get(recipient=tenancy.users["worker_a"], urgent=True)
     return Objects(
+        learner=learner,
+        concern=concern,
+        alert=alert,
         world=tenancy,
         workflow=Workflow.objects.first() or Workflow.objects.create(name="Duyệt thử"),
         task=Task.objects.first() or Task.objects.create(name="Duyệt thử"),
@@ -183,6 +202,12 @@ def kwargs_for(name: str, route: str, side_key: str | None, objs: Objects) -> di
                 values[param] = 1  # no setting is registered: any number
             elif name.startswith("concerns:"):
                 values[param] = 1  # no concern here: nobody's own (their matrix: tests/concerns)
+            elif name.startswith("learners:"):
+                values[param] = objs.learner.pk
+            elif name.startswith("triage:"):
+                values[param] = objs.concern.pk
+            elif name.startswith("notifications:"):
+                values[param] = objs.alert.pk
             else:
                 raise AssertionError(f"No object for {param} in {name} ({route})")
         elif param in ("page_id", "page_to_move_id", "page_pk"):
@@ -213,6 +238,8 @@ def kwargs_for(name: str, route: str, side_key: str | None, objs: Objects) -> di
             values[param] = "set_active_state"
         elif param == "instance_pk":
             values[param] = 999999
+        elif param == "file_pk":
+            values[param] = 999999  # no file: a file's own checks are in tests/concerns
         elif param == "slug" and name == "guides_guide":
             values[param] = "ho-so"  # a guide holds no data: every staff member reads it
         else:
@@ -326,6 +353,28 @@ def policy(name: str, route: str, user: str, side: str | None) -> str:
         return MISSING if user in ("district", "operator") else OK
     if name.startswith("concerns:"):
         return MISSING
+
+    # The school's list of learners: its case roles and its administrator
+    # (learners.policy); a learner of another school is a 404.
+    if name.startswith("learners:"):
+        if "pk" in params_of(route):
+            return OK if user in ("principal_a", "worker_a", "administrator_a", "head_a") else MISSING
+        return OK if user in CASE_PEOPLE | ADMINS else MISSING
+
+    # The triage queue and its items: the school's case roles only (concerns.policy).
+    if name.startswith("triage:"):
+        if name == "triage:attachment":
+            return MISSING  # no such file
+        return OK if user in CASE_PEOPLE else MISSING
+
+    # Alerts: everyone's own list and settings; an alert opens for its recipient only,
+    # and an urgent alert's read receipts for the school's case roles.
+    if name == "notifications:open":
+        return OK if user == "worker_a" else MISSING
+    if name == "notifications:receipts":
+        return OK if user in CASE_PEOPLE else MISSING
+    if name.startswith("notifications:"):
+        return OK
 
     if name == "forms_app_case_modeladmin_create":  # sends case roles to Mẫu 01
         return OK if user in ("principal_a", "worker_a", "head_a") else DENIED
