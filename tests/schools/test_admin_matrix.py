@@ -358,7 +358,7 @@ def policy(name: str, route: str, user: str, side: str | None) -> str:
     # (learners.policy); a learner of another school is a 404.
     if name.startswith("learners:"):
         if "pk" in params_of(route):
-            return OK if user in ("principal_a", "worker_a", "administrator_a", "head_a") else MISSING
+            return OK if user in (CASE_PEOPLE | {"administrator_a"}) else MISSING
         return OK if user in CASE_PEOPLE | ADMINS else MISSING
 
     # The triage queue and its items: the school's case roles only (concerns.policy).
