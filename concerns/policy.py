@@ -26,15 +26,24 @@ def _is_active(user) -> bool:
     return bool(user is not None and user.is_authenticated and user.is_active)
 
 
+# Set on the user object, as forms_app.cases.access caches the case roles: the two menu
+# items and the dashboard ask within one request.
+_RAISING_ATTR = "_concern_raising_school_ids"
+
+
 def raising_school_ids(user) -> frozenset[int]:
-    """Schools for which ``user`` may raise a concern."""
+    """Schools for which ``user`` may raise a concern, read once per user object."""
     if not _is_active(user):
         return frozenset()
-    return frozenset(
-        Membership.objects.filter(user_id=user.pk, role__in=RAISING_ROLES).values_list(
-            "school_id", flat=True
+    cached = getattr(user, _RAISING_ATTR, None)
+    if cached is None:
+        cached = frozenset(
+            Membership.objects.filter(user_id=user.pk, role__in=RAISING_ROLES).values_list(
+                "school_id", flat=True
+            )
         )
-    )
+        setattr(user, _RAISING_ATTR, cached)
+    return cached
 
 
 def raising_schools(user) -> QuerySet[School]:
