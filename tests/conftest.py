@@ -47,6 +47,19 @@ def make_school(db):
 
 
 @pytest.fixture
+def school(db) -> School:
+    """ "The school" of a test: AL. Folders that need more than one plain school
+    (tests/forms_app builds its own once per module) override it."""
+    return build_school("AL")
+
+
+@pytest.fixture
+def other_school(db) -> School:
+    """ "Another school" (BK), for what must stay out of reach across schools."""
+    return build_school("BK")
+
+
+@pytest.fixture
 def make_staff(db):
     """Create a user holding ``role`` at each of ``schools``."""
     return build_staff

@@ -1,7 +1,5 @@
 """The triage screens' forms: the queue's filters, each decision, and a call logged by hand."""
 
-import datetime
-
 from django import forms
 from django.db.models import QuerySet
 from django.utils import timezone
@@ -10,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from concerns.models import Channel, CloseReason, ConcernLearner, Status
 from concerns.triage import ALL, OPEN, QueueFilter
 from forms_app.forms import DateInput, TimeInput
+from forms_app.forms.intake import clean_received_at
 
 STATUS_CHOICES = [
     (OPEN, _("Open (received or being handled)")),
@@ -207,18 +206,4 @@ class LogConcernForm(forms.Form):
         return named
 
     def clean(self) -> dict:
-        cleaned = super().clean()
-        date, time = cleaned.get("received_date"), cleaned.get("received_time")
-        if date and time:
-            received_at = timezone.make_aware(datetime.datetime.combine(date, time))
-            if received_at > timezone.now() + datetime.timedelta(minutes=1):
-                self.add_error(
-                    "received_date",
-                    forms.ValidationError(
-                        _("The information cannot have been received in the future."),
-                        code="future",
-                    ),
-                )
-            else:
-                cleaned["received_at"] = received_at
-        return cleaned
+        return clean_received_at(self, super().clean())

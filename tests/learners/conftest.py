@@ -6,17 +6,7 @@ from django.test import Client
 
 from learners.models import Learner
 from schools.roles import Role
-from tests.conftest import build_school, build_staff
-
-
-@pytest.fixture
-def school(db):
-    return build_school("AL")
-
-
-@pytest.fixture
-def other_school(db):
-    return build_school("BK")
+from tests.conftest import build_staff
 
 
 @pytest.fixture

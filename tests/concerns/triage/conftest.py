@@ -9,22 +9,12 @@ from django.utils import timezone
 
 from concerns.models import Channel, Concern, ConcernLearner, ConcernMessage, Status
 from schools.roles import Role
-from tests.conftest import build_school, build_staff
+from tests.conftest import build_staff
 
 # Fictitious names; tests/log_scan.py fails the run if one reaches a log.
 LEARNER_NAME = "Phạm Thị Hoa"
 OTHER_LEARNER_NAME = "Trần Văn Bình"
 WHAT_HAPPENED = "Em Hoa khóc trong giờ ra chơi, trên tay có vết bầm."
-
-
-@pytest.fixture
-def school(db):
-    return build_school("AL")
-
-
-@pytest.fixture
-def other_school(db):
-    return build_school("BK")
 
 
 @pytest.fixture
