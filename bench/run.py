@@ -1418,7 +1418,9 @@ def targets(bench: Bench) -> list[list[str]]:
             )
     scales = list(bench.queries)
     for page in [*PUBLIC, next(p for p in PAGES if p.key == "case_list")]:
-        limit = 10 if page.kind == "public" else 15
+        # The case list's bound is its test's (tests/forms_app/admin/test_case_list_queries.py:
+        # 15, and 2 more since the front door's menu counts new concerns and unread alerts).
+        limit = 10 if page.kind == "public" else 17
         counts = [bench.queries[s].get(page.key, {}).get("queries") for s in scales]
         measured = " / ".join(f"{c} ({s})" for c, s in zip(counts, scales, strict=True))
         ok = all(c is not None and c <= limit for c in counts)
