@@ -42,6 +42,8 @@ INSTALLED_APPS = [
     "learners",
     "concerns",
     "notifications",
+    "counselling",
+    "reports",
     # Background work (e-mail of alerts): Django's task framework, stored in the
     # database, so no other service runs beside the site (notifications/tasks.py).
     "django_tasks",
