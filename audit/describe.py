@@ -59,6 +59,21 @@ TARGET_KINDS = {
     "concern-keep-aside": _("Concern kept set aside as spam"),
     # A staff member's own concerns (concerns.views.staff)
     "my-concerns": _("Concerns I have raised"),
+    # The counselling log and activities (counselling.views)
+    "counselling-log": _("Counselling log"),
+    "counselling-entry": _("Counselling entry"),
+    "counselling-entry-new": _("New counselling entry"),
+    "counselling-entry-edit": _("Change of a counselling entry"),
+    "counselling-entry-delete": _("Deletion of a counselling entry"),
+    "activity": _("Awareness activity"),
+    # Reports (reports.views, reports.transitions)
+    "report": _("School report"),
+    "report-print": _("School report (print)"),
+    "report-pdf": _("School report (PDF)"),
+    "report-xlsx": _("School report (Excel)"),
+    "report-submit": _("School report submitted to the district"),
+    "report-accept": _("School report accepted by the district"),
+    "report-return": _("School report returned by the district"),
 }
 FORM_TARGET = re.compile(r"mau-(\d{2})")
 REPORT_TARGET = "audit-report"

@@ -1,0 +1,4 @@
+"""The counselling log and activities (counselling.views)."""
+
+app_name = "counselling"
+urlpatterns: list = []
