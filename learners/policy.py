@@ -64,6 +64,12 @@ def get_learner_or_404(user, pk: int | str) -> Learner:
 
 
 def is_named_elsewhere(learner: Learner) -> bool:
-    """Whether a case or a concern names ``learner``: then it may leave the roll but is
-    never deleted, so their link stays."""
-    return learner.cases.exists() or learner.concerns.exists()
+    """Whether a case, a concern or a counselling entry names ``learner``: then it may
+    leave the roll but is never deleted, so their link stays."""
+    from counselling.models import CounsellingEntry
+
+    return (
+        learner.cases.exists()
+        or learner.concerns.exists()
+        or CounsellingEntry.learners.through.objects.filter(learner_id=learner.pk).exists()
+    )

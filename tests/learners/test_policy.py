@@ -75,3 +75,12 @@ def test_a_learner_named_by_a_case_is_never_deleted(school, learners):
     assert not policy.is_named_elsewhere(learners[0])
     open_case(school, worker, learner_name="Học sinh Thử Một", learner=learners[0])
     assert policy.is_named_elsewhere(learners[0])
+
+
+def test_a_learner_named_by_a_counselling_entry_is_never_deleted(school, learners):
+    from counselling.models import CounsellingArea, CounsellingEntry
+
+    entry = CounsellingEntry.objects.create(school=school, area=CounsellingArea.objects.first())
+    assert not policy.is_named_elsewhere(learners[0])
+    entry.learners.add(learners[0])
+    assert policy.is_named_elsewhere(learners[0])
