@@ -233,3 +233,21 @@ def test_case_edit_form_saves_the_learner(world, client):
     assert case.learner_class == "8A"
     assert Case.objects.filter(Case.name_lookup("hoang thi bich hanh")).get() == case
     assert "Bích Hạnh" not in _dump()
+
+
+def test_the_reports_counting_columns_hold_the_grade_and_gender_only(world):
+    """The reports count by grade and gender without decrypting: the case keeps the grade
+    (7, never the class 7C) and the gender in clear, and follows a change of either."""
+    case = Case.objects.get(pk=world[3].pk)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count_grade, count_gender FROM forms_app_case WHERE id = %s", [case.pk]
+        )
+        assert cursor.fetchone() == (7, "female")
+    case.learner_class = "10A2"
+    case.learner_gender = Gender.MALE
+    case.save(update_fields=["learner_class", "learner_gender"])
+    assert Case.objects.values_list("count_grade", "count_gender").get(pk=case.pk) == (10, "male")
+    case.learner_class = "Lá"
+    case.save()
+    assert Case.objects.values_list("count_grade", flat=True).get(pk=case.pk) is None
