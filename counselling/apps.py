@@ -8,3 +8,6 @@ class CounsellingConfig(AppConfig):
     name = "counselling"
     verbose_name = _("Counselling log")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from counselling import receivers  # noqa: F401  (connects the case_opened receiver)
