@@ -20,3 +20,19 @@ def register_district_urls() -> list:
     from reports import urls_district
 
     return [path("phong-gd/", include(urls_district, namespace="district"))]
+
+
+@hooks.register("register_admin_menu_item")
+def register_school_reports_menu_item():
+    from reports import menu
+
+    return menu.reports_menu_item()
+
+
+@hooks.register("construct_homepage_panels")
+def add_school_report_panel(request, panels_list: list) -> None:
+    from reports import menu
+
+    panel = menu.report_panel(request)
+    if panel is not None:
+        panels_list.append(panel)
