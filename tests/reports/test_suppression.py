@@ -16,7 +16,9 @@ from reports.suppression import (
 
 counts = st.one_of(st.integers(0, 6), st.integers(0, 60))
 tables = st.integers(1, 6).flatmap(
-    lambda columns: st.lists(st.lists(counts, min_size=columns, max_size=columns), min_size=1, max_size=7)
+    lambda columns: st.lists(
+        st.lists(counts, min_size=columns, max_size=columns), min_size=1, max_size=7
+    )
 )
 
 
@@ -51,25 +53,20 @@ def derivable(values, shown_table, row_totals, column_totals):
     full = full_values(values, row_totals, column_totals)
     found = []
     for line in lines_of(full, row_totals, column_totals):
-        *body, total = line
+        total = line[-1]
         hidden = [pos for pos in line if shown_table[pos[0]][pos[1]].hidden]
         if len(hidden) != 1:
             continue
         (pos,) = hidden
         known = [full[r][c] for (r, c) in line if (r, c) != pos]
-        if pos == total:
-            worked_out = sum(known)
-        else:
-            worked_out = known[-1] - sum(known[:-1])
+        worked_out = sum(known) if pos == total else known[-1] - sum(known[:-1])
         found.append((pos, worked_out))
     return found
 
 
 @settings(max_examples=300, deadline=None)
 @given(values=tables, row_totals=st.booleans(), column_totals=st.booleans())
-def test_no_hidden_count_can_be_worked_out_along_a_row_or_column(
-    values, row_totals, column_totals
-):
+def test_no_hidden_count_can_be_worked_out_along_a_row_or_column(values, row_totals, column_totals):
     table = suppress_table(values, row_totals=row_totals, column_totals=column_totals)
     assert derivable(values, table, row_totals, column_totals) == []
 
