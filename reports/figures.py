@@ -80,6 +80,7 @@ from typing import Any
 from django.db import models
 from django.db.models import Count, Exists, F, OuterRef, Q, Sum, Value
 from django.db.models.functions import TruncDate
+from django.db.models.lookups import In
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -365,11 +366,11 @@ def _plans(school, win: Window) -> dict:
     return {"plans_approved": counted["n"], "plans_approved_on_time": counted["on_time"]}
 
 
-def _review_due_day(school, win: Window):
+def _review_due_day(school, win: Window, review_date) -> Any:
     """The day a review falls due, as an expression over ``review_date``: the review date,
-    or the next working day when it is a day off (the school's own calendar). The days
-    off of the window are read from the calendar here, so the query maps each to its
-    working day with one CASE."""
+    or the next working day when it is a day off (the school's own calendar, as
+    ``deadlines.review_due`` reads it). The days off of the window are read from the
+    calendar here, so the query maps each to its working day with one CASE."""
     calendar = calendar_for(school)
     moved: dict[datetime.date, list[datetime.date]] = {}
     day = win.first
@@ -378,10 +379,11 @@ def _review_due_day(school, win: Window):
             moved.setdefault(calendar._next_working_day(day), []).append(day)
         day += datetime.timedelta(days=1)
     if not moved:
-        return F("review_date")
+        return review_date
     return models.Case(
-        *(models.When(review_date__in=days, then=Value(due)) for due, days in moved.items()),
-        default=F("review_date"),
+        *(models.When(In(review_date, days), then=Value(due)) for due, days in moved.items()),
+        default=review_date,
+        output_field=models.DateField(),
     )
 
 
@@ -400,13 +402,14 @@ def _reviews(school, win: Window) -> dict:
     )
     filed = (
         Review.objects.filter(plan=OuterRef("pk"), created_at__lt=win.end)
-        .annotate(day=TruncDate("created_at", tzinfo=tz))
-        .filter(day__lte=OuterRef("due_day"))
+        .annotate(
+            day=TruncDate("created_at", tzinfo=tz),
+            due_day=_review_due_day(school, win, OuterRef("review_date")),
+        )
+        .filter(day__lte=F("due_day"))
     )
-    counted = (
-        plans.annotate(due_day=_review_due_day(school, win))
-        .filter(~Exists(replaced))
-        .aggregate(n=Count("pk"), on_time=Count("pk", filter=Q(Exists(filed))))
+    counted = plans.filter(~Exists(replaced)).aggregate(
+        n=Count("pk"), on_time=Count("pk", filter=Q(Exists(filed)))
     )
     return {"reviews_due": counted["n"], "reviews_on_time": counted["on_time"]}
 
