@@ -36,3 +36,17 @@ def add_school_report_panel(request, panels_list: list) -> None:
     panel = menu.report_panel(request)
     if panel is not None:
         panels_list.append(panel)
+
+
+@hooks.register("register_admin_menu_item")
+def register_district_menu_item():
+    from reports.district_menu import district_menu_item
+
+    return district_menu_item()
+
+
+@hooks.register("construct_homepage_panels")
+def district_dashboard(request, panels: list) -> None:
+    from reports.district_menu import dashboard_panels
+
+    dashboard_panels(request, panels)
