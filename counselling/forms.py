@@ -45,9 +45,15 @@ def _limit_schools(form: forms.Form, schools: list[School]) -> None:
     field = form.fields["school"]
     field.queryset = School.objects.filter(pk__in=[s.pk for s in schools]).order_by("name")
     if len(schools) == 1:
-        # One school: nothing to choose, and nothing to show.
+        # One school: nothing to choose, and nothing to show (nor to post).
         field.initial = schools[0].pk
         field.widget = forms.HiddenInput()
+        field.required = False
+    form.only_school = schools[0] if len(schools) == 1 else None
+
+
+def _clean_school(form: forms.Form) -> School:
+    return form.cleaned_data.get("school") or form.only_school
 
 
 def _posted_school(form: forms.Form, schools: list[School]) -> School | None:
@@ -284,6 +290,9 @@ class EntryForm(forms.ModelForm):
 
     # Checks ------------------------------------------------------------------------
 
+    def clean_school(self) -> School:
+        return _clean_school(self)
+
     def clean_held_on(self) -> datetime.date:
         held_on = self.cleaned_data["held_on"]
         if held_on > timezone.localdate():
@@ -514,6 +523,9 @@ class ActivityForm(forms.ModelForm):
         self.fields["campaign"].label_from_instance = campaign_label
         if not self.instance.pk:
             self.fields["held_on"].initial = timezone.localdate()
+
+    def clean_school(self) -> School:
+        return _clean_school(self)
 
     def clean(self) -> dict:
         cleaned = super().clean()
