@@ -42,6 +42,11 @@ SCALES: dict[str, dict[str, int]] = {
         "hotlines": 300,
         "cases": 20000,
         "concerns": 10000,
+        # The reports (bench/figures.py): one school's year, and a district's roll-up.
+        "figure_cases": 20000,
+        "figure_entries": 50000,
+        "figure_activities": 500,
+        "district_schools": 50,
     },
     # Ten concerns: fewer than one page of the triage queue, so a query per row there
     # shows as a count that differs from the full scale's.
@@ -52,9 +57,14 @@ SCALES: dict[str, dict[str, int]] = {
         "hotlines": 100,
         "cases": 100,
         "concerns": 10,
+        "figure_cases": 200,
+        "figure_entries": 500,
+        "figure_activities": 20,
+        "district_schools": 5,
     },
 }
 COUNT_KEYS = ("plans", "campaigns", "materials", "hotlines", "cases", "concerns")
+COUNT_KEYS += ("figure_cases", "figure_entries", "figure_activities", "district_schools")
 
 # Known to the runner through the manifest; the accounts exist only in bench databases.
 BENCH_PASSWORD = "bench-antoan-Kq7v-2026"
@@ -1413,7 +1423,11 @@ def build(scale: str | Mapping[str, int] = "small", *, log=None) -> dict[str, An
         say(f"{counts['cases']} cases written ({time.monotonic() - started:.1f} s)")
         ConcernFactory(rng, first, worker, principal).build(counts["concerns"], timezone.now())
         say(f"{counts['concerns']} concerns written ({time.monotonic() - started:.1f} s)")
+        from bench import figures
+
+        reports = figures.build(counts, rng, timezone.now(), say)
         manifest = _manifest(scale, counts, baseline, site, schools, worker, principal)
+        manifest["figures"] = reports
     say(f"done ({time.monotonic() - started:.1f} s)")
     return manifest
 

@@ -104,7 +104,13 @@ GROUPS = {
     "admin": [p.key for p in ADMIN],
     "triage": ["triage_queue", "triage_queue_deep"],
     "help": ["help_post"],
+    "reports": ["figures", "district"],
 }
+# Measured in process, not under load (bench/figures.py): a school's year figures and the
+# district overview. ``--only reports`` (or ``figures``, ``district``) runs just these.
+REPORT_KEYS = frozenset({"figures", "district"})
+FIGURES_TARGET_MS = 1000
+DISTRICT_TARGET_MS = 2000
 
 
 def chosen_pages(only: str | None) -> set[str] | None:
@@ -112,7 +118,7 @@ def chosen_pages(only: str | None) -> set[str] | None:
     if not only:
         return None
     keys: set[str] = set()
-    known = {p.key for p in PAGES}
+    known = {p.key for p in PAGES} | REPORT_KEYS
     for name in (part.strip() for part in only.split(",") if part.strip()):
         if name in GROUPS:
             keys.update(GROUPS[name])
@@ -468,6 +474,10 @@ def ensure_dataset(scale: str, rebuild: bool) -> tuple[Path, dict]:
         "scale": scale,
         "keys": keys_id(bench_keys()),
         "migrations": hashlib.sha256("\n".join(migrations).encode()).hexdigest()[:16],
+        # What the builder writes: a dataset built by older code lacks what is measured now.
+        "builder": hashlib.sha256(
+            b"".join(p.read_bytes() for p in (DATASET, BENCH_DIR / "figures.py") if p.exists())
+        ).hexdigest()[:16],
     }
     if not rebuild and db_path.exists() and manifest_path.exists() and stamp_path.exists():
         manifest = json.loads(manifest_path.read_text())
@@ -610,6 +620,34 @@ def measure_queries_in_process(manifest_path: Path, db_path: Path) -> dict:
     for page in ADMIN:
         measure(staff, page)
     return results
+
+
+def measure_figures(db_path: Path, manifest_path: Path, manifest: dict) -> dict:
+    """The reports' timings and queries at one scale, in a child process (bench/figures.py)."""
+    if not manifest.get("figures"):
+        log("  no reports in this dataset (built before them): run with --rebuild")
+        return {}
+    env = bench_env(db_path, manifest_hosts(manifest), PAGE_CACHE_SECONDS="0")
+    done = subprocess.run(
+        [PYTHON, str(Path(__file__)), "--measure-figures", str(manifest_path), str(db_path)],
+        env=env,
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+    )
+    if done.returncode != 0:
+        log(f"  measuring the reports failed (exit {done.returncode}); see the traceback above")
+        return {}
+    return json.loads(done.stdout.decode().strip().splitlines()[-1])
+
+
+def measure_figures_in_process(manifest_path: Path) -> dict:
+    import django
+
+    sys.path.insert(0, str(ROOT))
+    django.setup()
+    from bench import figures
+
+    return figures.measure(json.loads(manifest_path.read_text()))
 
 
 def measure_queries(db_path: Path, manifest_path: Path, manifest: dict) -> dict:
@@ -774,6 +812,7 @@ class Bench:
         self.cache_label = ""
         self.cache_url: str | None = None
         self.queries: dict[str, dict] = {}
+        self.reports: dict[str, dict] = {}
         self.runs: dict[str, ServerRun] = {}
         self.nginx: Load | None = None
         self.front: dict[str, Load] = {}
@@ -799,9 +838,16 @@ class Bench:
         self.counts = self.manifest.get("counts", {})
         self.hosts = manifest_hosts(self.manifest)
         collect_static(bench_env(self.db_path, self.hosts))
+        pages = self.only is None or bool(self.only - REPORT_KEYS)
         for scale, (db_path, _manifest) in datasets.items():
-            log(f"counting queries at the {scale} scale …")
-            self.queries[scale] = measure_queries(db_path, VAR / f"{scale}.json", _manifest)
+            if pages:
+                log(f"counting queries at the {scale} scale …")
+                self.queries[scale] = measure_queries(db_path, VAR / f"{scale}.json", _manifest)
+            if self.only is None or self.only & REPORT_KEYS:
+                log(f"timing the reports at the {scale} scale …")
+                self.reports[scale] = measure_figures(db_path, VAR / f"{scale}.json", _manifest)
+        if not pages:
+            return
         self.choose_cache()
         self.runs["uncached"] = self.serve("uncached")
         if self.only is None or self.only & set(GROUPS["public"]):
@@ -1320,6 +1366,7 @@ def report(bench: Bench) -> str:
     out.append(
         table(["Page", "status", *(f"queries ({s})" for s in scales), "bytes", "gzip"], rows)
     )
+    out += report_section(bench)
     out += ["", "## Peak memory of the workers", ""]
     for run in bench.runs.values():
         mib = ", ".join(f"{k / 1024:.0f} MiB" for k in run.memory_kib) or "not read"
@@ -1340,8 +1387,93 @@ def report(bench: Bench) -> str:
     return "\n".join(out)
 
 
-def targets(bench: Bench) -> list[list[str]]:
+def report_rows(bench: Bench) -> list[list[str]]:
+    """The reports' rows: a school's year figures and the district overview, per scale."""
+    rows = []
+    for key, label in (
+        ("figures", "School year figures (`compute_school_figures`)"),
+        ("district", "District overview (`/admin/phong-gd/?period=`), district officer"),
+    ):
+        for scale, found in bench.reports.items():
+            row = found.get(key)
+            if not row:
+                rows.append([label, scale, "not measured", "", "", "", ""])
+                continue
+            size = (
+                f"{row['cases']:,} cases, {row['entries']:,} entries, "
+                f"{row['activities']:,} activities"
+                if key == "figures"
+                else f"{row['schools']} schools (status {row['status']})"
+            )
+            rows.append(
+                [
+                    label,
+                    scale,
+                    size,
+                    str(row["runs"]),
+                    f"{row['p50_ms']:.0f}",
+                    f"{row['p99_ms']:.0f}",
+                    str(row["queries"]),
+                ]
+            )
+    return rows
+
+
+def report_section(bench: Bench) -> list[str]:
+    if not bench.reports:
+        return []
+    return [
+        "",
+        "## Reports (in process)",
+        "",
+        "Timed in one process on the bench database (bench/figures.py), after one warm-up "
+        "call; queries of the last run. The school's figures are computed for the whole "
+        "school year; the district overview is the page a district officer opens, with "
+        "every school's submitted year report.",
+        "",
+        table(["What", "scale", "data", "runs", "p50 ms", "p99 ms", "queries"], report_rows(bench)),
+    ]
+
+
+def report_targets(bench: Bench) -> list[list[str]]:
     rows: list[list[str]] = []
+    scales = [s for s in bench.reports if bench.reports[s]]
+    for key, limit, name in (
+        ("figures", FIGURES_TARGET_MS, "School year figures"),
+        ("district", DISTRICT_TARGET_MS, "District overview"),
+    ):
+        found = [(s, bench.reports[s].get(key)) for s in scales]
+        found = [(s, row) for s, row in found if row]
+        if not found:
+            rows.append(
+                [f"{name}: p99 < {limit} ms, same queries at both scales", "not measured", "—"]
+            )
+            continue
+        scale, last = found[-1]
+        ok = last["p99_ms"] < limit and last.get("status", 200) == 200
+        rows.append(
+            [
+                f"{name} ({scale}): p99 < {limit} ms",
+                f"p99 {last['p99_ms']:.0f} ms"
+                + (f", status {last['status']}" if "status" in last else ""),
+                "PASS" if ok else "**MISS**",
+            ]
+        )
+        counts = [row["queries"] for _s, row in found]
+        same = len(set(counts)) == 1
+        rows.append(
+            [
+                f"Queries, {name}: same at both scales"
+                + (" (one scale only)" if len(found) < 2 else ""),
+                " / ".join(f"{row['queries']} ({s})" for s, row in found),
+                "PASS" if same and len(found) > 1 else ("—" if len(found) < 2 else "**MISS**"),
+            ]
+        )
+    return rows
+
+
+def targets(bench: Bench) -> list[list[str]]:
+    rows: list[list[str]] = report_targets(bench)
     uncached, cached = bench.runs.get("uncached"), bench.runs.get("cached")
 
     def verdict(ok: bool | None) -> str:
@@ -1417,6 +1549,8 @@ def targets(bench: Bench) -> list[list[str]]:
                 ok,
             )
     scales = list(bench.queries)
+    if not scales:
+        return rows
     for page in [*PUBLIC, next(p for p in PAGES if p.key == "case_list")]:
         # The case list's bound is its test's (tests/forms_app/admin/test_case_list_queries.py:
         # 15, and 2 more since the front door's menu counts new concerns and unread alerts).
@@ -1488,12 +1622,18 @@ def main() -> int:
         "--measure-queries", nargs=2, metavar=("MANIFEST", "DB"), help=argparse.SUPPRESS
     )
     parser.add_argument(
+        "--measure-figures", nargs=2, metavar=("MANIFEST", "DB"), help=argparse.SUPPRESS
+    )
+    parser.add_argument(
         "--publish-title", nargs=3, metavar=("HOST", "PATH", "TITLE"), help=argparse.SUPPRESS
     )
     args = parser.parse_args()
     if args.measure_queries:
         manifest, db = args.measure_queries
         print(json.dumps(measure_queries_in_process(Path(manifest), Path(db))))
+        return 0
+    if args.measure_figures:
+        print(json.dumps(measure_figures_in_process(Path(args.measure_figures[0]))))
         return 0
     if args.publish_title:
         publish_title_in_process(*args.publish_title)
