@@ -8,7 +8,10 @@ thresholds, in the school's working time:
 - a referral due within 4 working hours,
 - a decision on a plan due by the close of the next working day,
 - a review due within 2 days,
-- any of them overdue, then to the school's principals too.
+- any of them overdue, then to the school's principals too;
+- a school's report to the district due within 7 days and not yet sent (none
+  started, a draft, or returned), then overdue: to the school's principals, who
+  submit it.
 
 Who is told follows the to-do list: referrals and reviews, the assigned worker
 (every case role of the school while nobody is assigned); plan decisions, the
@@ -22,6 +25,7 @@ import datetime
 from itertools import chain
 
 from django.db.models import Exists, OuterRef
+from django.urls import reverse
 from django.utils import timezone
 
 from forms_app.cases import deadlines
@@ -32,13 +36,26 @@ from notifications.alerts import raise_alert
 from notifications.links import case_url, plan_decision_url
 from notifications.models import Kind
 from notifications.recipients import case_roles, principals
+from reports.models import ReportingPeriod, SchoolReport
+from schools.models import School
 
 REFERRAL_NOTICE_WORKING_HOURS = 4
 PLAN_NOTICE_WORKING_DAYS = 1
 REVIEW_NOTICE = datetime.timedelta(days=2)
 
+REPORT_NOTICE = datetime.timedelta(days=7)
+# A report this late has long been on the district's list of overdue schools: the
+# school's screens still show it, but the job stops looking for it.
+REPORT_OVERDUE_LOOKBACK = datetime.timedelta(days=60)
+
 OVERDUE = "overdue"
 SOON = "soon"
+
+# The kinds of a report's reminders. TODO(lead): add them to notifications.models.Kind
+# (REPORT_DUE = "report_due", _("Report due soon"); REPORT_OVERDUE = "report_overdue",
+# _("Report overdue")), so the alert list names them; the values stay these.
+REPORT_DUE = getattr(Kind, "REPORT_DUE", "report_due")
+REPORT_OVERDUE = getattr(Kind, "REPORT_OVERDUE", "report_overdue")
 
 _CASE_DETAILS = [f"case__{name}" for name in LEARNER_FIELDS]
 
@@ -162,4 +179,50 @@ def notify_due_deadlines(now: datetime.datetime | None = None) -> int:
             case_url(case.pk),
             f"review:{plan.pk}:{due.timestamp():.0f}",
         )
+    made += notify_due_reports(now)
+    return made
+
+
+def notify_due_reports(now: datetime.datetime | None = None) -> int:
+    """Remind a school's principals of a report to the district not yet sent: once when
+    it is due within 7 days, once when it is overdue. Returns the notifications made."""
+    today = timezone.localdate(now or timezone.now())
+    periods = list(
+        ReportingPeriod.objects.filter(
+            due_on__gte=today - REPORT_OVERDUE_LOOKBACK, due_on__lte=today + REPORT_NOTICE
+        )
+    )
+    if not periods:
+        return 0
+    sent = {SchoolReport.State.SUBMITTED, SchoolReport.State.ACCEPTED}
+    reports = {
+        (report.school_id, report.period_id): report
+        for report in SchoolReport.objects.filter(period__in=periods).only(
+            "pk", "school_id", "period_id", "state"
+        )
+    }
+    made = 0
+    for school in School.objects.order_by("pk"):
+        for period in periods:
+            report = reports.get((school.pk, period.pk))
+            if report is not None and report.state in sent:
+                continue
+            threshold = OVERDUE if period.due_on < today else SOON
+            url = (
+                reverse("reports:detail", args=[report.pk])
+                if report is not None
+                else reverse("reports:list")
+            )
+            made += len(
+                raise_alert(
+                    REPORT_OVERDUE if threshold == OVERDUE else REPORT_DUE,
+                    school,
+                    principals(school.pk),
+                    url,
+                    dedupe_key=(
+                        f"deadline:report:{school.pk}:{period.pk}:"
+                        f"{period.due_on.isoformat()}:{threshold}"
+                    ),
+                )
+            )
     return made

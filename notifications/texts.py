@@ -29,6 +29,13 @@ def notification_text(kind: str, school_name: str, urgent: bool = False) -> str:
         ),
         Kind.REVIEW_DUE: gettext("%(school)s: a review of support is due within 2 days."),
         Kind.OVERDUE: gettext("%(school)s: a deadline has passed."),
+        # A report to the district (notifications.deadlines.notify_due_reports).
+        "report_due": gettext(
+            "%(school)s: the report to the district education office is due within 7 days."
+        ),
+        "report_overdue": gettext(
+            "%(school)s: the report to the district education office is overdue."
+        ),
     }
     return texts.get(kind, gettext("%(school)s: something new waits for you.")) % params
 

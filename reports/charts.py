@@ -41,16 +41,21 @@ def _chart_id(title: str) -> str:
     return f"chart-{slug}-{next(_ids)}"
 
 
-def bar_chart(title: str, rows: list[tuple[str, int]], *, unit: str = "") -> SafeString:
+def bar_chart(
+    title: str, rows: list[tuple[str, int]], *, unit: str = "", font: str = "inherit"
+) -> SafeString:
     """A horizontal bar chart of ``rows`` (label, value), one bar per row, as SVG markup.
 
     ``unit`` follows each value ("12 lượt"). Bars are scaled to the largest value;
     a row of 0 has no bar but keeps its label and value, so a table and its chart
-    always list the same rows.
+    always list the same rows. ``font`` is the text's font family: the page's on
+    screen; the PDF names its bundled font, since WeasyPrint's SVG inherits none.
     """
     title = str(title)
     chart_id = _chart_id(title)
     title_id = f"{chart_id}-title"
+    # On each text: WeasyPrint's SVG does not pass the root's font on to its texts.
+    face = f'font-family="{escape(font)}"'
     largest = max((value for _label, value in rows), default=0)
     bar_room = WIDTH - LABEL_WIDTH - VALUE_WIDTH
     height = TITLE_HEIGHT + len(rows) * (BAR_HEIGHT + ROW_GAP) + ROW_GAP
@@ -59,9 +64,9 @@ def bar_chart(title: str, rows: list[tuple[str, int]], *, unit: str = "") -> Saf
         f'<svg xmlns="http://www.w3.org/2000/svg" class="report-chart" id="{chart_id}" '
         f'role="img" aria-labelledby="{title_id}" viewBox="0 0 {WIDTH} {height}" '
         f'width="100%" preserveAspectRatio="xMinYMin meet" '
-        f'font-family="inherit" font-size="13">',
+        'font-size="13">',
         f'<title id="{title_id}">{escape(title)}</title>',
-        f'<text x="0" y="18" font-weight="bold">{escape(title)}</text>',
+        f'<text x="0" y="18" {face} font-weight="bold">{escape(title)}</text>',
     ]
     for index, (label, value) in enumerate(rows):
         label = str(label)
@@ -74,7 +79,7 @@ def bar_chart(title: str, rows: list[tuple[str, int]], *, unit: str = "") -> Saf
             f'<g class="report-chart__bar"><title>{escape(label)}: {escape(shown)}</title>'
         )
         parts.append(
-            f'<text x="{LABEL_WIDTH - 8}" y="{middle}" text-anchor="end">'
+            f'<text x="{LABEL_WIDTH - 8}" y="{middle}" {face} text-anchor="end">'
             f"{escape(_short(label))}</text>"
         )
         # Outlined as well as filled, so a bar survives a printer that drops fills.
@@ -82,7 +87,9 @@ def bar_chart(title: str, rows: list[tuple[str, int]], *, unit: str = "") -> Saf
             f'<rect x="{LABEL_WIDTH}" y="{top}" width="{length}" height="{BAR_HEIGHT}" '
             f'fill="#4a6f8a" stroke="#1b1b1b" stroke-width="0.6"/>'
         )
-        parts.append(f'<text x="{LABEL_WIDTH + length + 6}" y="{middle}">{escape(shown)}</text>')
+        parts.append(
+            f'<text x="{LABEL_WIDTH + length + 6}" y="{middle}" {face}>{escape(shown)}</text>'
+        )
         parts.append("</g>")
     parts.append("</svg>")
     return mark_safe("".join(parts))

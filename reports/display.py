@@ -75,10 +75,11 @@ class FigureTable:
     note: str = ""
     chart_rows: list[tuple[str, int]] = field(default_factory=list)
     chart_unit: str = ""
+    chart_font: str = "inherit"
 
     @property
     def chart(self) -> SafeString:
-        return bar_chart(self.title, self.chart_rows, unit=self.chart_unit)
+        return bar_chart(self.title, self.chart_rows, unit=self.chart_unit, font=self.chart_font)
 
     @property
     def has_row_totals(self) -> bool:
@@ -156,10 +157,18 @@ def _table(key: str, data: dict) -> FigureTable:
     )
 
 
-def tables(figures: dict) -> list[FigureTable]:
+# The printed report's font (print-record.css), named for the charts of the PDF.
+PRINT_FONT = "Record Serif, serif"
+
+
+def tables(figures: dict, *, for_print: bool = False) -> list[FigureTable]:
     """Every table of ``TABLES`` the figures hold, in the contract's order."""
     found = figures.get("tables") or {}
-    return [_table(key, found[key]) for key in TABLES if isinstance(found.get(key), dict)]
+    shown = [_table(key, found[key]) for key in TABLES if isinstance(found.get(key), dict)]
+    if for_print:
+        for table in shown:
+            table.chart_font = PRINT_FONT
+    return shown
 
 
 def column_headings(table: FigureTable) -> list[str]:

@@ -125,12 +125,12 @@ def texts_of(report: SchoolReport, version: SchoolReportVersion | None) -> dict:
     }
 
 
-def figures_context(figures: dict) -> dict:
+def figures_context(figures: dict, *, for_print: bool = False) -> dict:
     return {
         "indicators": display.indicators(figures),
         "tables": [
             {"table": table, "headings": display.column_headings(table)}
-            for table in display.tables(figures)
+            for table in display.tables(figures, for_print=for_print)
         ],
         "as_of": figures.get("as_of", ""),
     }
@@ -346,7 +346,7 @@ def print_context(report: SchoolReport, *, for_pdf: bool) -> dict:
         "signer_name": person_name(signer),
         "as_of_text": _as_of_text(figures),
         "for_pdf": for_pdf,
-        **figures_context(figures),
+        **figures_context(figures, for_print=True),
     }
 
 
