@@ -37,5 +37,6 @@ def test_on_the_demo_world_some_sessions_name_demo_learners(demo_data):
     for entry in named:
         assert {learner.school_id for learner in entry.learners.all()} == {entry.school_id}
     linked = Activity.objects.filter(campaign__isnull=False).select_related("school", "campaign")
+    assert linked.exists()
     for activity in linked:
         assert activity.campaign.is_descendant_of(activity.school.root_page)
