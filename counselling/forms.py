@@ -160,7 +160,7 @@ class EntryForm(forms.ModelForm):
         }
         labels = {
             "held_on": _("Date"),
-            "form": _("Form"),
+            "form": _("Form of counselling"),
             "area": _("Content area"),
             "participants": _("Number of participants"),
             "gender": _("Gender"),
@@ -424,7 +424,7 @@ class EntryFilterForm(forms.Form):
         widget=forms.DateInput(attrs={"type": "month"}),
         help_text=_("For example 2026-11."),
     )
-    form = forms.ChoiceField(label=_("Form"), required=False)
+    form = forms.ChoiceField(label=_("Form of counselling"), required=False)
     area = forms.ModelChoiceField(
         label=_("Content area"),
         queryset=CounsellingArea.objects.all(),
@@ -495,7 +495,7 @@ class ActivityForm(forms.ModelForm):
             "notes": forms.Textarea(attrs={"rows": 3}),
         }
         labels = {
-            "title": _("Title"),
+            "title": _("Name of the activity"),
             "kind": _("Kind of activity"),
             "held_on": _("Date"),
             "ends_on": _("Until (if over several days)"),
@@ -519,7 +519,7 @@ class ActivityForm(forms.ModelForm):
         self.fields["area"].error_messages["required"] = _("Choose the content area.")
         self.fields["area"].empty_label = None
         self.fields["campaign"].queryset = campaigns_of(schools)
-        self.fields["campaign"].empty_label = _("None")
+        self.fields["campaign"].empty_label = _("No campaign page")
         self.fields["campaign"].label_from_instance = campaign_label
         if not self.instance.pk:
             self.fields["held_on"].initial = timezone.localdate()

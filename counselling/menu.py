@@ -27,7 +27,7 @@ def log_menu_item() -> LogMenuItem:
 
 def activities_menu_item() -> LogMenuItem:
     return LogMenuItem(
-        _("Awareness activities"),
+        _("Awareness and prevention activities"),
         reverse("counselling:activities"),
         name="counselling-activities",
         icon_name="calendar",

@@ -234,6 +234,7 @@ def test_the_list_shows_counts_never_names_or_notes(worker_client, school, make_
     assert "Lê Thị Hoa" not in body
     assert NOTES not in body
     assert "Cần theo dõi tiếp" in body
+    assert "Hình thức tư vấn" in body
     assert AuditEntry.objects.filter(target="counselling-log", school_id_value=school.pk).exists()
 
 

@@ -27,6 +27,8 @@ def test_the_log_and_activities_are_in_the_case_menu_for_the_team(client_as, sta
     text = menu_text(client_as(staff_of(role)))
     assert "/admin/so-tu-van/" in text
     assert "/admin/so-tu-van/hoat-dong/" in text
+    assert "Sổ theo dõi tư vấn" in text
+    assert "Hoạt động truyền thông, phòng ngừa" in text
 
 
 @pytest.mark.parametrize("role", [Role.STAFF, Role.EDITOR, Role.DISTRICT_OFFICER])
