@@ -185,6 +185,9 @@ class Command(BaseCommand):
         call_command("load_demo_cases", stdout=self.stdout)
         call_command("load_demo_learners", stdout=self.stdout)
         call_command("load_demo_concerns", stdout=self.stdout)
+        # A semester of counselling and activities, then the reports that count them.
+        call_command("load_demo_counselling", stdout=self.stdout)
+        call_command("load_demo_reports", stdout=self.stdout)
 
     def _tree_root(self) -> Page:
         """Wagtail's root node and default locale, recreated if the tables were emptied."""
