@@ -64,6 +64,14 @@ def _posted_school(form: forms.Form, schools: list[School]) -> School | None:
     return next((s for s in schools if str(s.pk) == value), None)
 
 
+def offered_areas(instance) -> QuerySet[CounsellingArea]:
+    """The active content areas, and the one ``instance`` already has even if no longer offered."""
+    wanted = Q(active=True)
+    if instance is not None and instance.area_id:
+        wanted |= Q(pk=instance.area_id)
+    return CounsellingArea.objects.filter(wanted)
+
+
 def namesake_label(learner: Learner) -> str:
     """A learner offered among namesakes: name, class and year of birth."""
     parts = [learner.full_name]
@@ -188,7 +196,7 @@ class EntryForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.user = user
         _limit_schools(self, schools)
-        self.fields["area"].queryset = CounsellingArea.objects.filter(active=True)
+        self.fields["area"].queryset = offered_areas(self.instance)
         self.fields["area"].empty_label = None
         self.fields["area"].widget = forms.RadioSelect(choices=self.fields["area"].choices)
         self.fields["area"].error_messages["required"] = _("Choose what the session was about.")
@@ -515,7 +523,7 @@ class ActivityForm(forms.ModelForm):
         _limit_schools(self, schools)
         self.schools = schools
         self.fields["title"].error_messages["required"] = _("Give the activity a title.")
-        self.fields["area"].queryset = CounsellingArea.objects.filter(active=True)
+        self.fields["area"].queryset = offered_areas(self.instance)
         self.fields["area"].error_messages["required"] = _("Choose the content area.")
         self.fields["area"].empty_label = None
         self.fields["campaign"].queryset = campaigns_of(schools)

@@ -267,3 +267,16 @@ def test_the_list_costs_the_same_queries_for_5_or_50_entries(
 
 # Sign-in, session, menu and audit queries included; the same for any number of entries.
 QUERY_BUDGET = 30
+
+
+def test_an_entry_keeps_a_content_area_no_longer_offered(worker_client, school, area, make_entry):
+    entry = make_entry(school, area=area)
+    area.active = False
+    area.save()
+    offered = worker_client.get(NEW).context["form"].fields["area"].choices
+    assert str(area.pk) not in {str(value) for value, _label in offered}
+    response = worker_client.post(edit_url(entry), entry_data(area, notes="Tiếp tục"))
+    assert response.status_code == 302
+    entry.refresh_from_db()
+    assert entry.area == area
+    assert entry.notes == "Tiếp tục"
