@@ -1176,6 +1176,13 @@ def machine() -> dict[str, str]:
             return (done.stdout + done.stderr).strip().splitlines()[0]
         return "?"
 
+    def tool_version(name: str, flag: str) -> str:
+        # A run of the reports alone (--only reports) needs none of the load tools.
+        try:
+            return version([tool(name), flag])
+        except SystemExit:
+            return "not installed"
+
     return {
         "CPU": f"{cpu}, {os.cpu_count()} cores",
         "RAM": f"{mem_kib / 1024 / 1024:.1f} GiB",
@@ -1185,9 +1192,9 @@ def machine() -> dict[str, str]:
         "Wagtail": importlib.metadata.version("wagtail"),
         "gunicorn": importlib.metadata.version("gunicorn"),
         "SQLite": sqlite3.sqlite_version,
-        "Load generator": version([tool("wrk"), "-v"]),
-        "nginx": version([tool("nginx"), "-v"]),
-        "Varnish": version([tool("varnishd"), "-V"]),
+        "Load generator": tool_version("wrk", "-v"),
+        "nginx": tool_version("nginx", "-v"),
+        "Varnish": tool_version("varnishd", "-V"),
         "Commit": git("rev-parse", "--short", "HEAD") + dirty,
     }
 
@@ -1269,7 +1276,13 @@ def report(bench: Bench) -> str:
         "nginx serving the saved home page.",
         "",
     ]
-    if bench.only is not None:
+    if bench.only is not None and not bench.runs:
+        out += [
+            f"**Partial run** (`--only {bench.args.only}`): no server and no load; only the "
+            "reports, in process (below).",
+            "",
+        ]
+    elif bench.only is not None:
         out += [
             f"**Partial run** (`--only {bench.args.only}`): only these pages and the trivial "
             "view under load, on the uncached server; no cached run, front or nginx.",
@@ -1355,7 +1368,7 @@ def report(bench: Bench) -> str:
         "",
     ]
     rows = []
-    for page in PAGES:
+    for page in PAGES if scales else []:
         per = [bench.queries.get(s, {}).get(page.key) for s in scales]
         last = per[-1] or {}
         rows.append(
@@ -1365,6 +1378,8 @@ def report(bench: Bench) -> str:
         )
     out.append(
         table(["Page", "status", *(f"queries ({s})" for s in scales), "bytes", "gzip"], rows)
+        if rows
+        else "Not counted in this run."
     )
     out += report_section(bench)
     out += ["", "## Peak memory of the workers", ""]

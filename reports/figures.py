@@ -240,20 +240,28 @@ def _grade_rows(counted: dict, genders: list[str]) -> list:
 
 
 def _sessions(school, win: Window, areas: list) -> tuple[dict, dict]:
-    entries = CounsellingEntry.objects.filter(win.days("held_on"), school=school)
-    by_form = {
-        row["form"]: [row["n"], _int(row["p"])]
-        for row in entries.order_by().values("form").annotate(n=Count("pk"), p=Sum("participants"))
-    }
-    by_area = {
-        row["area"]: [row["n"], _int(row["p"])]
-        for row in entries.order_by().values("area").annotate(n=Count("pk"), p=Sum("participants"))
-    }
+    # One pass over the window's entries, grouped by everything the tables split on; the
+    # tables are sums over those groups (a few hundred at most), not over entries.
+    groups = (
+        CounsellingEntry.objects.filter(win.days("held_on"), school=school)
+        .order_by()
+        .values("form", "area", "grade", "gender")
+        .annotate(n=Count("pk"), p=Sum("participants"))
+    )
+    by_form: dict[str, list[int]] = {}
+    by_area: dict[int, list[int]] = {}
     by_grade: dict[str, dict[str, int]] = {}
-    for row in entries.order_by().values("grade", "gender").annotate(n=Count("pk")):
+    for row in groups:
+        n, p = row["n"], _int(row["p"])
+        for cell in (
+            by_form.setdefault(row["form"], [0, 0]),
+            by_area.setdefault(row["area"], [0, 0]),
+        ):
+            cell[0] += n
+            cell[1] += p
         cell = by_grade.setdefault(_grade_key(row["grade"]), {})
         gender = row["gender"] if row["gender"] in CountGender.values else CountGender.UNKNOWN
-        cell[gender] = cell.get(gender, 0) + row["n"]
+        cell[gender] = cell.get(gender, 0) + n
 
     form_labels = _labels(CounsellingEntry.Form.choices)
     tables = {
@@ -302,7 +310,8 @@ CASE_COLUMNS = ("opened", "referred", "closed", "open")
 
 
 def _case_flags(win: Window) -> dict[str, Any]:
-    """The four counts of a group of cases, as conditional aggregates over its rows."""
+    """The four counts of a group of cases, as conditional aggregates over its rows (a case
+    is one row of a group: once per grade and gender, once per category it has)."""
     referred = Referral.objects.filter(win.moments("created_at"), case=OuterRef("pk"))
     closed = CaseEvent.objects.filter(
         kind=CaseEvent.Kind.TRANSITION, to_state=CaseState.CLOSED, case=OuterRef("pk")
@@ -310,10 +319,10 @@ def _case_flags(win: Window) -> dict[str, Any]:
     closed_in = closed.filter(win.moments("at"))
     closed_by_end = closed.filter(at__lt=win.end)
     return {
-        "opened": Count("pk", filter=win.moments("received_at"), distinct=True),
-        "referred": Count("pk", filter=Q(Exists(referred)), distinct=True),
-        "closed": Count("pk", filter=Q(Exists(closed_in)), distinct=True),
-        "open": Count("pk", filter=~Q(Exists(closed_by_end)), distinct=True),
+        "opened": Count("pk", filter=win.moments("received_at")),
+        "referred": Count("pk", filter=Q(Exists(referred))),
+        "closed": Count("pk", filter=Q(Exists(closed_in))),
+        "open": Count("pk", filter=~Q(Exists(closed_by_end))),
     }
 
 
