@@ -30,9 +30,21 @@ DIFFICULTIES = "Chưa có phòng tư vấn riêng; giáo viên kiêm nhiệm nê
 PROPOSALS = "Đề nghị Phòng GD&ĐT tổ chức tập huấn kỹ năng tư vấn cho giáo viên kiêm nhiệm."
 
 
+# The admin scrolls inside its own box, which a full-page screenshot does not unroll:
+# the window is made as tall as the tallest scrolling box for the picture.
+CONTENT_HEIGHT = """() => Math.max(document.documentElement.scrollHeight, ...Array.from(
+    document.querySelectorAll("body *"),
+    (el) => /(auto|scroll)/.test(getComputedStyle(el).overflowY) ? el.scrollHeight : 0))"""
+
+
 def shoot(page, name: str) -> None:
     SHOTS.mkdir(parents=True, exist_ok=True)
+    size = page.viewport_size
+    height = min(page.evaluate(CONTENT_HEIGHT), 8000)
+    if height > size["height"]:
+        page.set_viewport_size({"width": size["width"], "height": height})
     page.screenshot(path=str(SHOTS / f"reports-{name}.png"), full_page=True)
+    page.set_viewport_size(size)
 
 
 def shoot_at_360(page, name: str, *, must_fit: bool = True) -> None:
@@ -49,6 +61,16 @@ def shoot_at_360(page, name: str, *, must_fit: bool = True) -> None:
     if must_fit:
         fits_the_screen(phone)
     context.close()
+
+
+# Form controls and buttons whose right edge is past the window's (cut off, where a
+# box that clips hides the overflow from the page's own width).
+CUT_OFF_CONTROLS = """() => Array.from(
+    document.querySelectorAll("main input, main select, main textarea, main button, main .button"))
+    .filter((el) => el.offsetParent !== null && el.type !== "hidden")
+    .filter((el) => el.getBoundingClientRect().right > window.innerWidth + 1)
+    .map((el) => `${el.tagName.toLowerCase()}#${el.id || el.name || el.textContent.trim()}`
+        + ` ends at ${Math.round(el.getBoundingClientRect().right)} px`)"""
 
 
 def fits_the_screen(page) -> None:
@@ -209,3 +231,29 @@ def test_a_session_logged_on_a_phone_reaches_the_district_in_the_semester_report
     expect(page.get_by_text(ACTIVITY_TITLE)).to_have_count(0)
     shoot(page, "district-report-1366")
     context.close()
+
+
+@pytest.mark.xfail(
+    strict=False,
+    reason="the entry form's grade list is wider than a 360 px phone (select#id_grade ends "
+    "at 423 px: Wagtail gives a select its own width; counselling/forms.py should give it "
+    "the class w-w-full)",
+)
+def test_the_counselling_screens_fit_a_360_px_phone(
+    live_server,
+    browser,
+    reports_world,  # noqa: F811 (the fixture imported above)
+):
+    base = live_server.url
+    context = browser.new_context(viewport=PHONE_SMALL, is_mobile=True, has_touch=True)
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    sign_in(page, base, "ctxh.tn")
+    cut_off = {}
+    for url in ["/admin/so-tu-van/", "/admin/so-tu-van/moi/", "/admin/so-tu-van/hoat-dong/moi/"]:
+        page.goto(base + url)
+        expect(page.locator("main form").first).to_be_visible()
+        fits_the_screen(page)
+        cut_off[url] = page.evaluate(CUT_OFF_CONTROLS)
+    context.close()
+    assert not any(cut_off.values()), cut_off
