@@ -250,3 +250,25 @@ def _indicator_value(html: str, label: str) -> str:
     match = re.search(re.escape(label) + r"</th>\s*<td class=\"report-number\">(\d+)</td>", html)
     assert match, label
     return match[1]
+
+
+PANEL_HEADING = "Báo cáo gửi Phòng GD&"
+
+
+def test_principals_dashboard_says_when_the_report_is_due(hb, semester):
+    text = signed_in(hb.principal).get(reverse("wagtailadmin_home")).content.decode()
+    assert PANEL_HEADING in text
+    assert f"cần nộp trước ngày {semester.due_on:%d/%m/%Y}" in text
+
+
+def test_dashboard_says_submitted_once_sent(hb, report):
+    transitions.submit(report, hb.principal)
+    text = signed_in(hb.principal).get(reverse("wagtailadmin_home")).content.decode()
+    assert "đã nộp ngày" in text
+    assert reverse("reports:detail", args=[report.pk]) in text
+
+
+def test_case_worker_has_the_menu_but_not_the_principals_panel(hb):
+    text = signed_in(hb.worker).get(reverse("wagtailadmin_home")).content.decode()
+    assert PANEL_HEADING not in text
+    assert reverse("reports:list") in text
