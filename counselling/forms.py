@@ -122,7 +122,7 @@ class EntryForm(forms.ModelForm):
     )
     grade = forms.ChoiceField(label=_("Grade"), required=False)
     case_choice = forms.ChoiceField(
-        label=_("Which case?"),
+        label=_("If referred to a case: which case?"),
         required=False,
         widget=forms.RadioSelect,
         help_text=_("Open cases of the school you may read; of the learner named, if any."),
