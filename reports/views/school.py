@@ -340,7 +340,8 @@ def print_context(report: SchoolReport, *, for_pdf: bool) -> dict:
         "number": report_number(report, texts["number"]),
         "place_and_date": layout.place_and_date(school, day),
         "title": report_title(report.period),
-        "recipient": district.name if district is not None else "",
+        # Without a district set, dots leave its name to be written by hand.
+        "recipient": district.name if district is not None else _("District education office …………"),
         "texts": texts,
         "signer_role": pgettext("signature", "Principal"),
         "signer_name": person_name(signer),

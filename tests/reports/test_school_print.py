@@ -142,3 +142,10 @@ def test_a_draft_prints_as_a_draft(report):
     text = client_for(report).get(reverse("reports:print", args=[draft.pk])).content.decode()
     assert "DỰ THẢO – chưa nộp Phòng GD&" in text
     assert "Số: ……/BC-HB" in text
+
+
+def test_without_a_district_the_recipient_is_left_to_write_by_hand(report):
+    report.school.district = None
+    report.school.save()
+    text = client_for(report).get(reverse("reports:print", args=[report.pk])).content.decode()
+    assert "Kính gửi: Phòng Giáo dục và Đào tạo …………" in text
