@@ -1,6 +1,7 @@
 """The reference lists the case templates choose from, as snippets under one menu group.
 
-Categories, rating criteria, need domains and activity partners are shared by the
+Categories, rating criteria, need domains, activity partners and the counselling log's
+content areas are shared by the
 deployment; receiving bodies and working calendars belong to a school, so their
 viewsets are scoped to the schools the user administers.
 """
@@ -8,6 +9,7 @@ viewsets are scoped to the schools the user administers.
 from django.utils.translation import gettext_lazy as _
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
+from counselling.models import CounsellingArea
 from forms_app.models import (
     ActivityPartner,
     IssueCategory,
@@ -72,6 +74,13 @@ class SchoolCalendarViewSet(SchoolScopedViewSetMixin, SnippetViewSet):
     list_filter = ["saturday_is_working_day"]
 
 
+class CounsellingAreaViewSet(ReferenceListViewSet):
+    """The content areas of the counselling log (Thông tư 18/2025 names seven)."""
+
+    model = CounsellingArea
+    icon = "tag"
+
+
 class CaseReferenceListsGroup(SnippetViewSetGroup):
     items = (
         IssueCategoryViewSet,
@@ -79,6 +88,7 @@ class CaseReferenceListsGroup(SnippetViewSetGroup):
         NeedDomainViewSet,
         ReceivingBodyViewSet,
         ActivityPartnerViewSet,
+        CounsellingAreaViewSet,
         SchoolCalendarViewSet,
     )
     menu_icon = "list-ul"
