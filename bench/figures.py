@@ -14,18 +14,14 @@ and a district of many schools that have sent their year report.
   (a version whose frozen figures are BD's, scaled down differently for each school),
   and a district officer with a membership at each, signed in by the runner.
 
-``measure`` (run by ``bench/run.py --measure-figures`` in a child process) times
-``compute_school_figures`` for BD's year and the district overview page for that
-year, and counts their queries. Everything is invented.
+``bench/reports_measure.py`` times them. Everything is invented.
 """
 
 from __future__ import annotations
 
 import datetime
 import random
-import statistics
 import time
-from typing import Any
 
 FIGURES_SCHOOL_CODE = "BD"
 DISTRICT_CODE = "PGDBD"
@@ -33,7 +29,6 @@ DISTRICT_SCHOOL_PREFIX = "Q"
 DISTRICT_OFFICER_USERNAME = "bench.pgd"
 DISTRICT_OFFICER_TOTP_HEX = "6263682d7067642d746f74702d6b65792d3033"
 OVERVIEW_PATH = "/admin/phong-gd/"
-RUNS = 20
 BATCH = 1000
 
 # How the bench school's cases are spread over the states (as bench/dataset.py's).
@@ -435,79 +430,3 @@ def _district(rng, district, figures_school, year, count: int, now):
         ]
     )
     return officer
-
-
-# Measuring ---------------------------------------------------------------------------
-
-
-def _percentiles(seconds: list[float]) -> dict[str, float]:
-    ordered = sorted(seconds)
-    p99 = ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))]
-    return {"p50_ms": statistics.median(ordered) * 1000, "p99_ms": p99 * 1000}
-
-
-def measure(manifest: dict, runs: int = RUNS) -> dict[str, Any]:
-    """Time the school's year figures and the district overview in this process.
-
-    Each is run once to warm the process, then ``runs`` times; the queries are those of
-    the last run. The officer is signed in as the test suite does (both factors: the
-    session carries the confirmed authenticator, as the code page leaves it).
-    """
-    from django.contrib.auth import get_user_model
-    from django.db import connection
-    from django.test import Client
-    from django.test.utils import CaptureQueriesContext
-    from django_otp import DEVICE_ID_SESSION_KEY
-
-    from accounts.models import AuthenticatorDevice
-    from reports.figures import compute_school_figures
-    from reports.models import ReportingPeriod
-    from schools.models import School
-
-    section = manifest.get("figures")
-    if not section:
-        return {}
-    results: dict[str, Any] = {}
-    school = School.objects.get(pk=section["school_id"])
-    year = ReportingPeriod.objects.get(pk=section["period_id"])
-
-    def timed(call) -> tuple[list[float], int, Any]:
-        call()
-        seconds, answer = [], None
-        for _n in range(runs):
-            with CaptureQueriesContext(connection) as queries:
-                started = time.perf_counter()
-                answer = call()
-                seconds.append(time.perf_counter() - started)
-        return seconds, len(queries), answer
-
-    seconds, queries, figures = timed(lambda: compute_school_figures(school, year))
-    results["figures"] = {
-        **_percentiles(seconds),
-        "queries": queries,
-        "runs": runs,
-        "cases": section["cases"],
-        "entries": section["entries"],
-        "activities": section["activities"],
-        "cases_opened": figures["totals"]["cases_opened"],
-        "sessions": figures["totals"]["sessions"],
-    }
-
-    officer = get_user_model().objects.get(username=section["officer"]["username"])
-    client = Client(raise_request_exception=False)
-    client.force_login(officer)
-    session = client.session
-    device = AuthenticatorDevice.objects.get(user=officer, confirmed=True)
-    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
-    session.save()
-    host = manifest.get("host") or "127.0.0.1"
-    seconds, queries, response = timed(lambda: client.get(section["overview_url"], HTTP_HOST=host))
-    results["district"] = {
-        **_percentiles(seconds),
-        "queries": queries,
-        "runs": runs,
-        "status": response.status_code,
-        "schools": section["district_schools"],
-        "bytes": len(response.content),
-    }
-    return results
