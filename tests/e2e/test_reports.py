@@ -23,6 +23,9 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialize
 SHOTS = Path(os.environ.get("E2E_SCREENSHOTS") or Path(settings.BASE_DIR) / "var" / "screenshots")
 PHONE_SMALL = {"width": 360, "height": 640}
 LAPTOP = {"width": 1366, "height": 900}
+# A Vietnamese phone or laptop: the browser's own date fields read day/month/year.
+PHONE = {"viewport": PHONE_SMALL, "is_mobile": True, "has_touch": True, "locale": "vi-VN"}
+DESKTOP = {"viewport": LAPTOP, "locale": "vi-VN"}
 
 NOTES = "Em lo lắng trước kỳ kiểm tra giữa kỳ, mất ngủ hai tuần nay."
 WENT_WELL = "Tổ tư vấn trực phòng tư vấn hằng ngày; học sinh chủ động tìm đến nhiều hơn."
@@ -49,12 +52,7 @@ def shoot(page, name: str) -> None:
 
 def shoot_at_360(page, name: str, *, must_fit: bool = True) -> None:
     """The same screen, as the same user, on a 360×640 phone."""
-    context = page.context.browser.new_context(
-        viewport=PHONE_SMALL,
-        is_mobile=True,
-        has_touch=True,
-        storage_state=page.context.storage_state(),
-    )
+    context = page.context.browser.new_context(**PHONE, storage_state=page.context.storage_state())
     phone = context.new_page()
     phone.goto(page.url)
     shoot(phone, name)
@@ -115,7 +113,7 @@ def test_a_session_logged_on_a_phone_reaches_the_district_in_the_semester_report
     individual_before = sum(1 for entry in EARLIER_ENTRIES if entry[1] == "individual")
 
     # (a) The counsellor, on a phone, opens the log from the menu and records a session.
-    context = browser.new_context(viewport=PHONE_SMALL, is_mobile=True, has_touch=True)
+    context = browser.new_context(**PHONE)
     page = context.new_page()
     page.set_default_timeout(10_000)
     sign_in(page, base, "ctxh.tn")
@@ -152,7 +150,7 @@ def test_a_session_logged_on_a_phone_reaches_the_district_in_the_semester_report
     context.close()
 
     # (b) The principal, on a laptop, starts the semester I report, writes it and submits it.
-    context = browser.new_context(viewport=LAPTOP)
+    context = browser.new_context(**DESKTOP)
     page = context.new_page()
     page.set_default_timeout(10_000)
     sign_in(page, base, "hieutruong.tn")
@@ -211,7 +209,7 @@ def test_a_session_logged_on_a_phone_reaches_the_district_in_the_semester_report
     context.close()
 
     # (c) The district officer sees it submitted on the overview, with the charts, and opens it.
-    context = browser.new_context(viewport=LAPTOP)
+    context = browser.new_context(**DESKTOP)
     page = context.new_page()
     page.set_default_timeout(10_000)
     sign_in_with_password(page, base, "pgd.canbo")
@@ -235,25 +233,36 @@ def test_a_session_logged_on_a_phone_reaches_the_district_in_the_semester_report
 
 @pytest.mark.xfail(
     strict=False,
-    reason="the entry form's grade list is wider than a 360 px phone (select#id_grade ends "
-    "at 423 px: Wagtail gives a select its own width; counselling/forms.py should give it "
-    "the class w-w-full)",
+    reason="the log's lists are wider than a 360 px phone and cut off at its edge, since "
+    "Wagtail gives a select the width of its longest choice: the entry form's grade "
+    "(423 px), the content area of the log's filter and of the activity form (433 px); "
+    "counselling should give those selects the class w-w-full",
 )
-def test_the_counselling_screens_fit_a_360_px_phone(
+def test_the_forms_of_the_log_and_the_district_fit_a_360_px_phone(
     live_server,
     browser,
     reports_world,  # noqa: F811 (the fixture imported above)
 ):
     base = live_server.url
-    context = browser.new_context(viewport=PHONE_SMALL, is_mobile=True, has_touch=True)
-    page = context.new_page()
-    page.set_default_timeout(10_000)
-    sign_in(page, base, "ctxh.tn")
     cut_off = {}
-    for url in ["/admin/so-tu-van/", "/admin/so-tu-van/moi/", "/admin/so-tu-van/hoat-dong/moi/"]:
-        page.goto(base + url)
-        expect(page.locator("main form").first).to_be_visible()
-        fits_the_screen(page)
-        cut_off[url] = page.evaluate(CUT_OFF_CONTROLS)
-    context.close()
+    for username, urls in [
+        (
+            "ctxh.tn",
+            ["/admin/so-tu-van/", "/admin/so-tu-van/moi/", "/admin/so-tu-van/hoat-dong/moi/"],
+        ),
+        ("pgd.canbo", ["/admin/phong-gd/"]),
+    ]:
+        context = browser.new_context(**PHONE)
+        page = context.new_page()
+        page.set_default_timeout(10_000)
+        if username == "pgd.canbo":
+            sign_in_with_password(page, base, username)
+        else:
+            sign_in(page, base, username)
+        for url in urls:
+            page.goto(base + url)
+            expect(page.locator("main form").first).to_be_visible()
+            fits_the_screen(page)
+            cut_off[url] = page.evaluate(CUT_OFF_CONTROLS)
+        context.close()
     assert not any(cut_off.values()), cut_off
