@@ -51,11 +51,9 @@ REPORT_OVERDUE_LOOKBACK = datetime.timedelta(days=60)
 OVERDUE = "overdue"
 SOON = "soon"
 
-# The kinds of a report's reminders. TODO(lead): add them to notifications.models.Kind
-# (REPORT_DUE = "report_due", _("Report due soon"); REPORT_OVERDUE = "report_overdue",
-# _("Report overdue")), so the alert list names them; the values stay these.
-REPORT_DUE = getattr(Kind, "REPORT_DUE", "report_due")
-REPORT_OVERDUE = getattr(Kind, "REPORT_OVERDUE", "report_overdue")
+# The kinds of a report's reminders.
+REPORT_DUE = Kind.REPORT_DUE
+REPORT_OVERDUE = Kind.REPORT_OVERDUE
 
 _CASE_DETAILS = [f"case__{name}" for name in LEARNER_FIELDS]
 

@@ -24,6 +24,8 @@ class Kind(models.TextChoices):
     PLAN_APPROVAL_DUE = "plan_approval_due", _("Plan decision due soon")
     REVIEW_DUE = "review_due", _("Review due soon")
     OVERDUE = "overdue", _("Deadline passed")
+    REPORT_DUE = "report_due", _("Report due soon")
+    REPORT_OVERDUE = "report_overdue", _("Report overdue")
 
 
 class NotificationQuerySet(models.QuerySet):
