@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext, pgettext
 
+from config.pdf import pdf_pages
 from forms_app.display import local_moment, person_name
 from forms_app.models import (
     Assessment,
@@ -274,4 +275,4 @@ def bundle_html(request: HttpRequest | None, case: Case) -> str:
 
 def render_bundle(request: HttpRequest | None, case: Case) -> bytes:
     """The whole case as one A4 PDF, its pages numbered across the file."""
-    return layout.pdf_pages([bundle_html(request, case)])
+    return pdf_pages([bundle_html(request, case)])

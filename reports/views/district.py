@@ -33,7 +33,7 @@ from config.exports import XLSX_CONTENT_TYPE, safe_cell
 # The PDF drawing (HTML in, PDF bytes out, bundled font and stylesheet only) lives
 # with the case records' printing; it reads no record. See tests/reports/
 # test_district_wall.py, which allows this one name.
-from forms_app.printing.layout import pdf_pages
+from config.pdf import pdf_pages
 from reports import policy, rollup, transitions
 from reports.models import ReportingPeriod, SchoolReport
 from schools.models import School

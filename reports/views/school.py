@@ -29,6 +29,7 @@ from django.views.decorators.cache import never_cache
 
 from audit import log as audit_log
 from audit.models import Action
+from config.pdf import pdf_pages
 from forms_app.display import local_date, local_moment, person_name
 from forms_app.printing import layout
 from reports import display, exports, policy, transitions
@@ -382,7 +383,7 @@ class ReportPdfView(SchoolReportView):
 
     def get(self, request: HttpRequest, pk: int) -> HttpResponse:
         report = policy.get_report_or_404(request.user, pk)
-        content = layout.pdf_pages([render_print(request, report, for_pdf=True)])
+        content = pdf_pages([render_print(request, report, for_pdf=True)])
         audit_log.record(
             request, Action.PDF, school=report.school_id, target=f"report-pdf:{report.pk}"
         )

@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from pypdf import PdfReader
 
+from config import pdf
 from forms_app.cases.opening import open_case
 from forms_app.forms.intake import FamilyForm, InformantConsentForm, LearnerForm
 from forms_app.models import (
@@ -498,8 +499,8 @@ def test_printed_record_dates_itself_at_the_schools_place(client, school, worker
 
 
 def test_pdf_renderer_loads_only_the_bundled_static_files(settings):
-    root = layout.static_source(layout.STYLESHEET).parent.parent
-    fetcher = layout.static_files_fetcher(root)
+    root = pdf.static_source(pdf.STYLESHEET).parent.parent
+    fetcher = pdf.static_files_fetcher(root)
 
     font = fetcher.fetch((root / "fonts" / "DejaVuSerif.ttf").as_uri())
     assert font.read(4) == b"\x00\x01\x00\x00"
@@ -517,7 +518,7 @@ def test_pdf_embeds_the_bundled_font_without_missing_resources(caplog, monkeypat
     """
     report = intake(school, worker)
     fetched = []
-    make_fetcher = layout.static_files_fetcher
+    make_fetcher = pdf.static_files_fetcher
 
     def recording_fetcher(root):
         fetcher = make_fetcher(root)
@@ -530,7 +531,7 @@ def test_pdf_embeds_the_bundled_font_without_missing_resources(caplog, monkeypat
         fetcher.fetch = record
         return fetcher
 
-    monkeypatch.setattr(layout, "static_files_fetcher", recording_fetcher)
+    monkeypatch.setattr(pdf, "static_files_fetcher", recording_fetcher)
 
     with caplog.at_level("DEBUG", logger="weasyprint"):
         content = layout.render_pdf(None, "01", report)
@@ -542,7 +543,7 @@ def test_pdf_embeds_the_bundled_font_without_missing_resources(caplog, monkeypat
         and (record.levelno >= logging.WARNING or "Failed" in record.getMessage())
     ]
     assert failures == []
-    static = layout.static_source("fonts/DejaVuSerif.ttf").parent.as_uri()
+    static = pdf.static_source("fonts/DejaVuSerif.ttf").parent.as_uri()
     for name in ("DejaVuSerif.ttf", "DejaVuSerif-Bold.ttf", "DejaVuSerif-Italic.ttf"):
         assert f"{static}/{name}" in fetched
     fonts = set()
