@@ -22,6 +22,7 @@ from wagtail.models import Collection, Page, Site, Task, Workflow
 
 from concerns.models import Concern
 from notifications.models import Notification
+from reports.models import SchoolReport
 
 ADMIN_PREFIX = "admin/"
 # The admin's own 404 screen, reached through its catch-all pattern.
@@ -71,6 +72,12 @@ SKIPPED: dict[str | None, str] = {
     "triage:reopen": "POST only: a decision on a concern",
     "triage:release": "POST only: a decision on a concern",
     "triage:keep_aside": "POST only: a decision on a concern",
+    "district:accept": "POST only: the district's decision on a report",
+    "district:return": "POST only: the district's decision on a report",
+    "district:xlsx": "an XLSX download; tests/reports reads it back",
+    "district:pdf": "a PDF; tests/reports reads its text",
+    "reports:xlsx": "an XLSX download; tests/reports reads it back",
+    "reports:pdf": "a PDF; tests/reports reads its text",
 }
 
 
@@ -304,6 +311,10 @@ def kwargs_for(route: Route, world: World) -> list[dict] | str:
     if name == "notifications:receipts":
         urgent = Notification.objects.filter(urgent=True, school=world.school).order_by("pk")
         return [{"pk": urgent.first().pk}] if urgent.exists() else "no urgent alert in the world"
+    if name == "district:report":
+        # Every report the demo submitted, the district's view of its frozen version.
+        sent = SchoolReport.objects.filter(version__gt=0).order_by("pk")
+        return [{"pk": report.pk} for report in sent] or "no submitted report in the world"
     if name.startswith("case_files:"):
         attachment = world.extra.get("attachment")
         return [{"pk": attachment.pk}] if attachment else "no case file in the world"
