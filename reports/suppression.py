@@ -2,11 +2,12 @@
 
 A count from 1 to 4 is never shown: it reads "< 5" (primary suppression; 0 stays 0,
 since "nobody" identifies nobody). A suppressed count must not come back by
-subtraction either, so every *line* (a row or a column of a table together with its
-total, the total counting as one of the line's cells) that hides exactly one cell
-hides one more: the smallest other non-zero cell of the line (secondary
-suppression). That is repeated over every line until nothing changes, since a cell
-hidden for one line may leave another line with a single hidden cell.
+arithmetic either. A reader knows that each *line* (a row or a column of a table with
+its total) adds up, that "< 5" is 1 to 4 and "x" is 5 or more: a line with one hidden
+cell gives it away by subtraction, and two "< 5" in a line whose shown cells leave 2
+are both 1. So the bounds a reader could work out are narrowed along every line
+(:func:`revealed`), and while some hidden cell is pinned to one value, the smallest
+shown non-zero cell of its lines is hidden too (secondary suppression).
 
 Cells are named by any hashable key, so one figure shown in several tables (the
 district's sessions are the total of the school table, the area table and the grade
@@ -35,26 +36,83 @@ def suppress(
 ) -> dict[Hashable, str]:
     """The cells to hide, each with why (PRIMARY or SECONDARY).
 
-    ``lines`` are the groups of cells whose sum a reader can check (a row and its
-    total, a column and its total); every key in them must be in ``values``.
+    ``lines`` are the groups of cells whose sum a reader can check, each ending with its
+    total (a row and its total, a column and its total); every key in them must be in
+    ``values``. Hidden cells are added, smallest first, until no hidden cell's value can
+    be worked out (:func:`revealed`).
     """
     lines = [list(dict.fromkeys(line)) for line in lines]
     hidden: dict[Hashable, str] = {key: PRIMARY for key, value in values.items() if is_small(value)}
-    changed = True
-    while changed:
+    while True:
+        pinned = revealed(values, hidden, lines)
+        if not pinned:
+            return hidden
+        candidates = {
+            key
+            for line in lines
+            if any(key in pinned for key in line)
+            for key in line
+            if key not in hidden and values[key] != 0
+        }
+        if not candidates:
+            # Only zeros around it: nothing more to hide would change what can be known.
+            return hidden
+        hidden[min(candidates, key=lambda key: (values[key], str(key)))] = SECONDARY
+
+
+_UNBOUNDED = float("inf")
+
+
+def revealed(
+    values: Mapping[Hashable, int],
+    hidden: Mapping[Hashable, str],
+    lines: Sequence[Sequence[Hashable]],
+) -> set[Hashable]:
+    """The hidden cells a reader can work out exactly from what is shown.
+
+    The reader knows every shown cell, that "< 5" is 1 to 4, that "x" is 5 or more, and
+    that each line's cells add up to its last cell. Bounds are narrowed along every line
+    until nothing changes (so two "< 5" summing to 2 are both 1, and a line with one
+    hidden cell gives it away); a cell whose bounds meet is revealed.
+    """
+    low: dict[Hashable, float] = {}
+    high: dict[Hashable, float] = {}
+    for key, value in values.items():
+        why = hidden.get(key)
+        if why == PRIMARY:
+            low[key], high[key] = 1, 4
+        elif why == SECONDARY:
+            low[key], high[key] = 5, _UNBOUNDED
+        else:
+            low[key] = high[key] = value
+    for _round in range(100):
         changed = False
         for line in lines:
-            inside = [key for key in line if key in hidden]
-            if len(inside) != 1:
+            if len(line) < 2:
                 continue
-            others = [key for key in line if key not in hidden and values[key] != 0]
-            if not others:
-                # Only zeros besides: the hidden cell is 0, which is never hidden.
-                continue
-            smallest = min(others, key=lambda key: values[key])
-            hidden[smallest] = SECONDARY
-            changed = True
-    return hidden
+            *body, total = line
+            low_sum = sum(low[key] for key in body)
+            finite_high = sum(high[key] for key in body if high[key] != _UNBOUNDED)
+            unbounded = sum(1 for key in body if high[key] == _UNBOUNDED)
+            high_sum = _UNBOUNDED if unbounded else finite_high
+            bounds = {total: (max(low[total], low_sum), min(high[total], high_sum))}
+            for key in body:
+                others_low = low_sum - low[key]
+                if high[key] == _UNBOUNDED:
+                    others_high = _UNBOUNDED if unbounded > 1 else finite_high
+                else:
+                    others_high = _UNBOUNDED if unbounded else finite_high - high[key]
+                bounds[key] = (
+                    max(low[key], low[total] - others_high),
+                    min(high[key], high[total] - others_low),
+                )
+            for key, (new_low, new_high) in bounds.items():
+                if (new_low, new_high) != (low[key], high[key]):
+                    low[key], high[key] = new_low, new_high
+                    changed = True
+        if not changed:
+            break
+    return {key for key in hidden if low[key] >= high[key]}
 
 
 def shown(value: int, why: str | None) -> str:

@@ -174,3 +174,57 @@ def test_every_line_hides_none_or_at_least_two(values, data):
         others = [key for key in line if key not in hidden and values[key]]
         # A line with one hidden cell keeps it only when nothing else in it is non-zero.
         assert len(inside) != 1 or not others
+
+
+def test_two_small_cells_whose_sum_is_known_to_be_two_are_hidden_further():
+    """Cá nhân 5, Nhóm 0, Cả lớp 0, Trực tuyến 1, Qua điện thoại 1, total 7: two "< 5"
+    leaving 2 are both 1, so more must be hidden, until nothing is pinned."""
+    table = suppress_table([[5, 0, 0, 1, 1]], row_totals=True, column_totals=False)
+    assert texts(table)[0][3:5] == ["< 5", "< 5"]
+    assert texts(table)[0][0] == "x"
+    assert texts(table)[0][5] == "x"
+
+
+def pinned_by_bounds(values, table, row_totals, column_totals):
+    """Hidden cells an exhaustive reader pins down: every assignment of the hidden cells
+    within their bounds ("< 5" is 1–4, "x" is 5 up to the grand sum) that keeps every
+    line adding up, and the cells that take one value in all of them."""
+    import itertools
+
+    full = full_values(values, row_totals, column_totals)
+    lines = lines_of(full, row_totals, column_totals)
+    rows = len(full)
+    cols = len(full[0])
+    hidden = [(r, c) for r in range(rows) for c in range(cols) if table[r][c].hidden]
+    if not hidden or len(hidden) > 5:
+        return []
+    ceiling = max(max(row) for row in full)
+    ranges = [
+        range(1, 5) if table[r][c].text == SMALL_TEXT else range(5, ceiling + 1) for r, c in hidden
+    ]
+    seen = [set() for _ in hidden]
+    for guess in itertools.product(*ranges):
+        grid = [list(row) for row in full]
+        for (r, c), value in zip(hidden, guess, strict=True):
+            grid[r][c] = value
+        if all(
+            sum(grid[r][c] for r, c in line[:-1]) == grid[line[-1][0]][line[-1][1]]
+            for line in lines
+        ):
+            for index, value in enumerate(guess):
+                seen[index].add(value)
+    return [pos for pos, values_seen in zip(hidden, seen, strict=True) if len(values_seen) == 1]
+
+
+small_tables = st.integers(1, 3).flatmap(
+    lambda columns: st.lists(
+        st.lists(st.integers(0, 9), min_size=columns, max_size=columns), min_size=1, max_size=2
+    )
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(values=small_tables, row_totals=st.booleans(), column_totals=st.booleans())
+def test_no_hidden_count_is_pinned_by_an_exhaustive_reader(values, row_totals, column_totals):
+    table = suppress_table(values, row_totals=row_totals, column_totals=column_totals)
+    assert pinned_by_bounds(values, table, row_totals, column_totals) == []
