@@ -65,7 +65,7 @@ Tables (columns in order):
 - activities_by_area: rows each content area; columns activities, participants.
 
 Grades outside 1–12 and an empty grade count as "none". Every figure is a constant
-number of aggregate queries (about fourteen in all), however many records; nothing is
+number of aggregate queries (about ten in all), however many records; nothing is
 decrypted: cases are counted by their clear counting columns (``count_grade``,
 ``count_gender``).
 """
