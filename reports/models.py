@@ -56,6 +56,18 @@ class ReportingPeriod(models.Model):
             return gettext("Semester I, school year %(year)s") % {"year": self.school_year_label}
         return gettext("School year %(year)s") % {"year": self.school_year_label}
 
+    def clean(self) -> None:
+        """A period ends after it starts, and its report is due after it starts."""
+        from django.core.exceptions import ValidationError
+
+        errors = {}
+        if self.starts_on and self.ends_on and self.ends_on < self.starts_on:
+            errors["ends_on"] = _("The period cannot end before it starts.")
+        if self.starts_on and self.due_on and self.due_on < self.starts_on:
+            errors["due_on"] = _("The report cannot be due before the period starts.")
+        if errors:
+            raise ValidationError(errors)
+
     def contains(self, day: datetime.date) -> bool:
         return self.starts_on <= day <= self.ends_on
 

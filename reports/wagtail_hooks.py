@@ -6,6 +6,9 @@ district_menu) are separate rooms: the district side reads frozen figures only.
 
 from django.urls import include, path
 from wagtail import hooks
+from wagtail.snippets.models import register_snippet
+
+from reports.period_admin import ReportingPeriodViewSet
 
 
 @hooks.register("register_admin_urls")
@@ -50,3 +53,6 @@ def district_dashboard(request, panels: list) -> None:
     from reports.district_menu import dashboard_panels
 
     dashboard_panels(request, panels)
+
+
+register_snippet(ReportingPeriodViewSet)
