@@ -18,6 +18,7 @@ from django import forms
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from counselling.models import Activity, CounsellingArea, CounsellingEntry, CountGender
 from forms_app.cases.access import cases_for
@@ -33,6 +34,36 @@ MAX_NAMED = 10
 GRADE_FROM_CLASS = "auto"
 # The case choice that opens a new case (a Mẫu 01 draft) instead of linking one.
 NEW_CASE = "new"
+
+
+# The log says "lượt tư vấn", as the reports count them (not "buổi"): its own words carry
+# this context, so they do not take the older "buổi" translation of the same English.
+LOG = "counselling log"
+
+
+def gender_choices() -> list[tuple[str, str]]:
+    """The log's gender choices: "Not known" in the counting sense ("Không rõ"), not the
+    older "Không biết" the same English has elsewhere."""
+    return [
+        (value, pgettext_lazy("gender", "Not known") if value == CountGender.UNKNOWN else label)
+        for value, label in CountGender.choices
+    ]
+
+
+def gender_label(value: str) -> str:
+    return str(dict(gender_choices()).get(value, value))
+
+
+def _full_width(form: forms.Form) -> None:
+    """Selects and text boxes take the width there is: Wagtail sizes a select to its longest
+    choice, which on a 360 px phone runs past the screen's edge."""
+    for field in form.fields.values():
+        widget = field.widget
+        if widget.is_hidden or isinstance(widget, forms.RadioSelect | forms.CheckboxSelectMultiple):
+            continue
+        classes = widget.attrs.get("class", "").split()
+        if "w-w-full" not in classes:
+            widget.attrs["class"] = " ".join([*classes, "w-w-full"])
 
 
 def _school_field() -> forms.ModelChoiceField:
@@ -222,9 +253,11 @@ class EntryForm(forms.ModelForm):
             del self.fields["picks"]
         self.candidates = self._case_candidates(instance)
         self.fields["case_choice"].choices = [
-            (NEW_CASE, _("Open a new case (Mẫu 01), prefilled from this session")),
+            (NEW_CASE, pgettext_lazy(LOG, "Open a new case (Mẫu 01), prefilled from this session")),
             *[(str(case.pk), case_label(case)) for case in self.candidates],
         ]
+        self.fields["gender"].choices = gender_choices()
+        _full_width(self)
 
     # Learners ---------------------------------------------------------------------
 
@@ -365,7 +398,9 @@ class EntryForm(forms.ModelForm):
         if form in (CounsellingEntry.Form.GROUP, CounsellingEntry.Form.CLASS) and participants < 2:
             self.add_error(
                 "participants",
-                _("A group or class session has at least 2 participants: give their number."),
+                pgettext_lazy(
+                    LOG, "A group or class session has at least 2 participants: give their number."
+                ),
             )
         named = len(cleaned.get("learners") or [])
         if named > participants:
@@ -384,7 +419,7 @@ class EntryForm(forms.ModelForm):
         if not choice:
             self.add_error(
                 "case_choice",
-                _("Choose the case to link this session to, or open a new case."),
+                pgettext_lazy(LOG, "Choose the case to link this session to, or open a new case."),
             )
             return
         cleaned["open_new_case"] = choice == NEW_CASE
@@ -445,6 +480,7 @@ class EntryFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["form"].choices = [("", _("All")), *CounsellingEntry.Form.choices]
         self.fields["outcome"].choices = [("", _("All")), *CounsellingEntry.Outcome.choices]
+        _full_width(self)
 
     def clean_month(self) -> tuple[int, int] | None:
         value = (self.cleaned_data.get("month") or "").strip()
@@ -531,6 +567,7 @@ class ActivityForm(forms.ModelForm):
         self.fields["campaign"].label_from_instance = campaign_label
         if not self.instance.pk:
             self.fields["held_on"].initial = timezone.localdate()
+        _full_width(self)
 
     def clean_school(self) -> School:
         return _clean_school(self)

@@ -10,7 +10,7 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.decorators import method_decorator
-from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views import View
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
@@ -18,7 +18,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from audit import log as audit_log
 from audit.models import Action
 from counselling import policy
-from counselling.forms import EntryFilterForm, EntryForm
+from counselling.forms import LOG, EntryFilterForm, EntryForm, gender_label
 from counselling.models import CounsellingEntry
 from counselling.prefill import intake_draft
 from forms_app.cases.access import can_open_case, can_view_case
@@ -142,9 +142,10 @@ class EntryFormView(LogView):
         if draft is not None:
             messages.success(
                 request,
-                _(
+                pgettext(
+                    LOG,
                     "The session has been saved. Fill in Mẫu 01 to open the case; "
-                    "it is prefilled from the session."
+                    "it is prefilled from the session.",
                 ),
             )
             return redirect(
@@ -152,7 +153,9 @@ class EntryFormView(LogView):
                 draft_id=draft.pk,
                 step=draft.current_step or IntakeWizard.get_first_step(),
             )
-        messages.success(request, _("The session has been saved in the counselling log."))
+        messages.success(
+            request, pgettext(LOG, "The session has been saved in the counselling log.")
+        )
         if entry is None and "another" in request.POST:
             return redirect("counselling:entry_new")
         return redirect("counselling:entries")
@@ -170,7 +173,9 @@ class EntryFormView(LogView):
             {
                 "form": form,
                 "entry": entry,
-                "title": _("Counselling session") if entry else _("New counselling session"),
+                "title": pgettext(LOG, "Counselling session")
+                if entry
+                else pgettext(LOG, "New counselling session"),
                 "checked": checked,
                 "found": found,
             },
@@ -203,6 +208,7 @@ class EntryDetailView(LogView):
             {
                 "entry": entry,
                 "date": local_date(entry.held_on),
+                "gender": gender_label(entry.gender),
                 "written": local_moment(entry.created_at),
                 "learners": list(entry.learners.order_by("class_name", "pk")),
                 "case": case,

@@ -32,7 +32,7 @@ def test_a_session_is_saved_with_todays_date_by_default_and_audited(worker_clien
     assert entry.notes == NOTES
     assert entry.grade is None
     assert AuditEntry.objects.filter(target=f"counselling-entry-new:{entry.pk}").exists()
-    assert "Đã lưu buổi tư vấn vào sổ theo dõi." in worker_client.get(LIST).content.decode()
+    assert "Đã lưu lượt tư vấn vào sổ theo dõi." in worker_client.get(LIST).content.decode()
 
 
 def test_save_and_record_another_comes_back_to_an_empty_form(worker_client, area):
@@ -54,7 +54,7 @@ def test_save_and_record_another_comes_back_to_an_empty_form(worker_client, area
         (
             {"form": "group", "participants": "1"},
             "participants",
-            "Buổi tư vấn nhóm hoặc cả lớp có ít nhất 2 người",
+            "Tư vấn nhóm hoặc cả lớp có ít nhất 2 người tham gia",
         ),
         ({"participants": "0"}, "participants", "Hãy nhập số người tham gia (ít nhất 1)."),
         ({"duration_minutes": "900"}, "duration_minutes", "từ 1 đến 600"),
@@ -66,7 +66,7 @@ def test_save_and_record_another_comes_back_to_an_empty_form(worker_client, area
         (
             {"outcome": "case"},
             "case_choice",
-            "Hãy chọn hồ sơ vụ việc để liên kết buổi tư vấn này, hoặc mở hồ sơ mới.",
+            "Hãy chọn hồ sơ vụ việc để liên kết lượt tư vấn này, hoặc mở hồ sơ mới.",
         ),
     ],
 )
@@ -230,7 +230,7 @@ def test_the_list_shows_counts_never_names_or_notes(worker_client, school, make_
     response = worker_client.get(LIST)
     body = response.content.decode()
     assert response.context["count"] == 2
-    assert "2 buổi tư vấn" in body
+    assert "2 lượt tư vấn" in body
     assert "Lê Thị Hoa" not in body
     assert NOTES not in body
     assert "Cần theo dõi tiếp" in body

@@ -35,7 +35,7 @@ def test_a_session_is_logged_on_a_phone(small_phone, live_server, school):  # no
     page.get_by_label("Ghi chú").fill("Em lo lắng vì điểm kiểm tra")
     page.get_by_role("button", name="Lưu", exact=True).click()
     page.wait_for_url(live_server.url + "/admin/so-tu-van/")
-    expect(page.get_by_text("Đã lưu buổi tư vấn vào sổ theo dõi.")).to_be_visible()
+    expect(page.get_by_text("Đã lưu lượt tư vấn vào sổ theo dõi.")).to_be_visible()
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
     entry = CounsellingEntry.objects.get()
     assert entry.grade == 7
