@@ -231,13 +231,6 @@ def test_a_session_logged_on_a_phone_reaches_the_district_in_the_semester_report
     context.close()
 
 
-@pytest.mark.xfail(
-    strict=False,
-    reason="the log's lists are wider than a 360 px phone and cut off at its edge, since "
-    "Wagtail gives a select the width of its longest choice: the entry form's grade "
-    "(423 px), the content area of the log's filter and of the activity form (433 px); "
-    "counselling should give those selects the class w-w-full",
-)
 def test_the_forms_of_the_log_and_the_district_fit_a_360_px_phone(
     live_server,
     browser,
