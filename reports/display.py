@@ -38,6 +38,21 @@ NO_TOTALS = {
     "cases_by_category": _("A case with several kinds of issue is counted under each of them."),
 }
 
+# The heading of each table's first column: what its rows are.
+ROW_HEADINGS = {
+    "sessions_by_form": _("Form of counselling"),
+    "sessions_by_area": _("Counselling content"),
+    "sessions_by_grade": _("Grade"),
+    "cases_by_category": _("Kind of issue"),
+    "cases_by_grade": _("Grade"),
+    "activities_by_area": _("Counselling content"),
+}
+
+# Tables listing every grade of the school system (1 to 12): a school has only a few,
+# so a row with nothing in any column is left out of what is shown (the figures JSON
+# keeps it), and a note says so.
+EMPTY_ROWS_HIDDEN = frozenset({"sessions_by_grade", "cases_by_grade"})
+
 # What a bar counts, for the chart's values.
 CHART_UNITS = {
     "sessions_by_form": _("sessions"),
@@ -73,6 +88,7 @@ class FigureTable:
     totals: list[int] | None
     grand_total: int | None
     note: str = ""
+    row_heading: str = ""
     chart_rows: list[tuple[str, int]] = field(default_factory=list)
     chart_unit: str = ""
     chart_font: str = "inherit"
@@ -91,6 +107,12 @@ def _int(value) -> int:
         return int(value or 0)
     except (TypeError, ValueError):
         return 0
+
+
+def first_capital(label: str) -> str:
+    """A reference item written in lower case ("bị xâm hại") as it heads a row: "Bị xâm hại"."""
+    label = label.strip()
+    return label[:1].upper() + label[1:]
 
 
 def rate_text(part: int, whole: int) -> str:
@@ -124,6 +146,7 @@ def _table(key: str, data: dict) -> FigureTable:
     columns = [column for column in data.get("columns") or known if column in column_labels]
     positions = {column: index for index, column in enumerate(data.get("columns") or known)}
     split = key in SPLIT_TABLES
+    hidden = False
     rows = []
     for row in data.get("rows") or []:
         raw = row.get("values") or []
@@ -131,9 +154,12 @@ def _table(key: str, data: dict) -> FigureTable:
             _int(raw[positions[column]]) if positions[column] < len(raw) else 0
             for column in columns
         ]
+        if key in EMPTY_ROWS_HIDDEN and not any(values):
+            hidden = True
+            continue
         rows.append(
             FigureRow(
-                label=str(row.get("label") or row.get("key") or ""),
+                label=first_capital(str(row.get("label") or row.get("key") or "")),
                 values=values,
                 total=sum(values) if split else None,
             )
@@ -151,7 +177,15 @@ def _table(key: str, data: dict) -> FigureTable:
         rows=rows,
         totals=totals,
         grand_total=sum(row.total or 0 for row in rows) if split else None,
-        note=str(NO_TOTALS.get(key, "")),
+        note=" ".join(
+            str(note)
+            for note in (
+                NO_TOTALS.get(key, ""),
+                gettext("Grades without any figures are not listed.") if hidden else "",
+            )
+            if note
+        ),
+        row_heading=str(ROW_HEADINGS.get(key) or gettext("Item")),
         chart_rows=chart_rows,
         chart_unit=str(CHART_UNITS.get(key, "")),
     )
@@ -173,7 +207,7 @@ def tables(figures: dict, *, for_print: bool = False) -> list[FigureTable]:
 
 def column_headings(table: FigureTable) -> list[str]:
     """The table's header: the rows' heading, the columns, and "Total" where rows have one."""
-    headings = [gettext("Item"), *table.columns]
+    headings = [table.row_heading or gettext("Item"), *table.columns]
     if table.has_row_totals:
         headings.append(gettext("Total"))
     return headings

@@ -30,7 +30,8 @@ class ReportsMenuItem(MenuItem):
 
 def reports_menu_item() -> ReportsMenuItem:
     return ReportsMenuItem(
-        _("School reports"),
+        # Not "Reports": Wagtail's own menu of that name sits beside it.
+        _("Semester and year-end reports"),
         reverse("reports:list"),
         name="school-reports",
         icon_name="doc-full",

@@ -107,13 +107,14 @@ def report_number(report: SchoolReport, number: str) -> str:
 
 def report_title(period: ReportingPeriod) -> str:
     """The line under "BÁO CÁO" naming what the report is about."""
+    # The year with an en dash ("2026–2027"), as on every screen.
+    year = {"year": period.school_year_label}
     if period.kind == ReportingPeriod.Kind.SEMESTER_1:
-        return _(
-            "Results of school social work and counselling in semester I of school year %(year)s"
-        ) % {"year": period.school_year_label}
-    return _("Results of school social work and counselling in school year %(year)s") % {
-        "year": period.school_year_label
-    }
+        return (
+            _("Semester I review of school social work and counselling, school year %(year)s")
+            % year
+        )
+    return _("Year-end review of school social work and counselling, school year %(year)s") % year
 
 
 def texts_of(report: SchoolReport, version: SchoolReportVersion | None) -> dict:

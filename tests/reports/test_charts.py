@@ -4,7 +4,7 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from reports.charts import bar_chart
+from reports.charts import CHAR_WIDTH, LABEL_CHARS, MIN_WIDTH_PX, bar_chart
 
 SVG = "{http://www.w3.org/2000/svg}"
 
@@ -50,11 +50,41 @@ def test_labels_and_values_are_text_and_escaped():
     assert "4 lượt" in texts
 
 
-def test_a_long_label_is_cut_but_its_bar_title_keeps_it_whole():
+def label_lines(group) -> list[str]:
+    return [span.text for span in group.find(f"{SVG}text").iter(f"{SVG}tspan")]
+
+
+def test_a_long_label_wraps_onto_two_lines_whole():
     label = "Hướng nghiệp, việc làm, khởi nghiệp và các nội dung khác"
     svg = parse(bar_chart("Nội dung", [(label, 2)]))
     group = svg.find(f"{SVG}g")
     assert group.find(f"{SVG}title").text.startswith(label)
-    shown = group.find(f"{SVG}text").text
-    assert shown.endswith("…")
-    assert len(shown) < len(label)
+    lines = label_lines(group)
+    assert len(lines) == 2
+    assert " ".join(lines) == label
+    assert all(len(line) <= LABEL_CHARS for line in lines)
+
+
+def test_only_a_label_longer_than_two_lines_is_cut():
+    label = " ".join(["Nội dung rất dài"] * 8)
+    lines = label_lines(parse(bar_chart("Nội dung", [(label, 2)])).find(f"{SVG}g"))
+    assert len(lines) == 2
+    assert lines[1].endswith("…")
+
+
+def test_the_longest_value_text_fits_inside_the_chart():
+    rows = [("Tâm lý", 240), ("Kỹ năng sống", 1), ("Hướng nghiệp, việc làm, khởi nghiệp", 0)]
+    svg = parse(bar_chart("Hoạt động truyền thông", rows, unit="hoạt động"))
+    width = float(svg.get("viewBox").split()[2])
+    for group in svg.findall(f"{SVG}g"):
+        value = group.findall(f"{SVG}text")[-1]
+        right_edge = float(value.get("x")) + len(value.text) * CHAR_WIDTH
+        assert right_edge <= width, value.text
+    # The largest bar still takes most of the room left.
+    assert float(svg.find(f"{SVG}g/{SVG}rect").get("width")) > width / 4
+
+
+def test_a_chart_at_its_minimum_width_draws_text_of_11_px_or_more():
+    svg = parse(bar_chart("Tiêu đề", [("a", 1)]))
+    width = float(svg.get("viewBox").split()[2])
+    assert float(svg.get("font-size")) * MIN_WIDTH_PX / width >= 11

@@ -71,7 +71,7 @@ def test_print_page_has_the_administrative_layout(report):
         "Số: 15/BC-HB",
         "Thử Nghiệm, ngày",
         "BÁO CÁO",
-        "Kết quả thực hiện công tác xã hội và tư vấn học đường học kỳ I năm học",
+        "Sơ kết công tác xã hội và tư vấn học đường học kỳ I, năm học 2026–2027",
         "Kính gửi: Phòng GD&amp;ĐT huyện Thử Nghiệm",
         "I. KẾT QUẢ THỰC HIỆN",
         "II. ĐÁNH GIÁ",
@@ -131,7 +131,7 @@ def test_xlsx_has_indicators_and_a_sheet_per_table(report):
         sheet for sheet in book.worksheets if sheet["A1"].value == "Lượt tư vấn theo hình thức"
     )
     values = list(by_form.iter_rows(values_only=True))
-    assert values[1][0] == "Nội dung"
+    assert values[1][0] == "Hình thức tư vấn"
     assert values[-1][0] == "Tổng cộng"
     assert values[-1][1:3] == (2, 7)
     assert AuditEntry.objects.filter(target=f"report-xlsx:{report.pk}", action="export").exists()
