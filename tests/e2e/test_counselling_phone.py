@@ -8,14 +8,13 @@ from playwright.sync_api import expect
 from counselling.models import CounsellingEntry
 from learners.models import Learner
 from schools.roles import Role
-from tests.e2e.conftest import browser  # noqa: F401  (the session's Chromium)
 from tests.e2e.test_case_area import school, sign_in, staff  # noqa: F401
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 
 @pytest.fixture
-def small_phone(browser):  # noqa: F811
+def small_phone(browser):
     context = browser.new_context(
         viewport={"width": 360, "height": 640}, is_mobile=True, has_touch=True
     )
@@ -71,7 +70,7 @@ def test_the_list_on_a_phone_keeps_date_form_area_and_outcome_in_view(
     small_phone,
     live_server,
     school,  # noqa: F811
-    browser,  # noqa: F811
+    browser,
 ):
     from counselling.models import CounsellingArea
 
