@@ -82,7 +82,7 @@ from django.db.models import Count, Exists, F, OuterRef, Q, Sum, Value
 from django.db.models.functions import TruncDate
 from django.db.models.lookups import In
 from django.utils import timezone, translation
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from counselling.models import Activity, CounsellingArea, CounsellingEntry, CountGender
@@ -136,7 +136,7 @@ TABLES: dict[str, tuple[Any, dict[str, Any]]] = {
             "male": _("Male"),
             "female": _("Female"),
             "mixed": _("Mixed group"),
-            "unknown": _("Not known"),
+            "unknown": pgettext_lazy("gender", "Not known"),
         },
     ),
     "cases_by_category": (
@@ -150,7 +150,7 @@ TABLES: dict[str, tuple[Any, dict[str, Any]]] = {
     ),
     "cases_by_grade": (
         _("Cases opened by grade and gender"),
-        {"male": _("Male"), "female": _("Female"), "unknown": _("Not known")},
+        {"male": _("Male"), "female": _("Female"), "unknown": pgettext_lazy("gender", "Not known")},
     ),
     "activities_by_area": (
         _("Awareness activities by content area"),
