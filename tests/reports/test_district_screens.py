@@ -2,8 +2,10 @@
 version show, accepting and returning, the exports, the menu and the dashboard."""
 
 import io
+import re
 
 import pytest
+from django.template.loader import render_to_string
 from django.urls import reverse
 from openpyxl import load_workbook
 from pypdf import PdfReader
@@ -206,6 +208,51 @@ def test_returning_needs_a_comment_and_keeps_what_was_typed(officer, sent, clien
     assert sent["HB"].state == SchoolReport.State.RETURNED
     assert sent["HB"].return_comment == "Bổ sung số liệu hoạt động tháng 12."
     assert "Đã trả lại báo cáo của Trường Hòa Bình" in response.content.decode()
+
+
+def test_the_officer_decides_after_reading_the_figures_and_the_text(officer, sent, client_of):
+    page = client_of(officer).get(reverse("district:report", args=[sent["HB"].pk])).content.decode()
+    decision = page.index("Tiếp nhận hoặc trả lại báo cáo")
+    assert page.index("I. Kết quả thực hiện") < decision
+    assert page.index("Tổ tư vấn làm việc đều đặn.") < decision
+    assert page.index("III. Đề xuất, kiến nghị") < decision
+    assert (
+        decision
+        < page.index("Tiếp nhận báo cáo</button>")
+        < page.index("Trả lại trường kèm ý kiến")
+    )
+    # A comment left empty comes back where the officer was writing it.
+    assert f'action="{reverse("district:return", args=[sent["HB"].pk])}#decision"' in page
+
+
+def test_the_count_of_schools_reads_as_so_many_out_of_all(officer, schools, semester, client_of):
+    submitted(schools[0], semester, figures_json({"sessions": 3}))
+    page = client_of(officer).get(reverse("district:overview")).content.decode()
+    assert "1 trong 2 trường (đã nộp hoặc đã được tiếp nhận)" in page
+    assert "1/2 trường" not in page
+
+
+def test_school_names_and_items_keep_a_readable_width(officer, sent, client_of):
+    for url in (reverse("district:overview"), reverse("district:report", args=[sent["HB"].pk])):
+        page = client_of(officer).get(url).content.decode()
+        assert '.district-table th[scope="row"] { min-width: 12rem; }' in page
+        assert ".report-chart-scroll { overflow-x: auto;" in page
+
+
+def test_a_chart_scrolls_sideways_in_a_named_box_on_a_phone():
+    table = rollup.ShownTable(
+        key="sessions_by_area",
+        title="Lượt tư vấn theo nội dung",
+        headings=["Nội dung tư vấn", "Lượt tư vấn"],
+        rows=[],
+        total_row=None,
+        chart_rows=[("Học tập", 35)],
+    )
+    html = render_to_string("reports/district/includes/table.html", {"table": table})
+    box = re.search(r'<div class="district-figure__chart report-chart-scroll"[^>]*>', html)
+    assert box, html
+    assert 'tabindex="0"' in box.group(0)
+    assert 'aria-label="Biểu đồ: Lượt tư vấn theo nội dung"' in box.group(0)
 
 
 # Exports ------------------------------------------------------------------------------------------
