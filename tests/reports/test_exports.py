@@ -40,7 +40,7 @@ def test_workbook_holds_every_indicator_and_table(known_report):
     by_form = book.worksheets[1]
     rows = rows_of(by_form)
     assert rows[0][0] == "Lượt tư vấn theo hình thức"
-    assert rows[1] == ("Nội dung", "Lượt tư vấn", "Người tham gia")
+    assert rows[1] == ("Hình thức tư vấn", "Lượt tư vấn", "Người tham gia")
     assert rows[-1] == ("Tổng cộng", 7, 42)
 
 
@@ -51,8 +51,8 @@ def test_gender_tables_have_row_totals(known_report):
     sheet = next(sheet for sheet in book.worksheets if sheet["A1"].value == title)
     rows = rows_of(sheet)
     assert rows[1][-1] == "Tổng cộng"
-    assert rows[-1][0] == "Tổng cộng"
-    assert rows[-1][-1] == KNOWN["totals"]["cases_opened"]
+    total = next(row for row in rows if row[0] == "Tổng cộng")
+    assert total[-1] == KNOWN["totals"]["cases_opened"]
 
 
 def test_cases_by_category_has_no_totals_row_and_says_why(known_report):

@@ -187,8 +187,9 @@ def test_two_small_cells_whose_sum_is_known_to_be_two_are_hidden_further():
 
 def pinned_by_bounds(values, table, row_totals, column_totals):
     """Hidden cells an exhaustive reader pins down: every assignment of the hidden cells
-    within their bounds ("< 5" is 1–4, "x" is 5 up to the grand sum) that keeps every
-    line adding up, and the cells that take one value in all of them."""
+    within what the reader knows ("< 5" is 1–4, "x" is 5 or more: searched up to well
+    past the largest cell) that keeps every line adding up, and the cells that take one
+    value in all of them. Tables with more than two "x" are left to the other tests."""
     import itertools
 
     full = full_values(values, row_totals, column_totals)
@@ -196,9 +197,10 @@ def pinned_by_bounds(values, table, row_totals, column_totals):
     rows = len(full)
     cols = len(full[0])
     hidden = [(r, c) for r in range(rows) for c in range(cols) if table[r][c].hidden]
-    if not hidden or len(hidden) > 5:
+    large = [pos for pos in hidden if table[pos[0]][pos[1]].text != SMALL_TEXT]
+    if not hidden or len(large) > 2 or len(hidden) > 5:
         return []
-    ceiling = max(max(row) for row in full)
+    ceiling = max(max(row) for row in full) + 10
     ranges = [
         range(1, 5) if table[r][c].text == SMALL_TEXT else range(5, ceiling + 1) for r, c in hidden
     ]
