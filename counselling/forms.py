@@ -36,9 +36,8 @@ GRADE_FROM_CLASS = "auto"
 NEW_CASE = "new"
 
 
-# The log says "lượt tư vấn", as the reports count them (not "buổi"): its own words carry
-# this context, so they do not take the older "buổi" translation of the same English.
-LOG = "counselling log"
+# The log says "lượt tư vấn", as the reports count them: its own words carry the context
+# "counselling log", written out at each call because xgettext reads only literal contexts.
 
 
 def gender_choices() -> list[tuple[str, str]]:
@@ -253,7 +252,12 @@ class EntryForm(forms.ModelForm):
             del self.fields["picks"]
         self.candidates = self._case_candidates(instance)
         self.fields["case_choice"].choices = [
-            (NEW_CASE, pgettext_lazy(LOG, "Open a new case (Mẫu 01), prefilled from this session")),
+            (
+                NEW_CASE,
+                pgettext_lazy(
+                    "counselling log", "Open a new case (Mẫu 01), prefilled from this session"
+                ),
+            ),
             *[(str(case.pk), case_label(case)) for case in self.candidates],
         ]
         self.fields["gender"].choices = gender_choices()
@@ -399,7 +403,8 @@ class EntryForm(forms.ModelForm):
             self.add_error(
                 "participants",
                 pgettext_lazy(
-                    LOG, "A group or class session has at least 2 participants: give their number."
+                    "counselling log",
+                    "A group or class session has at least 2 participants: give their number.",
                 ),
             )
         named = len(cleaned.get("learners") or [])
@@ -419,7 +424,10 @@ class EntryForm(forms.ModelForm):
         if not choice:
             self.add_error(
                 "case_choice",
-                pgettext_lazy(LOG, "Choose the case to link this session to, or open a new case."),
+                pgettext_lazy(
+                    "counselling log",
+                    "Choose the case to link this session to, or open a new case.",
+                ),
             )
             return
         cleaned["open_new_case"] = choice == NEW_CASE

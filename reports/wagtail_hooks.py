@@ -8,7 +8,7 @@ from django.urls import include, path
 from wagtail import hooks
 from wagtail.snippets.models import register_snippet
 
-from reports.period_admin import ReportingPeriodViewSet
+from reports.period_admin import ReportingPeriodsGroup
 
 
 @hooks.register("register_admin_urls")
@@ -55,4 +55,4 @@ def district_dashboard(request, panels: list) -> None:
     dashboard_panels(request, panels)
 
 
-register_snippet(ReportingPeriodViewSet)
+register_snippet(ReportingPeriodsGroup)

@@ -18,7 +18,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from audit import log as audit_log
 from audit.models import Action
 from counselling import policy
-from counselling.forms import LOG, EntryFilterForm, EntryForm, gender_label
+from counselling.forms import EntryFilterForm, EntryForm, gender_label
 from counselling.models import CounsellingEntry
 from counselling.prefill import intake_draft
 from forms_app.cases.access import can_open_case, can_view_case
@@ -143,7 +143,7 @@ class EntryFormView(LogView):
             messages.success(
                 request,
                 pgettext(
-                    LOG,
+                    "counselling log",
                     "The session has been saved. Fill in Mẫu 01 to open the case; "
                     "it is prefilled from the session.",
                 ),
@@ -154,7 +154,8 @@ class EntryFormView(LogView):
                 step=draft.current_step or IntakeWizard.get_first_step(),
             )
         messages.success(
-            request, pgettext(LOG, "The session has been saved in the counselling log.")
+            request,
+            pgettext("counselling log", "The session has been saved in the counselling log."),
         )
         if entry is None and "another" in request.POST:
             return redirect("counselling:entry_new")
@@ -173,9 +174,9 @@ class EntryFormView(LogView):
             {
                 "form": form,
                 "entry": entry,
-                "title": pgettext(LOG, "Counselling session")
+                "title": pgettext("counselling log", "Counselling session")
                 if entry
-                else pgettext(LOG, "New counselling session"),
+                else pgettext("counselling log", "New counselling session"),
                 "checked": checked,
                 "found": found,
             },

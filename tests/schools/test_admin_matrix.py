@@ -23,10 +23,13 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from wagtail.models import Task, Workflow
 
 from concerns.models import Channel, Concern
+from counselling.models import Activity, CounsellingArea, CounsellingEntry
 from forms_app.models import ActivityPartner, IssueCategory, NeedDomain, RatingCriterion
 from learners.models import Learner
 from notifications.models import Notification
 from pages.models import Audience, Topic
+from reports import periods, transitions
+from reports.models import ReportingPeriod, SchoolReport
 from schools.models import District
 
 pytestmark = pytest.mark.django_db
@@ -115,6 +118,10 @@ class Objects:
     learner: object = None
     concern: object = None
     alert: object = None
+    # School A's counselling entry and activity, and its report sent to the district
+    entry: object = None
+    activity: object = None
+    report: object = None
 
 
 @pytest.fixture
@@ -135,7 +142,16 @@ def objects(tenancy) -> Objects:
         school=school_a, channel=Channel.PHONE, urgent=True, what_happened="Thử nghiệm."
     )
     alert = Notification.objects.get(recipient=tenancy.users["worker_a"], urgent=True)
+    area = CounsellingArea.objects.first()
+    period = periods.period(2026, ReportingPeriod.Kind.SEMESTER_1)
+    shared["counsellingarea"] = area
+    shared["reportingperiod"] = period
+    report = SchoolReport.objects.create(school=school_a, period=period)
+    transitions.submit(report, tenancy.users["principal_a"])
     return Objects(
+        entry=CounsellingEntry.objects.create(school=school_a, area=area, notes="Thử."),
+        activity=Activity.objects.create(school=school_a, title="Nói chuyện thử", area=area),
+        report=report,
         learner=learner,
         concern=concern,
         alert=alert,
@@ -180,7 +196,9 @@ def sided_object(name: str, side, key: str, objs: Objects):
 def kwargs_for(name: str, route: str, side_key: str | None, objs: Objects) -> dict:
     side = {"A": objs.world.a, "B": objs.world.b}.get(side_key or "A")
     obj = sided_object(name, side, side_key or "A", objs)
-    snippet = re.match(r"wagtailsnippet(?:s|choosers)_(pages|forms_app|schools)_(\w+):", name)
+    snippet = re.match(
+        r"wagtailsnippet(?:s|choosers)_(pages|forms_app|schools|counselling|reports)_(\w+):", name
+    )
     values = {}
     for param in params_of(route):
         if param in ("pk", "object_id", "image_id", "document_id", "doc_id", "redirect_id"):
@@ -208,6 +226,10 @@ def kwargs_for(name: str, route: str, side_key: str | None, objs: Objects) -> di
                 values[param] = objs.concern.pk
             elif name.startswith("notifications:"):
                 values[param] = objs.alert.pk
+            elif name.startswith("counselling:"):
+                values[param] = (objs.activity if "activity" in name else objs.entry).pk
+            elif name.startswith(("reports:", "district:")):
+                values[param] = objs.report.pk
             else:
                 raise AssertionError(f"No object for {param} in {name} ({route})")
         elif param in ("page_id", "page_to_move_id", "page_pk"):
@@ -312,6 +334,11 @@ NEEDS_MORE = {
 }
 
 
+# School A's report is already sent: its submit page says so; "create" with no school
+# and period named goes back to the list with a message.
+REPORT_ANSWERS = {"reports:create": OK, "reports:submit": OK}
+
+
 def reaches(user: str, side: str | None, sides: dict) -> bool:
     return user == "operator" or side in sides.get(user, set())
 
@@ -376,6 +403,23 @@ def policy(name: str, route: str, user: str, side: str | None) -> str:
     if name.startswith("notifications:"):
         return OK
 
+    # The counselling log and activities: the school's case roles only
+    # (counselling.policy); school A's entry and activity are a 404 to anyone else.
+    if name.startswith("counselling:"):
+        return OK if user in CASE_PEOPLE else MISSING
+
+    # The school's reports: its case roles read and draft them, a principal submits
+    # (reports.policy); school A's report, already sent, is a 404 to anyone else.
+    if name.startswith("reports:"):
+        if user not in CASE_PEOPLE:
+            return MISSING
+        return REPORT_ANSWERS.get(name, OK)
+
+    # The district's view: district officers only; school A's report is waiting for
+    # their decision.
+    if name.startswith("district:"):
+        return OK if user == "district" else MISSING
+
     if name == "forms_app_case_modeladmin_create":  # sends case roles to Mẫu 01
         return OK if user in ("principal_a", "worker_a", "head_a") else DENIED
     if name == "forms_app_case_modeladmin_delete":  # no case is ever deleted here
@@ -398,12 +442,12 @@ def policy(name: str, route: str, user: str, side: str | None) -> str:
         "wagtailadmin_api:documents",
     )
     shared_lists = ("topic", "audience", "issuecategory", "ratingcriterion", "needdomain")
-    shared_lists += ("activitypartner",)
+    shared_lists += ("activitypartner", "counsellingarea", "reportingperiod")
     if name.startswith("wagtailadmin_collections:delete") and user != "operator":
         return MISSING  # Wagtail looks for it among the collections one may delete
     if name.startswith(operator_only) or any(
         name.startswith(f"wagtailsnippets_{app}_{model}:")
-        for app in ("pages", "forms_app")
+        for app in ("pages", "forms_app", "counselling", "reports")
         for model in shared_lists
     ):
         return OK if user == "operator" else DENIED
