@@ -12,10 +12,9 @@ import io
 import re
 
 from django.http import HttpResponse
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext, pgettext
 
-from config.exports import XLSX_CONTENT_TYPE, safe_cell
+from config.exports import XLSX_CONTENT_TYPE, download_response, safe_cell
 from reports import display
 from reports.models import SchoolReport
 
@@ -26,13 +25,13 @@ _SHEET_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
 _SHEET_LENGTH = 31
 
 
-def _text(value) -> str:
+def text_cell(value) -> str:
     from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
     return ILLEGAL_CHARACTERS_RE.sub("", safe_cell(value))
 
 
-def _sheet_title(title: str, used: set[str]) -> str:
+def sheet_title(title: str, used: set[str]) -> str:
     base = _SHEET_FORBIDDEN.sub("-", title).strip("' ")[:_SHEET_LENGTH] or "Sheet"
     name, number = base, 2
     while name.lower() in used:
@@ -52,38 +51,42 @@ def report_workbook(report: SchoolReport, figures: dict) -> bytes:
     workbook = Workbook()
     sheet = workbook.active
     used: set[str] = set()
-    sheet.title = _sheet_title(gettext("Indicators"), used)
-    sheet.append([_text(report.school.name)])
-    sheet.append([_text(report.period.label)])
+    sheet.title = sheet_title(gettext("Indicators"), used)
+    sheet.append([text_cell(report.school.name)])
+    sheet.append([text_cell(report.period.label)])
     sheet.append([])
     sheet.append(
-        [_text(gettext("Indicator")), _text(pgettext("report", "Number")), _text(gettext("Rate"))]
+        [
+            text_cell(gettext("Indicator")),
+            text_cell(pgettext("report", "Number")),
+            text_cell(gettext("Rate")),
+        ]
     )
     for cell in sheet[sheet.max_row]:
         cell.font = bold
     for item in display.indicators(figures):
-        sheet.append([_text(item.label), item.value, _text(item.rate)])
+        sheet.append([text_cell(item.label), item.value, text_cell(item.rate)])
     sheet.column_dimensions["A"].width = 55
     sheet.column_dimensions["C"].width = 28
 
     for table in display.tables(figures):
-        sheet = workbook.create_sheet(_sheet_title(table.title, used))
-        sheet.append([_text(table.title)])
+        sheet = workbook.create_sheet(sheet_title(table.title, used))
+        sheet.append([text_cell(table.title)])
         sheet["A1"].font = bold
-        sheet.append([_text(heading) for heading in display.column_headings(table)])
+        sheet.append([text_cell(heading) for heading in display.column_headings(table)])
         for cell in sheet[2]:
             cell.font = bold
         for row in table.rows:
             values = [*row.values, *([row.total] if table.has_row_totals else [])]
-            sheet.append([_text(row.label), *values])
+            sheet.append([text_cell(row.label), *values])
         if table.totals is not None:
             totals = [*table.totals, *([table.grand_total] if table.has_row_totals else [])]
-            sheet.append([_text(gettext("Total")), *totals])
+            sheet.append([text_cell(gettext("Total")), *totals])
             for cell in sheet[sheet.max_row]:
                 cell.font = bold
         if table.note:
             sheet.append([])
-            sheet.append([_text(table.note)])
+            sheet.append([text_cell(table.note)])
         sheet.column_dimensions["A"].width = 40
 
     buffer = io.BytesIO()
@@ -98,10 +101,6 @@ def report_filename(report: SchoolReport, extension: str) -> str:
 
 
 def xlsx_response(report: SchoolReport, figures: dict) -> HttpResponse:
-    response = HttpResponse(report_workbook(report, figures), content_type=XLSX_CONTENT_TYPE)
-    response["Content-Disposition"] = content_disposition_header(
-        as_attachment=True, filename=report_filename(report, "xlsx")
+    return download_response(
+        report_workbook(report, figures), XLSX_CONTENT_TYPE, report_filename(report, "xlsx")
     )
-    response["Cache-Control"] = "no-store, private"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response

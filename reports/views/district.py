@@ -21,14 +21,13 @@ from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST, require_safe
 
 from audit import log as audit_log
 from audit.models import Action
-from config.exports import XLSX_CONTENT_TYPE, safe_cell
+from config.exports import XLSX_CONTENT_TYPE, download_response, safe_cell
 
 # The PDF drawing (HTML in, PDF bytes out, bundled font and stylesheet only) lives
 # with the case records' printing; it reads no record. See tests/reports/
@@ -79,16 +78,6 @@ def district_name(schools: list[School]) -> str:
 def _export_name(period: ReportingPeriod, extension: str) -> str:
     kind = "hk1" if period.kind == ReportingPeriod.Kind.SEMESTER_1 else "nam-hoc"
     return f"tong-hop-{kind}-{period.school_year}-{period.school_year + 1}.{extension}"
-
-
-def _download(content: bytes, content_type: str, filename: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = content_disposition_header(
-        as_attachment=True, filename=filename
-    )
-    response["Cache-Control"] = "no-store, private"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
 
 
 # The overview ----------------------------------------------------------------------------
@@ -261,37 +250,37 @@ def rollup_workbook(context: dict) -> bytes:
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
-    from reports.exports import _sheet_title, _text
+    from reports.exports import sheet_title, text_cell
 
     bold = Font(bold=True)
     period = context["period"]
     workbook = Workbook()
     used: set[str] = set()
     sheet = workbook.active
-    sheet.title = _sheet_title(_("District totals"), used)
-    sheet.append([_text(context["district_name"])])
-    sheet.append([_text(period.label)])
-    sheet.append([_text(context["legend"])])
+    sheet.title = sheet_title(_("District totals"), used)
+    sheet.append([text_cell(context["district_name"])])
+    sheet.append([text_cell(period.label)])
+    sheet.append([text_cell(context["legend"])])
     sheet.append([])
-    sheet.append([_text(_("Indicator")), _text(_("District total"))])
+    sheet.append([text_cell(_("Indicator")), text_cell(_("District total"))])
     for cell in sheet[sheet.max_row]:
         cell.font = bold
     for total in context["rollup"].totals:
-        sheet.append([_text(total.label), _number_or_text(total.cell)])
+        sheet.append([text_cell(total.label), _number_or_text(total.cell)])
     sheet.column_dimensions["A"].width = 60
     for table in _export_tables(context):
-        sheet = workbook.create_sheet(_sheet_title(table.title, used))
-        sheet.append([_text(table.title)])
-        sheet.append([_text(period.label)])
+        sheet = workbook.create_sheet(sheet_title(table.title, used))
+        sheet.append([text_cell(table.title)])
+        sheet.append([text_cell(period.label)])
         sheet.append([])
-        sheet.append([_text(heading) for heading in table.headings])
+        sheet.append([text_cell(heading) for heading in table.headings])
         for cell in sheet[sheet.max_row]:
             cell.font = bold
         for row in table.all_rows:
-            sheet.append([_text(row.label), *(_number_or_text(cell) for cell in row.cells)])
+            sheet.append([text_cell(row.label), *(_number_or_text(cell) for cell in row.cells)])
         if table.note:
             sheet.append([])
-            sheet.append([_text(table.note)])
+            sheet.append([text_cell(table.note)])
         sheet.column_dimensions["A"].width = 40
     buffer = io.BytesIO()
     workbook.save(buffer)
@@ -303,7 +292,7 @@ def rollup_workbook(context: dict) -> bytes:
 def xlsx(request: HttpRequest) -> HttpResponse:
     """The roll-up's tables, suppressed, as a workbook."""
     context = _export_context(request)
-    return _download(
+    return download_response(
         rollup_workbook(context), XLSX_CONTENT_TYPE, _export_name(context["period"], "xlsx")
     )
 
@@ -315,4 +304,6 @@ def pdf(request: HttpRequest) -> HttpResponse:
     context = _export_context(request)
     context["tables"] = _export_tables(context)
     html = render_to_string(PDF_TEMPLATE, context, request=request)
-    return _download(pdf_pages([html]), "application/pdf", _export_name(context["period"], "pdf"))
+    return download_response(
+        pdf_pages([html]), "application/pdf", _export_name(context["period"], "pdf")
+    )

@@ -21,7 +21,6 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.decorators import method_decorator
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from django.views import View
@@ -29,6 +28,7 @@ from django.views.decorators.cache import never_cache
 
 from audit import log as audit_log
 from audit.models import Action
+from config.exports import download_response
 from config.pdf import pdf_pages
 from forms_app.display import local_date, local_moment, person_name
 from forms_app.printing import layout
@@ -388,13 +388,7 @@ class ReportPdfView(SchoolReportView):
         audit_log.record(
             request, Action.PDF, school=report.school_id, target=f"report-pdf:{report.pk}"
         )
-        response = HttpResponse(content, content_type="application/pdf")
-        response["Content-Disposition"] = content_disposition_header(
-            as_attachment=True, filename=exports.report_filename(report, "pdf")
-        )
-        response["Cache-Control"] = "no-store, private"
-        response["X-Content-Type-Options"] = "nosniff"
-        return response
+        return download_response(content, "application/pdf", exports.report_filename(report, "pdf"))
 
 
 class ReportXlsxView(SchoolReportView):
