@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "notifications",
     "counselling",
     "reports",
+    "plan_import",
     # Background work (e-mail of alerts): Django's task framework, stored in the
     # database, so no other service runs beside the site (notifications/tasks.py).
     "django_tasks",
