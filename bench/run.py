@@ -111,6 +111,10 @@ GROUPS = {
 REPORT_KEYS = frozenset({"figures", "district"})
 FIGURES_TARGET_MS = 1000
 DISTRICT_TARGET_MS = 2000
+# Timed in process on a fresh database of its own (bench/plan_import_measure.py):
+# importing a 40-page plan. ``--only plan_import`` runs just this, without the datasets.
+PLAN_IMPORT_KEYS = frozenset({"plan_import"})
+PLAN_IMPORT_TARGET_S = 5
 
 
 def chosen_pages(only: str | None) -> set[str] | None:
@@ -118,7 +122,7 @@ def chosen_pages(only: str | None) -> set[str] | None:
     if not only:
         return None
     keys: set[str] = set()
-    known = {p.key for p in PAGES} | REPORT_KEYS
+    known = {p.key for p in PAGES} | REPORT_KEYS | PLAN_IMPORT_KEYS
     for name in (part.strip() for part in only.split(",") if part.strip()):
         if name in GROUPS:
             keys.update(GROUPS[name])
@@ -650,6 +654,36 @@ def measure_figures_in_process(manifest_path: Path) -> dict:
     return reports_measure.measure(json.loads(manifest_path.read_text()))
 
 
+def measure_plan_import(tmp: Path) -> dict:
+    """Importing a 40-page plan, in a child process on a database made for it and
+    thrown away with the run's temporary folder (drafts and originals land nowhere else)."""
+    db_path = tmp / "plan-import.sqlite3"
+    env = bench_env(db_path, [], MEDIA_ROOT=str(tmp / "plan-import-media"))
+    done = subprocess.run(
+        [PYTHON, str(Path(__file__)), "--measure-plan-import", str(db_path)],
+        env=env,
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+    )
+    if done.returncode != 0:
+        log(f"  timing the plan import failed (exit {done.returncode}); see the traceback above")
+        return {}
+    return json.loads(done.stdout.decode().strip().splitlines()[-1])
+
+
+def measure_plan_import_in_process() -> dict:
+    import django
+
+    sys.path.insert(0, str(ROOT))
+    django.setup()
+    from django.core.management import call_command
+
+    from bench import plan_import_measure
+
+    call_command("migrate", verbosity=0, stdout=sys.stderr)
+    return plan_import_measure.measure()
+
+
 def measure_queries(db_path: Path, manifest_path: Path, manifest: dict) -> dict:
     # Kept fragments off too: the count is every query a page runs when nothing is kept
     # (the first view after a publish); with fragments kept, public pages run fewer.
@@ -813,6 +847,7 @@ class Bench:
         self.cache_url: str | None = None
         self.queries: dict[str, dict] = {}
         self.reports: dict[str, dict] = {}
+        self.plan_import: dict[str, Any] = {}
         self.runs: dict[str, ServerRun] = {}
         self.nginx: Load | None = None
         self.front: dict[str, Load] = {}
@@ -831,6 +866,11 @@ class Bench:
 
     def run(self) -> None:
         bench_keys()
+        if self.only is None or self.only & PLAN_IMPORT_KEYS:
+            log("timing the import of a 40-page plan (fresh database: migrating first) …")
+            self.plan_import = measure_plan_import(self.tmp)
+        if self.only is not None and self.only <= PLAN_IMPORT_KEYS:
+            return
         scales = ["small"] if self.quick else ["small", "full"]
         datasets = {scale: ensure_dataset(scale, self.args.rebuild) for scale in scales}
         load_scale = scales[-1]
@@ -838,7 +878,7 @@ class Bench:
         self.counts = self.manifest.get("counts", {})
         self.hosts = manifest_hosts(self.manifest)
         collect_static(bench_env(self.db_path, self.hosts))
-        pages = self.only is None or bool(self.only - REPORT_KEYS)
+        pages = self.only is None or bool(self.only - REPORT_KEYS - PLAN_IMPORT_KEYS)
         for scale, (db_path, _manifest) in datasets.items():
             if pages:
                 log(f"counting queries at the {scale} scale …")
@@ -1278,8 +1318,8 @@ def report(bench: Bench) -> str:
     ]
     if bench.only is not None and not bench.runs:
         out += [
-            f"**Partial run** (`--only {bench.args.only}`): no server and no load; only the "
-            "reports, in process (below).",
+            f"**Partial run** (`--only {bench.args.only}`): no server and no load; only what "
+            "is timed in process (below).",
             "",
         ]
     elif bench.only is not None:
@@ -1382,6 +1422,7 @@ def report(bench: Bench) -> str:
         else "Not counted in this run."
     )
     out += report_section(bench)
+    out += plan_import_section(bench)
     out += ["", "## Peak memory of the workers", ""]
     for run in bench.runs.values():
         mib = ", ".join(f"{k / 1024:.0f} MiB" for k in run.memory_kib) or "not read"
@@ -1456,6 +1497,73 @@ def report_section(bench: Bench) -> list[str]:
     ]
 
 
+def plan_import_section(bench: Bench) -> list[str]:
+    found = bench.plan_import
+    if not found:
+        return []
+    rows = [
+        [
+            f"`.{fmt}`",
+            f"{row['characters']:,} characters, {row['pdf_pages']} pages as PDF, "
+            f"{row['bytes']:,} bytes",
+            str(row["runs"]),
+            f"{row['p50_ms']:.0f}",
+            f"{row['max_ms']:.0f}",
+            f"{row['extract_p50_ms']:.0f}",
+            f"{row['recognise_p50_ms']:.0f}",
+            f"{row['draft_p50_ms']:.0f}",
+            f"{row['sections']} / {row['clauses']} / {row['leftovers']}",
+        ]
+        for fmt, row in found.items()
+        if isinstance(row, dict)
+    ]
+    return [
+        "",
+        "## Plan import (in process)",
+        "",
+        "One plan of 40 pages (bench/plan_import_measure.py), as a Word file and as a PDF, "
+        "imported as the upload screen and `import_plans` do: text read, plan recognised, "
+        "draft saved with the original attached; one warm-up, then each run makes a draft of "
+        "its own, on a fresh SQLite database of the run's own.",
+        "",
+        table(
+            [
+                "File",
+                "size",
+                "runs",
+                "p50 ms",
+                "max ms",
+                "read p50",
+                "recognise p50",
+                "draft p50",
+                "sections / clauses / leftovers",
+            ],
+            rows,
+        ),
+    ]
+
+
+def plan_import_targets(bench: Bench) -> list[list[str]]:
+    if bench.only is not None and not bench.only & PLAN_IMPORT_KEYS:
+        return []
+    limit = PLAN_IMPORT_TARGET_S
+    rows = []
+    for fmt in ("docx", "pdf"):
+        row = bench.plan_import.get(fmt)
+        name = f"Importing a 40-page plan (.{fmt}): every run < {limit:.0f} s"
+        if not row:
+            rows.append([name, "not measured", "**MISS**"])
+            continue
+        rows.append(
+            [
+                name,
+                f"p50 {row['p50_ms']:.0f} ms, max {row['max_ms']:.0f} ms",
+                "PASS" if row["max_ms"] < limit * 1000 else "**MISS**",
+            ]
+        )
+    return rows
+
+
 def report_targets(bench: Bench) -> list[list[str]]:
     rows: list[list[str]] = []
     scales = [s for s in bench.reports if bench.reports[s]]
@@ -1494,7 +1602,7 @@ def report_targets(bench: Bench) -> list[list[str]]:
 
 
 def targets(bench: Bench) -> list[list[str]]:
-    rows: list[list[str]] = report_targets(bench)
+    rows: list[list[str]] = report_targets(bench) + plan_import_targets(bench)
     uncached, cached = bench.runs.get("uncached"), bench.runs.get("cached")
 
     def verdict(ok: bool | None) -> str:
@@ -1645,6 +1753,7 @@ def main() -> int:
     parser.add_argument(
         "--measure-figures", nargs=2, metavar=("MANIFEST", "DB"), help=argparse.SUPPRESS
     )
+    parser.add_argument("--measure-plan-import", metavar="DB", help=argparse.SUPPRESS)
     parser.add_argument(
         "--publish-title", nargs=3, metavar=("HOST", "PATH", "TITLE"), help=argparse.SUPPRESS
     )
@@ -1655,6 +1764,9 @@ def main() -> int:
         return 0
     if args.measure_figures:
         print(json.dumps(measure_figures_in_process(Path(args.measure_figures[0]))))
+        return 0
+    if args.measure_plan_import:
+        print(json.dumps(measure_plan_import_in_process()))
         return 0
     if args.publish_title:
         publish_title_in_process(*args.publish_title)
