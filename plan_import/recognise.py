@@ -80,7 +80,10 @@ _BULLET = re.compile(rf"^(?P<n>[{DASH}+•*])\s*(?P<rest>\S.*)$")
 _RECIPIENTS = re.compile(r"^Nơi\s+nhận\s*:?\s*(?P<rest>.*)$", re.IGNORECASE)
 _CLOSING = re.compile(r"^Trên\s+đây\s+là\b", re.IGNORECASE)
 _SIGN_PREFIX = re.compile(r"^(?:KT|TM|TL|TUQ|Q)\s*\.\s*")
-_SIGN_NOTE = re.compile(r"^\((?:Đã ký|đã ký|Ký|ký)[^)]*\)$")
+_SIGNER_TITLE = re.compile(
+    r"^(?:(?:KT|TM|TL|TUQ|Q)\s*\.|(?:PHÓ\s+)?(?:HIỆU TRƯỞNG|GIÁM ĐỐC|TRƯỞNG PHÒNG|CHỦ TỊCH|"
+    r"TRƯỞNG BAN|CHÁNH VĂN PHÒNG|THỦ TRƯỞNG)\b)"
+)
 _PROPER_NAME = re.compile(r"^(?:[A-ZĐÀ-Ỹ][a-zđà-ỹ]*\.?\s+){1,5}[A-ZĐÀ-Ỹ][a-zđà-ỹ]+$")
 _PERCENT = re.compile(
     r"(?:(?:ít nhất|tối thiểu|trên|dưới|khoảng)\s+)?(?:từ\s+)?\d+(?:[.,]\d+)?\s*%"
@@ -425,9 +428,10 @@ def _footer(lines: list[str], plan: RecognisedPlan) -> None:
             and plan.recipients
             and not plan.recipients[-1].endswith(".")
             and not cells_ended[-1]
-            and not is_upper_line(cell)
+            and not _SIGNER_TITLE.match(cell)
         ):
-            plan.recipients[-1] += " " + cell  # a recipient wrapped in its cell
+            plan.recipients[-1] += " " + cell.rstrip(";")  # a recipient wrapped in its cell
+            cells_ended[-1] = cell.endswith(";")
             continue
         in_recipients = False
         if is_upper_line(cell) and not names:
