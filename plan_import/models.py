@@ -52,6 +52,9 @@ class PlanImport(models.Model):
     # What was read: the original (empty for pasted text) and what was recognised
     file_name = models.CharField(_("file name"), max_length=255, blank=True)
     original = models.BinaryField(null=True, blank=True, editable=False)
+    # The document's text as read (or pasted): the review screen shows each value's
+    # source line from it.
+    text = models.TextField(blank=True, editable=False)
     recognised = models.JSONField(encoder=DjangoJSONEncoder, default=dict, editable=False)
 
     # What became of it
