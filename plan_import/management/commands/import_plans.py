@@ -2,7 +2,8 @@
 
 For moving a school's archive of plans (Word, text-layer PDF or plain text) into the
 site: each file becomes an unpublished draft ``PlanPage`` under one plan index, with
-the original attached, for an editor to check and publish. ``--dry-run --json``
+the original attached (not a .txt: a copy of the words is not the signed
+document), for an editor to check and publish. ``--dry-run --json``
 creates nothing and prints what was read off each file, so an operator checks a batch
 before importing it. A file that cannot be read, fails the upload checks or cannot be
 saved is reported and the others go on; each file is saved in its own transaction,
@@ -17,6 +18,7 @@ named user owns the drafts and must be allowed to add pages under the index.
 from __future__ import annotations
 
 import json
+import sys
 import urllib.parse
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -33,16 +35,19 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from wagtail.models import Page, Site
 
-from case_files.validation import Kind, max_bytes, validate_bytes
+from case_files.validation import PDF_MAGIC, ZIP_MAGIC, max_bytes, validate_bytes
 from pages.models.plans import KIND_LABELS, PlanIndexPage
 from plan_import.drafts import create_draft
 from plan_import.extract import ExtractError, text_of
+from plan_import.forms import ACCEPTED
 from plan_import.recognise import recognise
 from plan_import.result import RecognisedPlan
 
-# What each accepted name says the content must be (None: plain text, not a format
-# the upload checks know).
-FORMATS = {".docx": Kind.DOCX, ".pdf": Kind.PDF, ".txt": None}
+# The names a batch may hold; what a .docx or .pdf really is comes from its content
+# (as on the upload screen, a PDF saved as .docx is read as the PDF it is).
+SUFFIXES = (".docx", ".pdf", ".txt")
+# Signatures the upload checks know: a .txt starting with one is checked as that file.
+BINARY_MAGICS = (PDF_MAGIC, ZIP_MAGIC)
 # Exit statuses: some files failed; nothing was tried.
 SOME_FAILED = 1
 NOTHING_TRIED = 2
@@ -135,38 +140,38 @@ def find_owner(username: str | None, parent: PlanIndexPage):
     return user
 
 
-def read_checked(path: Path) -> bytes:
-    """The file's bytes, refused as the upload screen refuses them: a Word or PDF file
-    must pass the same content checks as any attachment (no macros, scripts, embedded
-    files) and be what its name says; plain text only has the size limit."""
-    suffix = path.suffix.lower()
-    if suffix not in FORMATS:
+def read_checked(path: Path) -> tuple[bytes, bool]:
+    """The file's bytes, and whether they are plain text.
+
+    Refused as the upload screen refuses them: a Word or PDF file must pass the same
+    content checks as any attachment (no macros, scripts, embedded files), whatever
+    its name; plain text only has the size limit.
+    """
+    if path.suffix.lower() not in SUFFIXES:
         raise FileRefused(gettext("Only .docx, .pdf and .txt files can be imported."))
     try:
         with path.open("rb") as source:
             data = source.read(max_bytes() + 1)
+    except FileNotFoundError as error:
+        raise FileRefused(gettext("There is no such file.")) from error
+    except PermissionError as error:
+        raise FileRefused(gettext("You have no permission to read this file.")) from error
     except OSError as error:
-        raise FileRefused(
-            gettext("The file cannot be read (%(reason)s).") % {"reason": error.strerror}
-        ) from error
-    expected = FORMATS[suffix]
-    if expected is None:
+        raise FileRefused(gettext("The file cannot be read.")) from error
+    if path.suffix.lower() == ".txt" and not data.startswith(BINARY_MAGICS):
         if len(data) > max_bytes():
             raise FileRefused(
                 gettext("The file is larger than %(limit)s MB.")
                 % {"limit": max_bytes() // (1024 * 1024)}
             )
-        return data
+        return data, True
     try:
         checked = validate_bytes(data)
     except ValidationError as error:
         raise FileRefused(" ".join(error.messages)) from error
-    if (checked.extension, checked.content_type) != expected:
-        raise FileRefused(
-            gettext("The file's content is not a %(format)s document, whatever its name says.")
-            % {"format": expected[0].upper()}
-        )
-    return data
+    if checked.extension not in ACCEPTED:
+        raise FileRefused(gettext("The file is not a Word (.docx) or PDF document."))
+    return data, False
 
 
 class Command(BaseCommand):
@@ -207,6 +212,22 @@ class Command(BaseCommand):
                 "it (and the draft made, unless --dry-run)."
             ),
         )
+
+    def run_from_argv(self, argv: list[str]) -> None:
+        self.from_command_line = True
+        super().run_from_argv(argv)
+
+    def execute(self, *args: Any, **options: Any) -> Any:
+        # Django prints a CommandError as "CommandError: …", an English word before the
+        # operator's Vietnamese; from the command line it is said as it is, with the
+        # same exit status. call_command still raises it.
+        try:
+            return super().execute(*args, **options)
+        except CommandError as error:
+            if not getattr(self, "from_command_line", False) or options.get("traceback"):
+                raise
+            self.stderr.write(str(error))
+            sys.exit(error.returncode)
 
     def handle(self, *args: Any, **options: Any) -> None:
         # Operators read the site's language, whatever the shell's locale says.
@@ -266,13 +287,22 @@ class Command(BaseCommand):
     ) -> Outcome:
         outcome = Outcome(file=str(path))
         try:
-            data = read_checked(path)
-            outcome.plan = recognise(text_of(path.name, data))
+            data, plain = read_checked(path)
+            text = text_of(path.name, data)
+            if not text.strip():
+                raise FileRefused(
+                    gettext(
+                        "No text was found in this file: a scan has no text layer. Import "
+                        "the plan's text as a .txt file instead."
+                    )
+                )
+            outcome.plan = recognise(text)
+            # A text file is a copy of the words, not the signed document: as text
+            # pasted on the import screen, it is not attached.
+            original = None if plain else (path.name, data)
             if not dry_run:
                 with transaction.atomic():
-                    page = create_draft(
-                        outcome.plan, parent, user=owner, original=(path.name, data)
-                    )
+                    page = create_draft(outcome.plan, parent, user=owner, original=original)
                 outcome.page_id = page.pk
         except FileRefused as error:
             outcome.error = str(error)
