@@ -1,0 +1,84 @@
+"""What Wagtail 8 gives an editor, seen in a browser and in Vietnamese.
+
+The "Kiểm tra" (checks) panel of the page editor runs the content checker on the
+page in the preview frame: a page that skips a heading level and whose image's
+alternative text is a file name is reported, in Vietnamese, without a single
+Content-Security-Policy violation in the admin or in the frame. The listings of
+documents and images show where each file is used.
+"""
+
+import pytest
+from django.contrib.auth import get_user_model
+from playwright.sync_api import expect
+
+from schools.models import Membership
+from schools.roles import Role
+from tests.conftest import build_school
+from tests.pages.editor_data import bad_standard_page
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+
+PASSWORD = "mat-khau-bien-tap-2026"
+SHOTS = "/tmp/h4-editor/shots"
+DESKTOP = {"width": 1366, "height": 900}
+PHONE = {"width": 360, "height": 640}
+
+# Runs before any of a document's scripts (the admin's and the preview frame's)
+# and records every violation the browser reports there.
+WATCH_VIOLATIONS = """
+window.__violations = [];
+document.addEventListener("securitypolicyviolation", (event) => {
+  (window.top.__violations || window.__violations).push(
+    `${event.effectiveDirective} ${event.blockedURI}`
+  );
+});
+"""
+
+
+@pytest.fixture
+def school(transactional_db):
+    return build_school("KT", "Trường THCS Kiểm Tra")
+
+
+@pytest.fixture
+def editor(school):
+    user = get_user_model().objects.create_user(username="bientap.kt", password=PASSWORD)
+    Membership.objects.create(user=user, school=school, role=Role.EDITOR)
+    return user
+
+
+def signed_in(browser, live_server, viewport: dict):
+    context = browser.new_context(viewport=viewport)
+    context.add_init_script(WATCH_VIOLATIONS)
+    page = context.new_page()
+    page.goto(live_server.url + "/admin/login/")
+    page.fill("#id_username", "bientap.kt")
+    page.fill("#id_password", PASSWORD)
+    page.locator("form button[type=submit]").click()
+    page.wait_for_url(lambda url: "/admin/login/" not in url)
+    return context, page
+
+
+@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
+def test_checks_panel_reports_a_bad_page_in_vietnamese(
+    live_server, browser, school, editor, viewport
+):
+    school.refresh_from_db()
+    bad = bad_standard_page(school.root_page, school.collection)
+    context, page = signed_in(browser, live_server, viewport)
+    try:
+        page.goto(f"{live_server.url}/admin/pages/{bad.pk}/edit/")
+        page.locator('[data-side-panel-toggle="checks"]').click()
+        panel = page.locator('[data-side-panel="checks"]')
+        expect(panel.get_by_role("heading", name="Số liệu nội dung")).to_be_visible()
+        issues = panel.locator("[data-checks-panel] [data-content-checker-row]")
+        expect(issues.first).to_be_visible(timeout=15000)
+        names = panel.locator("[data-content-checker-name]").all_inner_texts()
+        page.screenshot(path=f"{SHOTS}/checks-{viewport['width']}.png")
+        assert "Thứ bậc tiêu đề không đúng" in names, names
+        assert "Văn bản thay thế của ảnh không phù hợp" in names, names
+        expect(panel.get_by_text("Tránh bỏ qua cấp tiêu đề")).to_be_visible()
+        expect(panel.locator("[data-content-word-count]")).not_to_have_text("-")
+        assert page.evaluate("window.__violations") == []
+    finally:
+        context.close()
