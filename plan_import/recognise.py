@@ -86,11 +86,13 @@ _SIGNER_TITLE = re.compile(
 )
 _PROPER_NAME = re.compile(r"^(?:[A-ZĐÀ-Ỹ][a-zđà-ỹ]*\.?\s+){1,5}[A-ZĐÀ-Ỹ][a-zđà-ỹ]+$")
 _PERCENT = re.compile(
-    r"(?:(?:ít nhất|tối thiểu|trên|dưới|khoảng)\s+)?(?:từ\s+)?\d+(?:[.,]\d+)?\s*%"
+    r"(?:(?:ít nhất|tối thiểu|trên|dưới|khoảng)\s+)?(?:từ\s+)?\d+(?:[.,]\d+)?\s*%",
+    re.IGNORECASE,
 )
 _COUNT = re.compile(
     r"(?:(?:ít nhất|tối thiểu)\s+)?(?:từ\s+)?\d+\s*(?:(?:đến|" + D + r")\s*\d+\s+)?"
-    r"(?:cán bộ|người|buổi|lượt|chuyên đề|đợt|cuộc|lớp|tiết|bài)\b"
+    r"(?:cán bộ|người|buổi|lượt|chuyên đề|đợt|cuộc|lớp|tiết|bài)\b",
+    re.IGNORECASE,
 )
 _TARGET_YEAR = re.compile(r"\b(?:đến|vào|trong|hết)\s+(?:cuối\s+|hết\s+)?năm\s+(\d{4})")
 _SPAN = re.compile(
@@ -189,6 +191,11 @@ def _header(lines: list[str], plan: RecognisedPlan) -> int:
                 bodies.append(cell)
             continue
         plan.leftovers.append(cell)
+    if len(bodies) == 1:
+        # Parent and issuing body typed (or wrapped) as one: split before the last body word.
+        heads = [m.start() for m in _BODY_HEAD.finditer(bodies[0]) if m.start() > 0]
+        if heads:
+            bodies = [bodies[0][: heads[-1]].strip(), bodies[0][heads[-1] :].strip()]
     if bodies:
         plan.issuing_body = bodies[-1]
         plan.parent_body = "\n".join(bodies[:-1])
@@ -296,7 +303,7 @@ def _basis(source: str) -> LegalBasis:
         basis.issuer = issuer.group("issuer").strip()
         end = issuer.end()
     basis.title = rest[end:].strip(" ;,.")
-    if not kind and not number and not date:
+    if not basis.number and not date:
         basis.title = rest.strip(" ;,.")
     return basis
 
@@ -433,7 +440,7 @@ def _footer(lines: list[str], plan: RecognisedPlan) -> None:
             plan.recipients[-1] += " " + cell.rstrip(";")  # a recipient wrapped in its cell
             cells_ended[-1] = cell.endswith(";")
             continue
-        in_recipients = False
+        cells_ended[-1] = True  # the signer's block: no recipient continues past it
         if is_upper_line(cell) and not names:
             authority += _split_authority(cell)
         elif _PROPER_NAME.match(cell):
@@ -521,6 +528,12 @@ def _indicators_and_milestones(plan: RecognisedPlan) -> None:
                 else:
                     span = next((s for t, s in items if t == text), None)
                 line = text.lstrip(f"{DASH} ").strip()
+                if CELL_SEPARATOR in line:  # a table row: the longest cell says what it is
+                    cells = [cell.strip() for cell in line.split(CELL_SEPARATOR.strip())]
+                    described = max(cells, key=len)
+                    for target in _targets(line):
+                        plan.indicators.append(Indicator(described, target.strip(), None))
+                    continue
                 for target in _targets(line):
                     year = _TARGET_YEAR.search(line)
                     plan.indicators.append(

@@ -88,6 +88,8 @@ def layout_of(text: str) -> Layout:
     kind_at = next((i for i, line in enumerate(lines) if _KIND_WORD.match(line)), None)
     head, rest = (lines[:kind_at], lines[kind_at:]) if kind_at is not None else ([], lines)
     layout = Layout([], [], [], [], [], [], [])
+    # Lines already typed as table rows ("A | B") are taken cell by cell.
+    head = [cell for raw in head for cell in raw.split(" | ")]
     for raw in head:
         line = raw.strip()
         if not line:
@@ -110,8 +112,8 @@ def layout_of(text: str) -> Layout:
         layout.body = rest
         return layout
     layout.body = rest[:footer_at]
-    for raw in rest[footer_at:]:
-        line = raw.strip()
+    for cell in [cell for row in rest[footer_at:] for cell in row.split(" | ")]:
+        line = cell.strip().strip("|").strip()
         if not line:
             continue
         if line.startswith(("Nơi nhận", "-", "+")):
