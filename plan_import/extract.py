@@ -80,12 +80,12 @@ def _plain_text(data: bytes) -> str:
             return data.decode("utf-16")
         except UnicodeDecodeError:
             pass
+    if b"\x00" in data:
+        raise ExtractError(_("This file does not contain plain text."))
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
         pass
-    if b"\x00" in data:
-        raise ExtractError(_("This file does not contain plain text."))
     return data.decode("cp1258", errors="replace")
 
 
