@@ -165,9 +165,13 @@ def _pdf_text(data: bytes) -> str:
                 _("This PDF is protected by a password. Remove the protection or paste its text.")
             )
         pages: list[str] = []
-        for page in reader.pages:
+        last = len(reader.pages) - 1
+        for index, page in enumerate(reader.pages):
+            # Layout mode keeps columns apart but costs three times as much: only the
+            # first and last pages have side-by-side parts (header, Nơi nhận | signer).
             try:
-                pages.append(page.extract_text(extraction_mode="layout") or "")
+                mode = "layout" if index in (0, last) else "plain"
+                pages.append(page.extract_text(extraction_mode=mode) or "")
             except Exception:
                 pages.append(page.extract_text() or "")
     except ExtractError:
@@ -188,7 +192,7 @@ def _pdf_text(data: bytes) -> str:
 def _columns(pages: list[str]) -> list[tuple[str, bool]]:
     """The PDF's lines in reading order, each with whether it was a full-width line.
 
-    pypdf's layout mode keeps each line's horizontal position, so side-by-side
+    pypdf's layout mode (first and last page) keeps each line's horizontal position, so side-by-side
     columns show as text separated by a wide gap. Above the title (the header) and
     from "Nơi nhận" on (the footer) such lines are split at the gap and each column
     is read top to bottom, left column first. In between, the position tells where
@@ -196,8 +200,15 @@ def _columns(pages: list[str]) -> list[tuple[str, bool]]:
     ended by the writer, which ``_unwrap`` needs to know.
     """
     raw: list[str] = []
+    widths: list[int] = []
     for page in pages:
-        raw.extend(line.rstrip() for line in page.splitlines())
+        lines = [line.rstrip() for line in page.splitlines()]
+        # The page's text width: its longest single-column line.
+        width = max(
+            (len(line) for line in lines if not _COLUMN_GAP.search(line.strip())), default=0
+        )
+        raw += lines
+        widths += [width] * len(lines)
     kind_at = next(
         (
             i
@@ -210,11 +221,9 @@ def _columns(pages: list[str]) -> list[tuple[str, bool]]:
         (i for i in range(len(raw) - 1, -1, -1) if raw[i].strip().startswith("Nơi nhận")),
         len(raw),
     )
-    # The text width: the longest body line (header and footer columns are narrower).
-    width = max((len(line) for line in raw[kind_at:footer_at]), default=0)
     out: list[tuple[str, bool]] = []
     out += [(line, False) for line in _split_columns(raw[:kind_at])]
-    for line in raw[kind_at:footer_at]:
+    for line, width in zip(raw[kind_at:footer_at], widths[kind_at:footer_at], strict=True):
         if line.strip():
             out.append((line.strip(), len(line) >= 0.8 * width))
         else:
