@@ -7,6 +7,7 @@ import unicodedata
 
 import docx
 import pytest
+from django.utils import translation
 
 from plan_import.extract import ExtractError, text_of
 from tests.plan_import.documents import docx_from_text, pdf_from_text, scan_like_pdf
@@ -77,7 +78,7 @@ def test_pdf_text_layer_in_reading_order_with_wrapped_lines_joined():
 
 
 def test_a_scan_without_text_layer_is_refused_with_advice_to_paste():
-    with pytest.raises(ExtractError) as raised:
+    with translation.override("en"), pytest.raises(ExtractError) as raised:
         text_of("scan.pdf", scan_like_pdf())
     assert "scan" in str(raised.value.message)
     assert "paste" in str(raised.value.message)
