@@ -40,6 +40,7 @@ from pages.models.plans import KIND_LABELS, PlanIndexPage
 from plan_import.drafts import create_draft
 from plan_import.extract import ExtractError, text_of
 from plan_import.forms import ACCEPTED
+from plan_import.policy import may_import_into
 from plan_import.recognise import recognise
 from plan_import.result import RecognisedPlan
 
@@ -122,7 +123,7 @@ def find_plan_index(value: str) -> PlanIndexPage:
 
 
 def find_owner(username: str | None, parent: PlanIndexPage):
-    """The user ``--as`` names, who must be allowed to add pages under ``parent``."""
+    """The user ``--as`` names, who must be allowed to import there as on the screens."""
     if username is None:
         return None
     user = get_user_model().objects.filter(username=username, is_active=True).first()
@@ -131,7 +132,7 @@ def find_owner(username: str | None, parent: PlanIndexPage):
             gettext("No active user named “%(username)s”.") % {"username": username},
             returncode=NOTHING_TRIED,
         )
-    if not user.is_superuser and not parent.permissions_for_user(user).can_add_subpage():
+    if not may_import_into(user, parent):
         raise CommandError(
             gettext("%(username)s may not add pages under “%(title)s”.")
             % {"username": username, "title": parent.title},
