@@ -208,6 +208,11 @@ class BaseListFormSet(forms.BaseFormSet):
 
     deletion_widget = forms.CheckboxInput
 
+    def add_fields(self, form: forms.Form, index: int | None) -> None:
+        super().add_fields(form, index)
+        if "DELETE" in form.fields:
+            form.fields["DELETE"].label = _("Leave this out of the draft")
+
     def kept(self) -> list[dict]:
         return [
             form.cleaned_data

@@ -23,6 +23,7 @@ from django.views.decorators.http import require_http_methods
 
 from case_files import upload
 from pages.models import PlanIndexPage
+from pages.models.plans import KIND_LABELS
 from pages.text import fold
 from plan_import import policy
 from plan_import.drafts import create_draft, match_legal_bases, unrecognised_heading
@@ -43,7 +44,9 @@ def source_lines(text: str, value: str | None) -> list[str]:
     """
     if not value or not text:
         return []
-    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    # The extractor joins the cells of a table row with " | " (number | place and date).
+    lines = [cell.strip() for line in text.splitlines() for cell in line.split(" | ")]
+    lines = [line for line in lines if line]
     folded = [" ".join(fold(line).split()) for line in lines]
     found: list[str] = []
     for part in str(value).splitlines():
@@ -170,11 +173,13 @@ def _render_review(
     fields = [
         (form[name], source_lines(text, _shown_value(form, name, stored))) for name in form.fields
     ]
+    # The place and the date are read off one line, which names the kind just above.
+    exact = {"kind": _kind_lines(text, stored.kind)}
     if stored.date_text:
-        fields = [
-            (field, [stored.date_text] if field.name == "issue_date" else lines)
-            for field, lines in fields
-        ]
+        exact.update(issue_date=[stored.date_text], issue_place=[stored.date_text])
+    period = source_lines(text, stored.period_label)
+    exact.update(period_start_year=period, period_end_year=period)
+    fields = [(field, exact.get(field.name, lines)) for field, lines in fields]
     shown = review_.reviewed(stored) if review_.is_valid() else stored
     matched = match_legal_bases(shown, row.parent)
     bases = [
@@ -209,6 +214,13 @@ def _render_review(
         "has_errors": status != 200,
     }
     return TemplateResponse(request, "plan_import/review.html", context, status=status)
+
+
+def _kind_lines(text: str, kind: str) -> list[str]:
+    """The line that names the document's kind ("KẾ HOẠCH"), if it stands alone."""
+    label = fold(str(KIND_LABELS.get(kind, "")))
+    lines = (line.strip() for line in text.splitlines())
+    return next(([line] for line in lines if line and fold(line) == label), [])
 
 
 def _shown_value(form, name: str, stored: RecognisedPlan) -> str:

@@ -318,6 +318,8 @@ def kwargs_for(route: Route, world: World) -> list[dict] | str:
     if name.startswith("case_files:"):
         attachment = world.extra.get("attachment")
         return [{"pk": attachment.pk}] if attachment else "no case file in the world"
+    if name.startswith("plan_import:"):
+        return _plan_import_kwargs(name, world)
     model = route.model
     by_name: dict[str, type[models.Model]] = {
         "image_id": world.extra["image_model"],
@@ -341,6 +343,40 @@ def kwargs_for(route: Route, world: World) -> list[dict] | str:
             return f"no {target._meta.model_name} in the world"
         values[key] = obj.pk
     return [values]
+
+
+def _plan_import_kwargs(name: str, world: World) -> list[dict] | str:
+    """The school's plan index; for the review, an import by the school's first editor.
+
+    An import is read by its uploader only, so the editor's crawl reads the review
+    screen (with a legal basis, a section and a line not recognised to show).
+    """
+    from pages.models import PlanIndexPage
+    from plan_import.models import PlanImport
+    from plan_import.result import Clause, LegalBasis, Point, RecognisedPlan, Section
+    from schools.models import Membership
+    from schools.roles import Role
+
+    index = world.one(PlanIndexPage)
+    if index is None:
+        return "no plan index in the world"
+    if name == "plan_import:start":
+        return [{"index_id": index.pk}]
+    editor = Membership.objects.filter(school=world.school, role=Role.EDITOR).order_by("pk").first()
+    if editor is None:
+        return "no editor in the world"
+    plan = RecognisedPlan(
+        document_number="15/KH-THCS",
+        issuing_body="TRƯỜNG THCS",
+        title="Công tác xã hội trường học",
+        legal_bases=[LegalBasis(verb="Căn cứ", number="33/2018/TT-BGDĐT", source="Căn cứ …")],
+        sections=[Section("I.", "MỤC ĐÍCH", clauses=[Clause("1.", points=[Point("a)", "…")])])],
+        leftovers=["Dòng lạ"],
+    )
+    row = PlanImport.objects.create(
+        user=editor.user, parent=index, text="Số: 15/KH-THCS", recognised=plan.as_json()
+    )
+    return [{"pk": row.pk}]
 
 
 # A snippet's list, forms and inspect screen show its own fields, so every model's

@@ -27,7 +27,8 @@ from counselling.models import Activity, CounsellingArea, CounsellingEntry
 from forms_app.models import ActivityPartner, IssueCategory, NeedDomain, RatingCriterion
 from learners.models import Learner
 from notifications.models import Notification
-from pages.models import Audience, Topic
+from pages.models import Audience, PlanIndexPage, Topic
+from plan_import.models import PlanImport
 from reports import periods, transitions
 from reports.models import ReportingPeriod, SchoolReport
 from schools.models import District
@@ -122,6 +123,9 @@ class Objects:
     entry: object = None
     activity: object = None
     report: object = None
+    # Each school's plan index, and an import editor_a has under school A's
+    plan_indexes: dict = None
+    plan_import: object = None
 
 
 @pytest.fixture
@@ -148,7 +152,15 @@ def objects(tenancy) -> Objects:
     shared["reportingperiod"] = period
     report = SchoolReport.objects.create(school=school_a, period=period)
     transitions.submit(report, tenancy.users["principal_a"])
+    plan_indexes = {
+        key: side.school.root_page.add_child(instance=PlanIndexPage(title="Kế hoạch", slug="kh"))
+        for key, side in (("A", tenancy.a), ("B", tenancy.b))
+    }
     return Objects(
+        plan_indexes=plan_indexes,
+        plan_import=PlanImport.objects.create(
+            user=tenancy.users["editor_a"], parent=plan_indexes["A"], recognised={"title": "Thử"}
+        ),
         entry=CounsellingEntry.objects.create(school=school_a, area=area, notes="Thử."),
         activity=Activity.objects.create(school=school_a, title="Nói chuyện thử", area=area),
         report=report,
@@ -230,6 +242,8 @@ def kwargs_for(name: str, route: str, side_key: str | None, objs: Objects) -> di
                 values[param] = (objs.activity if "activity" in name else objs.entry).pk
             elif name.startswith(("reports:", "district:")):
                 values[param] = objs.report.pk
+            elif name.startswith("plan_import:"):
+                values[param] = objs.plan_import.pk
             else:
                 raise AssertionError(f"No object for {param} in {name} ({route})")
         elif param in ("page_id", "page_to_move_id", "page_pk"):
@@ -238,6 +252,8 @@ def kwargs_for(name: str, route: str, side_key: str | None, objs: Objects) -> di
             values[param] = side.school.root_page_id
         elif param == "collection_id":
             values[param] = side.school.collection_id
+        elif param == "index_id":
+            values[param] = objs.plan_indexes[side_key or "A"].pk
         elif param == "revision_id":
             values[param] = side.page.latest_revision_id
         elif param == "revision_id_a":
@@ -278,6 +294,8 @@ def is_sided(name: str, route: str) -> bool:
         return bool(params & {"page_id", "parent_page_id", "page_to_move_id", "pk"})
     if name == "wagtailadmin_choose_page_child":
         return True
+    if name.startswith("plan_import:"):
+        return "index_id" in params
     if name.startswith(("wagtailadmin_workflows", "wagtailusers_groups", "wagtailsettings")):
         return False
     return bool(params & {"pk", "image_id", "document_id", "doc_id", "redirect_id"}) and (
@@ -414,6 +432,13 @@ def policy(name: str, route: str, user: str, side: str | None) -> str:
         if user not in CASE_PEOPLE:
             return MISSING
         return REPORT_ANSWERS.get(name, OK)
+
+    # Importing a plan: whoever may add a page under the school's plan index
+    # (plan_import.policy); an import in progress is its uploader's alone.
+    if name == "plan_import:start":
+        return OK if reaches(user, side, PAGE_SIDES) else MISSING
+    if name.startswith("plan_import:"):
+        return OK if user == "editor_a" else MISSING
 
     # The district's view: district officers only; school A's report is waiting for
     # their decision.
