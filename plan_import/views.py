@@ -143,15 +143,23 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
         # The file is now the page's signed original; the row keeps no second copy.
         row.original = None
         row.save(update_fields=["recognised", "status", "created_page", "original"])
-    messages.success(
-        request,
-        _(
-            "The draft “%(title)s” was created. Check it, then press “Submit for review”: "
-            "nothing is published until the school's leadership approves it."
-        )
-        % {"title": page.title},
-    )
+    messages.success(request, _created_message(page))
     return redirect("wagtailadmin_pages:edit", page.pk)
+
+
+def _created_message(page) -> str:
+    """Says the draft was made, and names the button that sends it for review."""
+    workflow = page.get_workflow()
+    if workflow is None:
+        return _("The draft “%(title)s” was created. Nothing is published yet.") % {
+            "title": page.title
+        }
+    # Wagtail's own label of the button, so the message names what the editor sees.
+    button = _("Submit to %(workflow_name)s") % {"workflow_name": workflow.name}
+    return _(
+        "The draft “%(title)s” was created. Check it, then press “%(button)s”: nothing is "
+        "published until the school's leadership approves it."
+    ) % {"title": page.title, "button": button}
 
 
 def _to_created(request: HttpRequest, row: PlanImport) -> HttpResponse:

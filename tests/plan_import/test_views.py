@@ -5,6 +5,7 @@ import io
 import re
 
 import pytest
+from django.contrib.messages import get_messages
 from django.urls import reverse
 from django.utils import timezone
 from PIL import Image
@@ -281,6 +282,8 @@ def test_a_corrected_value_reaches_the_draft_which_is_not_published(client, inde
     page = PlanPage.objects.get()
     assert response.status_code == 302
     assert response.headers["Location"] == reverse("wagtailadmin_pages:edit", args=[page.pk])
+    [message] = get_messages(response.wsgi_request)
+    assert str(message).startswith("Đã tạo bản nháp “Kế hoạch công tác xã hội")
     assert page.title == "Kế hoạch công tác xã hội trường học năm học 2025–2026"
     assert page.signer_name == "Nguyễn Thị Sửa"
     assert page.get_parent().pk == index.pk
