@@ -20,7 +20,7 @@ from __future__ import annotations
 import json
 import sys
 import urllib.parse
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -66,7 +66,6 @@ class Outcome:
     plan: RecognisedPlan | None = None
     page_id: int | None = None
     error: str = ""
-    extra: dict[str, Any] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
