@@ -178,6 +178,11 @@ class CampaignMaterial(Orderable):
 
     panels = [FieldPanel("material")]
 
+    # Named on the usage screens of pages ("Tài liệu liên quan → Tài liệu tuyên truyền").
+    class Meta(Orderable.Meta):
+        verbose_name = _("related material")
+        verbose_name_plural = _("related materials")
+
 
 class MaterialIndexPage(IndexPage):
     """The library of awareness materials, filtered by topic, audience and format."""
@@ -255,3 +260,8 @@ class MaterialFile(Orderable):
 
     def __str__(self) -> str:
         return self.label or self.document.title
+
+    # Named on the usage screens of documents ("Tệp tải về → Tệp").
+    class Meta(Orderable.Meta):
+        verbose_name = _("file to download")
+        verbose_name_plural = _("files to download")

@@ -486,3 +486,8 @@ class PlanAttachment(Orderable):
 
     def __str__(self) -> str:
         return self.label or self.document.title
+
+    # Named on the usage screens of documents ("Tệp đính kèm → Tệp").
+    class Meta(Orderable.Meta):
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")

@@ -143,6 +143,7 @@ def test_documents_listing_counts_the_plan_using_a_document(editor_client, schoo
         )
     }
     assert rows == {"Kế hoạch bản ký": "Dùng 1 lần", "Tờ rơi chưa dùng": "Dùng 0 lần"}
+    assert "Thêm tài liệu" in html  # the glossary's word, not Wagtail's "văn bản"
 
 
 def test_document_usage_screen_names_the_plan(editor_client, school, collection):
@@ -150,7 +151,9 @@ def test_document_usage_screen_names_the_plan(editor_client, school, collection)
     plan = plan_using_document(school.root_page, used)
     html = editor_client.get(f"/admin/documents/usage/{used.pk}/").content.decode()
     assert plan.title in html
-    assert "Tệp" in html  # the attachment's field, as the plan's editor names it
+    # Where on the plan: the attachment row's file, named in Vietnamese.
+    assert "Tệp đính kèm → Tệp" in html
+    assert "Plan attachment" not in html
 
 
 def test_images_list_layout_counts_the_page_using_an_image(editor_client, school, collection):
