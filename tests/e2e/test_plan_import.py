@@ -54,6 +54,10 @@ def test_an_editor_imports_a_word_plan_and_sends_the_draft_for_review(
     base = live_server.url
     context = browser.new_context(viewport=SIZES["desktop"], locale="vi-VN")
     page = context.new_page()
+    refused = []  # the admin's Content-Security-Policy allows no inline script or style
+    page.on(
+        "console", lambda m: refused.append(m.text) if "Content Security Policy" in m.text else 0
+    )
     try:
         sign_in(page, base, "bientap.kh")
         page.goto(f"{base}/admin/pages/{index.pk}/")
@@ -95,5 +99,6 @@ def test_an_editor_imports_a_word_plan_and_sends_the_draft_for_review(
         plan.refresh_from_db()
         assert not plan.live
         assert plan.attachments.get().is_signed_original
+        assert refused == []
     finally:
         context.close()

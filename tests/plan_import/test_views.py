@@ -212,6 +212,17 @@ def test_a_program_is_refused_whatever_its_name(client, index, editor):
     assert not PlanImport.objects.exists()
 
 
+def test_a_file_over_the_size_limit_is_refused(client, index, editor, settings):
+    settings.CASE_FILE_MAX_BYTES = 2000
+    client.force_login(editor)
+
+    response = upload(client, index, "ke-hoach.docx", docx_from_text(PLAN))
+
+    assert response.status_code == 400
+    assert "Tệp lớn hơn" in response.content.decode()
+    assert not PlanImport.objects.exists()
+
+
 def test_pasted_text_is_kept_when_the_form_is_refused(client, index, editor):
     client.force_login(editor)
 
