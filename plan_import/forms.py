@@ -127,9 +127,9 @@ def _date_field(label) -> forms.DateField:
 class ReviewForm(forms.Form):
     """The values of the document's first and last page, one field each."""
 
-    title = forms.CharField(label=_("Title (summary of the document)"), widget=forms.Textarea(
-        attrs={"rows": 2}
-    ))  # fmt: skip
+    title = forms.CharField(
+        label=_("Title (summary of the document)"), widget=forms.Textarea(attrs={"rows": 2})
+    )
     document_number = forms.CharField(label=capfirst(_("document number")), required=False)
     kind = forms.ChoiceField(label=capfirst(_("kind")), choices=DocumentKind.choices)
     issuing_body = forms.CharField(label=capfirst(_("issuing body")))

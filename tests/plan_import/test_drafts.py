@@ -192,8 +192,10 @@ def test_a_legal_basis_not_on_the_site_is_kept_as_cited(index, editor):
 
 def test_a_number_in_the_same_school_wins_over_another_schools(school, other_school, index, editor):
     other_index = publish(other_school.root_page, PlanIndexPage(title="Kế hoạch", slug="kh"))
-    publish(other_index, PlanPage(title="Của trường khác", slug="a", issuing_body="B",
-                                  document_number="7/KH-THCS"))  # fmt: skip
+    theirs = PlanPage(
+        title="Của trường khác", slug="a", issuing_body="B", document_number="7/KH-THCS"
+    )
+    publish(other_index, theirs)
     ours = publish(
         index, PlanPage(title="Của trường", slug="b", issuing_body="A", document_number="7/KH-THCS")
     )
