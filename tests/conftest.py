@@ -1,6 +1,7 @@
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
+from django.db import transaction
 from django.test import Client
 from wagtail.models import Site
 
@@ -11,10 +12,110 @@ from schools.models import Membership, School
 pytest_plugins = ["tests.log_scan"]
 
 
+class DemoWorld:
+    """The demo world, loaded once for every test that asks for ``demo_data``.
+
+    Loading it takes seconds (tens on PostgreSQL on a busy machine), and some thirty
+    tests read it. So those tests run one after the other (see
+    ``pytest_collection_modifyitems`` below) inside one transaction that holds the
+    demo, written when the first of them starts. Each test still runs in its own
+    savepoint (pytest-django's ``db``), rolled back after it, so what a test changes
+    is gone for the next one, exactly as with tests/forms_app/module_data.py. The
+    transaction is rolled back before the first test that does not ask for the demo,
+    so no other test ever sees it. Nothing is committed: the same on SQLite and
+    PostgreSQL.
+    """
+
+    def __init__(self) -> None:
+        self._atomic = None
+        self._blocker = None
+
+    @property
+    def is_open(self) -> bool:
+        return self._atomic is not None
+
+    def open(self, django_db_blocker) -> None:
+        self._blocker = django_db_blocker
+        if self._atomic is not None:
+            return
+        with django_db_blocker.unblock():
+            self._atomic = transaction.atomic()
+            self._atomic.__enter__()
+            call_command("load_demo_data", stdout=open("/dev/null", "w"))  # noqa: SIM115
+
+    def reopen(self) -> None:
+        """Open again after a close, for a demo test run apart from the others."""
+        if self._blocker is not None:
+            self.open(self._blocker)
+
+    def close(self) -> None:
+        if self._atomic is None:
+            return
+        with self._blocker.unblock():
+            transaction.set_rollback(True)
+            self._atomic.__exit__(None, None, None)
+        self._atomic = None
+
+
+DEMO_WORLD = DemoWorld()
+
+
+def _uses_demo(item: pytest.Item) -> bool:
+    return "demo_data" in getattr(item, "fixturenames", ())
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Run the tests of the demo world in one block, where the other tests that roll
+    back their transaction end (before those that commit), so it is loaded once."""
+    from tests.forms_app.module_data import is_transactional
+
+    demo = [item for item in items if _uses_demo(item)]
+    if not demo:
+        return
+    committing = [item.nodeid for item in demo if is_transactional(item)]
+    if committing:
+        raise pytest.UsageError(f"demo_data is shared and rolled back, these commit: {committing}")
+    rest = [item for item in items if not _uses_demo(item)]
+    at = next(
+        (i for i, item in enumerate(rest) if is_transactional(item) or not _uses_db(item)),
+        len(rest),
+    )
+    items[:] = rest[:at] + demo + rest[at:]
+
+
+def _uses_db(item: pytest.Item) -> bool:
+    return item.get_closest_marker("django_db") is not None or "db" in getattr(
+        item, "fixturenames", ()
+    )
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    """Roll the demo world back before a test that does not ask for it (see DemoWorld)."""
+    if _uses_demo(item):
+        DEMO_WORLD.reopen()
+    else:
+        DEMO_WORLD.close()
+
+
+@pytest.fixture(scope="session")
+def _demo_world(django_db_setup, django_db_blocker):
+    """Opens the demo world before the first demo test's own transaction (a fixture of
+    wider scope is set up first); later ones find it open (see DemoWorld)."""
+    DEMO_WORLD.open(django_db_blocker)
+    yield DEMO_WORLD
+    DEMO_WORLD.close()
+
+
 @pytest.fixture
-def demo_data(db):
-    """The demo district, schools, pages and staff, exactly as `make run` loads them."""
-    call_command("load_demo_data", stdout=open("/dev/null", "w"))  # noqa: SIM115
+def demo_data(_demo_world, db):
+    """The demo district, schools, pages and staff, exactly as `make run` loads them.
+
+    Loaded once for all the tests that ask for it and read by each in its own
+    savepoint: see ``DemoWorld``.
+    """
+    assert _demo_world.is_open
 
 
 def build_school(code: str, name: str | None = None, **fields) -> School:

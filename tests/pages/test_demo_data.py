@@ -35,8 +35,7 @@ def test_demo_data_twice_creates_no_duplicates(demo_data):
     assert first["districts"] == 1
 
 
-def test_demo_gives_every_role_an_account():
-    call_command("load_demo_data", stdout=io.StringIO())
+def test_demo_gives_every_role_an_account(demo_data):
     roles = set(Membership.objects.values_list("role", flat=True))
     assert roles == set(Role.values)
 
