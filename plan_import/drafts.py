@@ -272,6 +272,7 @@ def create_draft(
         owner=user,
         document_number=fit(plan.document_number, PlanPage, "document_number"),
         kind=kind,
+        parent_body=fit(plan.parent_body, PlanPage, "parent_body"),
         issuing_body=fit(plan.issuing_body, PlanPage, "issuing_body"),
         issue_place=fit(plan.issue_place, PlanPage, "issue_place"),
         issue_date=plan.issue_date if isinstance(plan.issue_date, datetime.date) else None,

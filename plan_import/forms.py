@@ -132,6 +132,7 @@ class ReviewForm(forms.Form):
     )
     document_number = forms.CharField(label=capfirst(_("document number")), required=False)
     kind = forms.ChoiceField(label=capfirst(_("kind")), choices=DocumentKind.choices)
+    parent_body = forms.CharField(label=capfirst(_("parent body")), required=False)
     issuing_body = forms.CharField(label=capfirst(_("issuing body")))
     issue_place = forms.CharField(label=capfirst(_("place of issue")), required=False)
     issue_date = _date_field(_("date of issue"))

@@ -79,6 +79,14 @@ class PlanPage(RowsShownMixin, BasePage):
     kind = models.CharField(
         _("kind"), max_length=32, choices=DocumentKind.choices, default=DocumentKind.PLAN
     )
+    # The body the issuer answers to, printed above it (cơ quan chủ quản): "UBND
+    # HUYỆN …" over "PHÒNG GIÁO DỤC VÀ ĐÀO TẠO". Listings filter on the issuer only.
+    parent_body = models.CharField(
+        _("parent body"),
+        max_length=255,
+        blank=True,
+        help_text=_("The body printed above the issuer, e.g. UBND HUYỆN MƯỜNG TÈ"),
+    )
     issuing_body = models.CharField(_("issuing body"), max_length=255)
     issue_place = models.CharField(_("place of issue"), max_length=120, blank=True)
     issue_date = models.DateField(_("date of issue"), null=True, blank=True)
@@ -118,6 +126,7 @@ class PlanPage(RowsShownMixin, BasePage):
         MultiFieldPanel(
             [
                 FieldRowPanel([FieldPanel("document_number"), FieldPanel("kind")]),
+                FieldPanel("parent_body"),
                 FieldPanel("issuing_body"),
                 FieldRowPanel([FieldPanel("issue_place"), FieldPanel("issue_date")]),
                 FieldPanel("summary"),

@@ -95,7 +95,8 @@ def test_every_field_of_the_plan_reaches_the_draft(index, editor):
     assert page.get_parent().pk == index.pk
     assert page.owner == editor
     assert (page.document_number, page.kind) == ("15/KH-THCS", "plan")
-    assert (page.issuing_body, page.issue_place) == ("TRƯỜNG THCS HƯ CẤU", "Hư Cấu")
+    assert (page.parent_body, page.issuing_body) == ("UBND XÃ HƯ CẤU", "TRƯỜNG THCS HƯ CẤU")
+    assert page.issue_place == "Hư Cấu"
     assert page.issue_date == datetime.date(2025, 9, 5)
     assert page.summary == "Công tác xã hội trường học năm học 2025-2026"
     assert (page.period_label, page.period_start_year, page.period_end_year) == (
@@ -153,6 +154,8 @@ def test_the_published_draft_reads_on_the_public_page(client, index, editor):
     html = client.get(page.url).content.decode()
 
     assert "MỤC ĐÍCH, YÊU CẦU" in html
+    # The header reads as the signed document's: the parent body over the issuer.
+    assert html.index("UBND XÃ HƯ CẤU") < html.index("TRƯỜNG THCS HƯ CẤU")
     assert "Hỗ trợ học sinh &lt;khó khăn&gt; &amp; gia đình." in html
     assert "Phát hiện sớm." in html
     assert "Trên đây là Kế hoạch công tác xã hội" in html
