@@ -5,6 +5,8 @@ A few of each kind are built into the test database with the same function
 used as the runner uses them.
 """
 
+from collections.abc import Iterator
+
 import pytest
 from django.contrib.auth import get_user_model
 
@@ -14,13 +16,21 @@ from concerns.models import Concern, ConcernLearner, ConcernMessage
 from forms_app.models import Case, InterventionPlan, WizardDraft
 from pages.models import CampaignPage, MaterialPage, PlanPage, SiteImage
 from pages.text import fold
+from tests.forms_app.module_data import copied, module_transaction
 
 COUNTS = {"plans": 6, "campaigns": 3, "materials": 3, "hotlines": 5, "cases": 20, "concerns": 12}
 
 
+@pytest.fixture(scope="module")
+def _built(request, django_db_setup, django_db_blocker) -> Iterator[dict]:
+    """Built once for the module, in a transaction rolled back after it (module_data.py)."""
+    with module_transaction(request, django_db_blocker) as data:
+        yield data.build(build, COUNTS)
+
+
 @pytest.fixture
-def manifest(db):
-    return build(COUNTS)
+def manifest(db, _built):
+    return copied(_built)
 
 
 def test_build_adds_what_was_asked_and_visitors_get_the_manifest_pages(manifest, client):

@@ -2,6 +2,8 @@
 log entries and activities, and a district whose schools sent their year report, built
 small and measured as the runner measures them."""
 
+from collections.abc import Iterator
+
 import pytest
 
 from bench import figures, reports_measure
@@ -11,6 +13,7 @@ from forms_app.models import Case, InterventionPlan, Referral, Review
 from reports.figures import TOTALS
 from reports.models import SchoolReportVersion
 from reports.policy import district_school_ids
+from tests.forms_app.module_data import copied, module_transaction
 
 COUNTS = {
     "plans": 1,
@@ -26,9 +29,16 @@ COUNTS = {
 }
 
 
+@pytest.fixture(scope="module")
+def _built(request, django_db_setup, django_db_blocker) -> Iterator[dict]:
+    """Built once for the module, in a transaction rolled back after it (module_data.py)."""
+    with module_transaction(request, django_db_blocker) as data:
+        yield data.build(build, COUNTS)
+
+
 @pytest.fixture
-def manifest(db):
-    return build(COUNTS)
+def manifest(db, _built):
+    return copied(_built)
 
 
 def test_the_figures_school_has_what_was_asked_spread_over_states_and_records(manifest):
