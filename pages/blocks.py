@@ -80,13 +80,25 @@ class DocumentLinkBlock(blocks.StructBlock):
         template = "pages/blocks/document.html"
 
 
+def image_block(**kwargs) -> ImageBlock:
+    """Wagtail's ImageBlock with its chooser labelled in the editor's language.
+
+    Wagtail 8.0 gives the inner image chooser no label, so the editor showed the name
+    made from the field's name, "Image", in English whatever the language. The label
+    is not part of the block's deconstruction, so no migration follows from it.
+    """
+    block = ImageBlock(**kwargs)
+    block.child_blocks["image"].label = _("Image")
+    return block
+
+
 class StoryBlock(blocks.StreamBlock):
     """Body of campaigns, materials and standard pages."""
 
     paragraph = blocks.RichTextBlock(
         label=_("Paragraph"), features=["h2", "h3", *PLAIN_FEATURES], icon="pilcrow"
     )
-    image = ImageBlock(label=_("Image"), template="pages/blocks/image.html")
+    image = image_block(label=_("Image"), template="pages/blocks/image.html")
     video = EmbedBlock(label=_("Video"), icon="media", max_width=800)
     document = DocumentLinkBlock()
     quote = QuoteBlock()

@@ -173,3 +173,15 @@ def test_documents_listing_leaves_out_another_schools_files(editor_client, other
     small_document(other_school.collection, "Tài liệu trường khác")
     html = editor_client.get("/admin/documents/").content.decode()
     assert "Tài liệu trường khác" not in html
+
+
+def test_the_image_blocks_chooser_is_labelled_in_vietnamese(editor_client, school):
+    # Wagtail's ImageBlock leaves its chooser unlabelled, which the editor showed as
+    # "Image" in English (pages.blocks.image_block labels it).
+    html = editor_client.get(
+        f"/admin/pages/add/pages/standardpage/{school.root_page_id}/"
+    ).content.decode()
+    definitions = html.replace("&quot;", '"')
+    assert '"label": "Image"' not in definitions
+    # The block and its chooser, both "Hình ảnh" (JSON escapes the letters).
+    assert definitions.count(f'"label": {json.dumps("Hình ảnh")}') >= 2
