@@ -15,7 +15,7 @@ pytest_plugins = ["tests.log_scan"]
 class DemoWorld:
     """The demo world, loaded once for every test that asks for ``demo_data``.
 
-    Loading it takes seconds (tens on PostgreSQL on a busy machine), and some thirty
+    Loading it takes seconds (tens on PostgreSQL on a busy machine), and two dozen
     tests read it. So those tests run one after the other (see
     ``pytest_collection_modifyitems`` below) inside one transaction that holds the
     demo, written when the first of them starts. Each test still runs in its own
