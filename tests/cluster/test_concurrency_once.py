@@ -1,0 +1,188 @@
+"""Two app nodes at once, on one PostgreSQL: nothing forks, nothing is sent twice (issue 18).
+
+Each test starts separate OS processes (what two nodes or two task workers are),
+on the test database the test itself sees (``transactional_db``, so they read
+what it committed and it reads what they did). They wait at a barrier, a file
+the test creates once every one of them is ready, then do the same work at the
+same moment. SQLite is skipped: it has one writer at a time by design, and the
+test database of the SQLite lane lives in memory, out of other processes' reach.
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.db import connection
+from django.db.models import Count
+
+from audit.chain import verify
+from audit.log import GENESIS
+from audit.models import AuditEntry
+from forms_app.models import CaseState, Referral
+from notifications.models import MailStatus, Notification, OutgoingMail
+from schools.roles import Role
+from tests.conftest import build_school, build_staff
+from tests.forms_app.factories import make_case
+
+# Committed rows, so the processes see them. serialized_rollback: the flush after the
+# test would otherwise take the rows the migrations made (the default site, the role
+# groups) from the tests after it.
+pytestmark = [
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.skipif(
+        connection.vendor != "postgresql",
+        reason="several writers at once need PostgreSQL (SQLite has one writer by design)",
+    ),
+]
+
+ROOT = Path(settings.BASE_DIR)
+
+# Run by each process: wait for the barrier, do the job, print its result as JSON.
+_PRELUDE = """
+import json, sys, time
+from pathlib import Path
+import django
+django.setup()
+from django.core import mail
+mail.outbox = []
+Path(sys.argv[2]).touch()
+go = Path(sys.argv[1])
+while not go.exists():
+    time.sleep(0.002)
+"""
+
+
+def _database_url() -> str:
+    db = connection.settings_dict
+    auth = db["USER"] or ""
+    if db["PASSWORD"]:
+        auth += f":{db['PASSWORD']}"
+    host = db["HOST"] or "127.0.0.1"
+    port = f":{db['PORT']}" if db["PORT"] else ""
+    return f"postgres://{auth}@{host}{port}/{db['NAME']}"
+
+
+def run_at_once(tmp_path: Path, jobs: list[str], timeout: float = 60) -> list:
+    """Run each of ``jobs`` (Python code setting ``result``) in its own process, all
+    released at the same moment; return their results, in order."""
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "config.settings.test",
+        "DATABASE_URL": _database_url(),
+    }
+    go = tmp_path / "go"
+    procs = []
+    for number, job in enumerate(jobs):
+        ready = tmp_path / f"ready-{number}"
+        code = _PRELUDE + job + "\nprint(json.dumps(result))\n"
+        procs.append(
+            (
+                ready,
+                subprocess.Popen(
+                    [sys.executable, "-c", code, str(go), str(ready)],
+                    cwd=ROOT,
+                    env=env,
+                    stdout=subprocess.PIPE,
+                    stderr=subprocess.PIPE,
+                    text=True,
+                ),
+            )
+        )
+    deadline = time.monotonic() + timeout
+    while not all(ready.exists() for ready, _ in procs):
+        failed = [p for _, p in procs if p.poll() is not None]
+        assert not failed, failed[0].stderr.read()
+        assert time.monotonic() < deadline, "the processes did not start"
+        time.sleep(0.01)
+    go.touch()
+    results = []
+    for _, proc in procs:
+        out, err = proc.communicate(timeout=timeout)
+        assert proc.returncode == 0, err
+        results.append(json.loads(out.strip().splitlines()[-1]))
+    return results
+
+
+def test_audit_chain_stays_one_chain_when_four_nodes_write_at_once(tmp_path):
+    per_process = 40
+    job = f"""
+from audit.log import record
+from audit.models import Action
+for i in range({per_process}):
+    record(None, Action.VIEW, target=f"%s-{{i}}")
+result = {per_process}
+"""
+    written = run_at_once(tmp_path, [job % f"node{n}" for n in range(4)])
+
+    assert sum(written) == 4 * per_process
+    assert AuditEntry.objects.count() == 4 * per_process
+    forks = AuditEntry.objects.values("prev_hash").annotate(n=Count("pk")).filter(n__gt=1)
+    assert list(forks) == []
+    assert AuditEntry.objects.filter(prev_hash=GENESIS).count() == 1
+    result = verify(anchors=[])
+    assert result.ok, result.describe()
+    assert result.checked == 4 * per_process
+
+
+@pytest.fixture
+def overdue_referrals():
+    school = build_school("HB", "Trường THCS Hòa Bình")
+    worker = build_staff("cb-ctxh", Role.CASE_WORKER, school)
+    principal = build_staff("hieu-truong", Role.PRINCIPAL, school)
+    for user in (worker, principal):
+        user.email = f"{user.username}@example.edu.vn"
+        user.save(update_fields=["email"])
+    cases = [make_case(school, worker, principal, state=CaseState.REFERRED) for _ in range(3)]
+    return list(Referral.objects.filter(case__in=cases))
+
+
+def test_two_nodes_running_the_deadline_job_at_once_alert_and_mail_once(
+    tmp_path, overdue_referrals
+):
+    now = max(r.due_at for r in overdue_referrals) + datetime.timedelta(minutes=1)
+    job = f"""
+import datetime
+from notifications.deadlines import notify_due_deadlines
+made = notify_due_deadlines(datetime.datetime.fromisoformat({now.isoformat()!r}))
+result = {{"made": made, "sent": len(mail.outbox)}}
+"""
+    results = run_at_once(tmp_path, [job, job])
+
+    # Each referral is overdue: its worker and the principal are told, once each.
+    alerts = Notification.objects.exclude(dedupe_key="")
+    assert alerts.count() == 2 * len(overdue_referrals)
+    assert sum(r["made"] for r in results) == alerts.count()
+    per_key = alerts.values("recipient", "dedupe_key").annotate(n=Count("pk"))
+    assert {row["n"] for row in per_key} == {1}
+    # One e-mail per alert, queued once and sent once, by whichever node raised it.
+    assert OutgoingMail.objects.count() == alerts.count()
+    assert sum(r["sent"] for r in results) == alerts.count()
+    assert set(OutgoingMail.objects.values_list("status", "attempts")) == {(MailStatus.SENT, 1)}
+
+
+def test_two_workers_holding_the_same_mails_send_each_once(tmp_path):
+    OutgoingMail.objects.bulk_create(
+        OutgoingMail(to_address=f"gv{n}@example.edu.vn", subject=f"Nhắc việc {n}", body="…")
+        for n in range(30)
+    )
+    ids = list(OutgoingMail.objects.order_by("pk").values_list("pk", flat=True))
+    job = f"""
+from collections import Counter
+from notifications.outbox import deliver
+outcomes = Counter(deliver(pk) for pk in {ids!r})
+result = {{"outcomes": outcomes, "sent": len(mail.outbox)}}
+"""
+    results = run_at_once(tmp_path, [job, job])
+
+    assert sum(r["sent"] for r in results) == len(ids)
+    assert sum(r["outcomes"].get("sent", 0) for r in results) == len(ids)
+    assert sum(r["outcomes"].get("skipped", 0) for r in results) == len(ids)
+    assert set(OutgoingMail.objects.values_list("status", "attempts")) == {(MailStatus.SENT, 1)}
