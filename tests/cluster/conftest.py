@@ -1,0 +1,166 @@
+"""Two live app nodes against this run's PostgreSQL test database.
+
+The nodes are started by ``deploy/cluster/run-nodes``, the script behind
+``make cluster``: two gunicorn processes, each with its own VAR_DIR, sharing the
+test database and Redis database 15 as cache. They run the test settings, so they
+hold the same secret key and case, index and audit keys as this process. Tests
+write through the ORM with ``transaction=True`` so that the nodes see committed
+rows, and reach the nodes over real HTTP. The nodes' logs are added to the report
+of a failed test.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import socket
+import subprocess
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import quote
+
+import pytest
+import requests
+from django.db import connection
+
+ROOT = Path(__file__).resolve().parents[2]
+SCRIPT = ROOT / "deploy" / "cluster" / "run-nodes"
+REDIS_URL = "redis://127.0.0.1:6379/15"
+NODES = 2
+START_TIMEOUT = 90
+
+
+@dataclass
+class Cluster:
+    """The nodes' base URLs and the folder of their logs."""
+
+    urls: list[str]
+    directory: Path
+
+    def logs(self) -> str:
+        parts = []
+        for log in sorted(self.directory.rglob("*.log")):
+            text = log.read_text(errors="replace")[-4000:]
+            parts.append(f"--- {log.relative_to(self.directory)}\n{text}")
+        return "\n".join(parts)
+
+
+def _redis_reachable() -> bool:
+    try:
+        socket.create_connection(("127.0.0.1", 6379), timeout=1).close()
+    except OSError:
+        return False
+    return True
+
+
+def _free_ports(count: int) -> int:
+    """A first port such that it and the next ``count - 1`` are free now."""
+    for _ in range(50):
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            first = probe.getsockname()[1]
+        if first + count > 65535:
+            continue
+        try:
+            for port in range(first, first + count):
+                with socket.socket() as probe:
+                    probe.bind(("127.0.0.1", port))
+        except OSError:
+            continue
+        return first
+    raise RuntimeError("no free consecutive ports")
+
+
+def _database_url() -> str:
+    """The URL of the database this pytest session has created (test_…)."""
+    db = connection.settings_dict
+    user = quote(db.get("USER") or "", safe="")
+    password = db.get("PASSWORD") or ""
+    auth = f"{user}:{quote(password, safe='')}@" if password else f"{user}@" if user else ""
+    host = db.get("HOST") or "127.0.0.1"
+    port = db.get("PORT") or 5432
+    return f"postgres://{auth}{host}:{port}/{quote(db['NAME'], safe='')}"
+
+
+def _healthy(url: str) -> bool:
+    try:
+        return requests.get(f"{url}/healthz", timeout=2).status_code == 200
+    except requests.RequestException:
+        return False
+
+
+@pytest.fixture(scope="session")
+def cluster(django_db_setup, django_db_blocker) -> Cluster:
+    """Start the two nodes once for the session; stopped before the test database goes."""
+    if connection.vendor != "postgresql":
+        pytest.skip("several app nodes need PostgreSQL (SQLite is one machine's database)")
+    if not _redis_reachable():
+        if os.environ.get("CI") == "true":
+            pytest.fail("Redis is required under CI=true and is not reachable at 127.0.0.1:6379")
+        pytest.skip("Redis is not running at 127.0.0.1:6379 (under CI=true this fails instead)")
+    import redis
+
+    redis.Redis.from_url(REDIS_URL).flushdb()
+    directory = Path(tempfile.mkdtemp(prefix="truong-an-toan-cluster-"))
+    base_port = _free_ports(NODES)
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "config.settings.test",
+        "DATABASE_URL": _database_url(),
+        "DATABASE_CONN_MAX_AGE": "0",
+        "CACHE_URL": REDIS_URL,
+        "PAGE_CACHE_SECONDS": "600",
+        "NODES": str(NODES),
+        "BASE_PORT": str(base_port),
+        "GUNICORN_WORKERS": "1",
+        "CLUSTER_DIR": str(directory),
+        "RUN_WORKER": "0",
+        "MIGRATE": "0",
+    }
+    with open(directory / "run-nodes.log", "w") as out:
+        process = subprocess.Popen(
+            ["bash", str(SCRIPT)],
+            cwd=ROOT,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    nodes = Cluster([f"http://127.0.0.1:{base_port + n}" for n in range(NODES)], directory)
+    try:
+        deadline = time.monotonic() + START_TIMEOUT
+        while not all(_healthy(url) for url in nodes.urls):
+            if process.poll() is not None or time.monotonic() > deadline:
+                pytest.fail(f"the nodes did not start:\n{nodes.logs()}")
+            time.sleep(0.3)
+        yield nodes
+    finally:
+        _stop(process)
+        redis.Redis.from_url(REDIS_URL).flushdb()
+
+
+def _stop(process: subprocess.Popen) -> None:
+    """TERM the script (which stops its nodes), then KILL whatever is left."""
+    try:
+        os.killpg(process.pid, signal.SIGTERM)
+        process.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        pass
+    except ProcessLookupError:
+        return
+    # Anything of the group left behind (the script waits for its nodes first).
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(process.pid, signal.SIGKILL)
+    process.wait()
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call):
+    outcome = yield
+    report = outcome.get_result()
+    nodes = getattr(item, "funcargs", {}).get("cluster")
+    if report.failed and isinstance(nodes, Cluster):
+        report.sections.append(("app node logs", nodes.logs()))

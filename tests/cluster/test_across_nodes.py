@@ -1,0 +1,93 @@
+"""What one node does, the other sees at once: sessions and published pages.
+
+Each test reaches the two live nodes of ``cluster`` (tests/cluster/conftest.py) over
+real HTTP. Rows are committed (``transaction=True``) so that the nodes read them;
+``serialized_rollback`` puts back what the migrations made after the flush.
+"""
+
+import re
+
+import pytest
+import requests
+
+from pages.models import PlanIndexPage
+from schools.roles import Role
+from tests.conftest import build_school, build_staff
+from tests.pages.factories import plan, publish
+
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+
+CSRF_FIELD = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+
+
+def sign_in(http: requests.Session, node: str, username: str, password: str) -> None:
+    """Sign in through the admin's own sign-in page on ``node``."""
+    form = http.get(f"{node}/admin/login/", timeout=30)
+    token = CSRF_FIELD.search(form.text).group(1)
+    answer = http.post(
+        f"{node}/admin/login/",
+        data={"csrfmiddlewaretoken": token, "username": username, "password": password},
+        allow_redirects=False,
+        timeout=30,
+    )
+    assert answer.status_code == 302, answer.text[:500]
+
+
+@pytest.fixture
+def shared_cache(settings):
+    """This process (a third node) writes the page cache's generations to the nodes' Redis."""
+    from tests.cluster.conftest import REDIS_URL
+
+    backend = {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+    settings.CACHES = {"default": backend, "pages": {**backend, "KEY_PREFIX": "pages"}}
+    settings.PAGE_CACHE_SECONDS = 600
+
+
+def test_a_session_started_on_one_node_works_on_the_other(cluster):
+    school = build_school("CL")
+    build_staff("bientap-cum", Role.EDITOR, school)
+    node_a, node_b = cluster.urls
+    http = requests.Session()
+    assert http.get(f"{node_b}/admin/", allow_redirects=False, timeout=30).status_code == 302
+
+    sign_in(http, node_a, "bientap-cum", "pw-bientap-cum")
+
+    dashboard = http.get(f"{node_b}/admin/", allow_redirects=False, timeout=30)
+    assert dashboard.status_code == 200
+    assert "bientap-cum" in dashboard.text
+
+    # Signing out on B ends the session on A too.
+    token = http.cookies["csrftoken"]
+    signed_out = http.post(
+        f"{node_b}/admin/logout/",
+        data={"csrfmiddlewaretoken": token},
+        allow_redirects=False,
+        timeout=30,
+    )
+    assert signed_out.status_code == 302
+    assert http.get(f"{node_a}/admin/", allow_redirects=False, timeout=30).status_code == 302
+
+
+def test_a_page_published_elsewhere_shows_at_once_on_a_node_that_kept_it(cluster, shared_cache):
+    school = build_school("CL")
+    index = publish(school.root_page, PlanIndexPage(title="Kế hoạch", slug="ke-hoach"))
+    page = plan(index, "ke-hoach-cum", title="Kế hoạch phòng chống bạo lực")
+    node_a, node_b = cluster.urls
+    # Behind the front every node is asked for the site's own host name.
+    visitor = requests.Session()
+    visitor.headers["Host"] = "localhost"
+
+    first = visitor.get(f"{node_b}{page.url}", timeout=30)
+    assert first.status_code == 200
+    assert "Kế hoạch phòng chống bạo lực" in first.text
+    assert first.headers["X-Page-Cache"] == "miss"
+    # Node A answers with the copy node B kept: one page cache for both.
+    assert visitor.get(f"{node_a}{page.url}", timeout=30).headers["X-Page-Cache"] == "hit"
+
+    # Published by this process, a third node sharing the database and Redis.
+    page.title = "Kế hoạch phòng chống bạo lực (sửa đổi)"
+    page.save_revision().publish()
+
+    for node in (node_b, node_a):
+        after = visitor.get(f"{node}{page.url}", timeout=30)
+        assert "Kế hoạch phòng chống bạo lực (sửa đổi)" in after.text
