@@ -5,12 +5,19 @@ BIN    := $(VENV)/bin
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: run setup install install-dev system-libs translations messages test lint format bench screenshots clean
+.PHONY: run cluster setup install install-dev system-libs translations messages test lint format bench screenshots clean
 
 run: setup ## Set up everything and serve the demo site on http://127.0.0.1:8000 (or PORT=…)
 	@echo "Serving on http://$(HOST):$(PORT)/  (admin: http://$(HOST):$(PORT)/admin/)"
 	@echo "With the task worker beside it; alert e-mails are written to var/mail/."
 	HOST=$(HOST) PORT=$(PORT) DJANGO_SETTINGS_MODULE=config.settings.dev PYTHON=$(BIN)/python bash bin/serve-dev
+
+# Several app nodes on this machine sharing PostgreSQL and Redis (docs/operations.md,
+# "Several app nodes"): NODES=2 gunicorn processes from BASE_PORT=8001, the task worker
+# and the deadline job. DATABASE_URL must name a PostgreSQL database.
+cluster: install translations ## Two app nodes on :8001 and :8002 sharing DATABASE_URL (PostgreSQL) and CACHE_URL (Redis)
+	DJANGO_SETTINGS_MODULE=$${DJANGO_SETTINGS_MODULE:-config.settings.dev} PAGE_CACHE_SECONDS=$${PAGE_CACHE_SECONDS:-600} \
+		BIN=$(BIN) HOST=$(HOST) bash deploy/cluster/run-nodes
 
 setup: install translations ## Virtualenv, packages, database, demo content
 	mkdir -p var
