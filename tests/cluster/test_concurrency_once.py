@@ -22,12 +22,15 @@ import pytest
 from django.conf import settings
 from django.db import connection
 from django.db.models import Count
+from django.utils import timezone
+from wagtail.models import PageLogEntry, Revision
 
 from audit.chain import verify
 from audit.log import GENESIS
 from audit.models import AuditEntry
 from forms_app.models import CaseState, Referral
 from notifications.models import MailStatus, Notification, OutgoingMail
+from pages.models import StandardPage
 from schools.roles import Role
 from tests.conftest import build_school, build_staff
 from tests.forms_app.factories import make_case
@@ -186,3 +189,28 @@ result = {{"outcomes": outcomes, "sent": len(mail.outbox)}}
     assert sum(r["outcomes"].get("sent", 0) for r in results) == len(ids)
     assert sum(r["outcomes"].get("skipped", 0) for r in results) == len(ids)
     assert set(OutgoingMail.objects.values_list("status", "attempts")) == {(MailStatus.SENT, 1)}
+
+
+def test_two_nodes_publishing_scheduled_pages_at_once_publish_each_once(tmp_path):
+    school = build_school("HB", "Trường THCS Hòa Bình")
+    due = timezone.now() - datetime.timedelta(minutes=1)
+    pages = []
+    for n in range(5):
+        page = school.root_page.add_child(
+            instance=StandardPage(title=f"Thông báo {n}", slug=f"thong-bao-{n}", live=False)
+        )
+        page.go_live_at = due
+        # Approved for publishing at a time that has now come, as the scheduler leaves it.
+        revision = page.save_revision()
+        Revision.objects.filter(pk=revision.pk).update(approved_go_live_at=due)
+        pages.append(page)
+    job = """
+from django.core.management import call_command
+call_command("publish_scheduled")
+result = 0
+"""
+    run_at_once(tmp_path, [job, job])
+
+    published = PageLogEntry.objects.filter(action="wagtail.publish.scheduled")
+    assert sorted(published.values_list("page_id", flat=True)) == sorted(p.pk for p in pages)
+    assert StandardPage.objects.filter(pk__in=[p.pk for p in pages], live=True).count() == 5

@@ -1,0 +1,17 @@
+"""``manage.py publish_scheduled``: Wagtail's command, one run at a time across the nodes.
+
+Every node's timer starts it each minute; two runs at the same moment both
+published each page whose time had come, and its history showed it published
+twice. The project's app comes before Wagtail's in ``INSTALLED_APPS``, so this
+command replaces Wagtail's under the same name and options.
+"""
+
+from wagtail.management.commands.publish_scheduled import Command as WagtailCommand
+
+from config.locks import single_run
+
+
+class Command(WagtailCommand):
+    def handle(self, *args, **options) -> None:
+        with single_run("publish_scheduled"):
+            super().handle(*args, **options)
