@@ -13,12 +13,15 @@ from __future__ import annotations
 import datetime
 import json
 import os
+import socket
 import subprocess
 import sys
 import time
+import uuid
 from pathlib import Path
 
 import pytest
+import redis
 from django.conf import settings
 from django.db import connection
 from django.db.models import Count
@@ -32,6 +35,7 @@ from forms_app.models import CaseState, Referral
 from notifications.models import MailStatus, Notification, OutgoingMail
 from pages.models import StandardPage
 from schools.roles import Role
+from tests.accounts.conftest import sign_in
 from tests.conftest import build_school, build_staff
 from tests.forms_app.factories import make_case
 
@@ -73,13 +77,16 @@ def _database_url() -> str:
     return f"postgres://{auth}@{host}{port}/{db['NAME']}"
 
 
-def run_at_once(tmp_path: Path, jobs: list[str], timeout: float = 60) -> list:
+def run_at_once(
+    tmp_path: Path, jobs: list[str], timeout: float = 60, env: dict | None = None
+) -> list:
     """Run each of ``jobs`` (Python code setting ``result``) in its own process, all
     released at the same moment; return their results, in order."""
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "config.settings.test",
         "DATABASE_URL": _database_url(),
+        **(env or {}),
     }
     go = tmp_path / "go"
     procs = []
@@ -214,3 +221,59 @@ result = 0
     published = PageLogEntry.objects.filter(action="wagtail.publish.scheduled")
     assert sorted(published.values_list("page_id", flat=True)) == sorted(p.pk for p in pages)
     assert StandardPage.objects.filter(pk__in=[p.pk for p in pages], live=True).count() == 5
+
+
+def test_wrong_passwords_on_two_nodes_add_up_to_the_lock(tmp_path, client):
+    """Failures are counted in the database (django-axes, accounts.lockout), which every
+    node shares: two on one node and two on the other, and the fifth anywhere locks."""
+    school = build_school("HB", "Trường THCS Hòa Bình")
+    build_staff("ctxh", Role.CASE_WORKER, school)
+    job = """
+from django.test import Client
+from tests.accounts.conftest import sign_in
+result = [
+    sign_in(Client(), "ctxh", "sai-mat-khau-roi", REMOTE_ADDR="10.0.0.1").status_code
+    for _ in range(2)
+]
+"""
+    results = run_at_once(tmp_path, [job, job])
+
+    assert results == [[200, 200], [200, 200]]
+    assert sign_in(client, "ctxh", "sai-mat-khau-roi", REMOTE_ADDR="10.0.0.1").status_code == 429
+    # The lock holds for the right password too, on whichever node.
+    assert sign_in(client, "ctxh", "pw-ctxh", REMOTE_ADDR="10.0.0.1").status_code == 429
+
+
+REDIS = ("127.0.0.1", 6379)
+REDIS_URL = "redis://127.0.0.1:6379/15"  # the tests' database of the local Redis
+
+
+def _redis_up() -> bool:
+    try:
+        with socket.create_connection(REDIS, timeout=0.5):
+            return True
+    except OSError:
+        return False
+
+
+@pytest.mark.skipif(not _redis_up(), reason="no Redis at 127.0.0.1:6379")
+def test_help_channel_limits_count_across_nodes_in_redis(tmp_path):
+    """The help channel's limits are counted in the shared cache: with Redis (CACHE_URL,
+    as every node of a cluster must have), each node's count adds to the other's."""
+    job = """
+from concerns import help_limits
+# One window for decades: the count cannot roll over to a new window mid-test.
+limit = help_limits.Limit("cluster_test", 1000, 10**9)
+who = help_limits.subject("address", "%s")
+result = [help_limits.count(limit, who) for _ in range(25)]
+"""
+    who = uuid.uuid4().hex
+    try:
+        results = run_at_once(tmp_path, [job % who, job % who], env={"CACHE_URL": REDIS_URL})
+    finally:
+        server = redis.Redis.from_url(REDIS_URL)
+        for key in server.scan_iter(match="*help-limit:cluster_test:*"):
+            server.delete(key)
+
+    # Every increment was seen once, by one node or the other: 1 to 50, none twice.
+    assert sorted(results[0] + results[1]) == list(range(1, 51))
