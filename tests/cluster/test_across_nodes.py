@@ -7,21 +7,26 @@ prepares rows. They are committed (``transaction=True``) so that the nodes read 
 """
 
 import re
+import uuid
 
 import pytest
 import requests
 from django.urls import reverse
 
 from accounts.models import AuthenticatorDevice
+from forms_app.models import WizardDraft
 from pages.models import PlanIndexPage
 from schools.roles import Role
 from tests.accounts.otp import next_code
 from tests.conftest import build_school, build_staff
+from tests.forms_app.wizards.stepping import INTAKE_WIZARD
+from tests.forms_app.wizards.test_intake_wizard import LEARNER, SOURCE
 from tests.pages.factories import plan, publish
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 CSRF_FIELD = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+DRAFT_ID = re.compile(r"/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})/")
 
 
 def sign_in(http: requests.Session, node: str, username: str, password: str) -> None:
@@ -117,3 +122,41 @@ def test_a_page_published_on_one_node_shows_at_once_on_the_other_that_kept_it(cl
     for node in (node_b, node_a):
         after = visitor.get(f"{node}{page.url}", timeout=30)
         assert "Kế hoạch phòng chống bạo lực (sửa đổi)" in after.text
+
+
+def post_step(http: requests.Session, url: str, step: str, data: dict) -> str:
+    """Post one step of the intake wizard; return where it leads."""
+    answer = http.post(
+        url,
+        data={
+            "csrfmiddlewaretoken": http.cookies["csrftoken"],
+            INTAKE_WIZARD.management: step,
+            **{f"{step}-{name}": value for name, value in data.items()},
+        },
+        allow_redirects=False,
+        timeout=30,
+    )
+    assert answer.status_code == 302, answer.text[:2000]
+    return answer.headers["Location"]
+
+
+def test_a_case_draft_saved_on_one_node_resumes_on_the_other(cluster):
+    school = build_school("CL")
+    worker = build_staff("ctxh-cum", Role.CASE_WORKER, school)
+    node_a, node_b = cluster.urls
+    staff = requests.Session()
+    sign_in_with_second_factor(staff, node_a, worker)
+
+    # The first step is posted to the start URL, which makes the draft.
+    start = f"{node_a}{INTAKE_WIZARD.start_url()}"
+    assert staff.get(start, timeout=30).status_code == 200
+    following = post_step(staff, start, "source", SOURCE)
+    draft = WizardDraft(pk=uuid.UUID(DRAFT_ID.search(following).group(1)))
+    post_step(staff, f"{node_a}{INTAKE_WIZARD.step_url(draft, 'learner')}", "learner", LEARNER)
+
+    resumed = staff.get(f"{node_b}{INTAKE_WIZARD.step_url(draft, 'learner')}", timeout=30)
+    assert resumed.status_code == 200
+    assert 'value="Nguyễn Văn An"' in resumed.text
+    drafts = staff.get(f"{node_b}{reverse('forms_app:drafts')}", timeout=30)
+    # "My drafts" on B lists it, leading back to where it was left.
+    assert INTAKE_WIZARD.step_url(draft, "learner") in drafts.text
