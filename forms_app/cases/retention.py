@@ -36,6 +36,7 @@ from django.utils import timezone
 
 from audit.log import record
 from audit.models import Action, AuditEntry
+from config.locks import single_run
 from forms_app.models import (
     Assessment,
     Case,
@@ -70,6 +71,8 @@ MODE_ANONYMISE = "anonymise"
 MODE_DELETE = "delete"
 MODES = (MODE_ANONYMISE, MODE_DELETE)
 AUDIT_DETAIL = "retention"
+# Archiving and purging, one run at a time across the nodes (config.locks).
+RETENTION_LOCK = "case_retention"
 
 # Every record of a case: their ``answers`` hold the child's story.
 RECORD_MODELS: tuple[type[models.Model], ...] = (
@@ -226,12 +229,16 @@ def archive_closed_cases(now: datetime.datetime | None = None, dry_run: bool = F
         .filter(closed_at__isnull=True)
         .values_list("reference", flat=True)
     )
-    for case in cases_due_for_archiving(now):
-        if not dry_run:
+    if dry_run:
+        outcome.done = [case.reference for case in cases_due_for_archiving(now)]
+        return outcome
+    # Every node's daily timer runs this: the second run waits, then finds nothing left.
+    with single_run(RETENTION_LOCK):
+        for case in cases_due_for_archiving(now):
             with transaction.atomic():
                 record(None, Action.ARCHIVE, case=case, detail=AUDIT_DETAIL)
                 Case.objects.filter(pk=case.pk).update(archived_at=now)
-        outcome.done.append(case.reference)
+            outcome.done.append(case.reference)
     return outcome
 
 
@@ -289,10 +296,13 @@ def purge_archived_cases(
     mode = purge_mode(mode)
     act = anonymise_case if mode == MODE_ANONYMISE else delete_case
     outcome = Outcome(dry_run=dry_run)
-    for case in _each(cases_due_for_purge(now, mode)):
-        if not dry_run:
+    if dry_run:
+        outcome.done = [case.reference for case in _each(cases_due_for_purge(now, mode))]
+        return outcome
+    with single_run(RETENTION_LOCK):
+        for case in _each(cases_due_for_purge(now, mode)):
             act(case)
-        outcome.done.append(case.reference)
+            outcome.done.append(case.reference)
     return outcome
 
 

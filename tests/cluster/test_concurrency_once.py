@@ -30,8 +30,8 @@ from wagtail.models import PageLogEntry, Revision
 
 from audit.chain import verify
 from audit.log import GENESIS
-from audit.models import AuditEntry
-from forms_app.models import CaseState, Referral
+from audit.models import Action, AuditEntry
+from forms_app.models import Case, CaseEvent, CaseState, Referral
 from notifications.models import MailStatus, Notification, OutgoingMail
 from pages.models import StandardPage
 from schools.roles import Role
@@ -221,6 +221,28 @@ result = 0
     published = PageLogEntry.objects.filter(action="wagtail.publish.scheduled")
     assert sorted(published.values_list("page_id", flat=True)) == sorted(p.pk for p in pages)
     assert StandardPage.objects.filter(pk__in=[p.pk for p in pages], live=True).count() == 5
+
+
+def test_two_nodes_archiving_closed_cases_at_once_archive_each_once(tmp_path):
+    school = build_school("HB", "Trường THCS Hòa Bình")
+    worker = build_staff("cb-ctxh", Role.CASE_WORKER, school)
+    principal = build_staff("hieu-truong", Role.PRINCIPAL, school)
+    cases = [make_case(school, worker, principal, CaseState.CLOSED) for _ in range(4)]
+    # Closed over a year ago, by their timeline.
+    CaseEvent.objects.filter(case__in=cases, to_state=CaseState.CLOSED).update(
+        at=timezone.now() - datetime.timedelta(days=400)
+    )
+    job = """
+from forms_app.cases import retention
+result = len(retention.archive_closed_cases().done)
+"""
+    results = run_at_once(tmp_path, [job, job])
+
+    assert Case.objects.filter(archived_at__isnull=False).count() == len(cases)
+    assert sum(results) == len(cases)
+    # The audit says once that each case was archived.
+    archived = AuditEntry.objects.filter(action=Action.ARCHIVE)
+    assert sorted(archived.values_list("case_id_value", flat=True)) == sorted(c.pk for c in cases)
 
 
 def test_wrong_passwords_on_two_nodes_add_up_to_the_lock(tmp_path, client):
