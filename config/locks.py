@@ -17,7 +17,7 @@ import hashlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from django.db import connections
+from django.db import DatabaseError, connections
 
 
 def lock_id(name: str) -> int:
@@ -38,5 +38,10 @@ def single_run(name: str, using: str = "default") -> Iterator[None]:
     try:
         yield
     finally:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_unlock(%s)", [key])
+        try:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_unlock(%s)", [key])
+        except DatabaseError:
+            # The connection was lost (the database restarted): the lock went with it,
+            # and the error that matters is the one the block raised, if any.
+            pass
