@@ -32,7 +32,15 @@ from audit.chain import verify
 from audit.log import GENESIS
 from audit.models import Action, AuditEntry
 from forms_app.models import Case, CaseEvent, CaseState, Referral
-from notifications.models import MailStatus, Notification, OutgoingMail
+from notifications.alerts import raise_alert
+from notifications.models import (
+    EmailChoice,
+    Kind,
+    MailStatus,
+    Notification,
+    NotificationPreference,
+    OutgoingMail,
+)
 from pages.models import StandardPage
 from schools.roles import Role
 from tests.accounts.conftest import sign_in
@@ -196,6 +204,29 @@ result = {{"outcomes": outcomes, "sent": len(mail.outbox)}}
     assert sum(r["outcomes"].get("sent", 0) for r in results) == len(ids)
     assert sum(r["outcomes"].get("skipped", 0) for r in results) == len(ids)
     assert set(OutgoingMail.objects.values_list("status", "attempts")) == {(MailStatus.SENT, 1)}
+
+
+def test_two_workers_sending_the_daily_digest_at_once_send_each_user_one(tmp_path):
+    school = build_school("HB", "Trường THCS Hòa Bình")
+    staff = [build_staff(f"gv{n}", Role.CASE_WORKER, school) for n in range(4)]
+    for user in staff:
+        user.email = f"{user.username}@example.edu.vn"
+        user.save(update_fields=["email"])
+        NotificationPreference.objects.create(user=user, email=EmailChoice.DIGEST)
+    for n in range(3):
+        raise_alert(Kind.PLAN_SUBMITTED, school, staff, f"/admin/ho-so/{n}/")
+    assert not OutgoingMail.objects.exists()  # they chose the digest: nothing yet
+    job = """
+from notifications.digest import send_digests
+result = {"queued": send_digests(), "sent": len(mail.outbox)}
+"""
+    results = run_at_once(tmp_path, [job, job])
+
+    assert sum(r["queued"] for r in results) == len(staff)
+    assert sum(r["sent"] for r in results) == len(staff)
+    assert sorted(OutgoingMail.objects.values_list("to_address", flat=True)) == sorted(
+        user.email for user in staff
+    )
 
 
 def test_two_nodes_publishing_scheduled_pages_at_once_publish_each_once(tmp_path):
