@@ -160,3 +160,5 @@ def test_a_case_draft_saved_on_one_node_resumes_on_the_other(cluster):
     drafts = staff.get(f"{node_b}{reverse('forms_app:drafts')}", timeout=30)
     # "My drafts" on B lists it, leading back to where it was left.
     assert INTAKE_WIZARD.step_url(draft, "learner") in drafts.text
+    # Neither node wrote the child's name to its log.
+    assert LEARNER["name"].casefold() not in cluster.logs().casefold()
