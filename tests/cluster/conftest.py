@@ -1,6 +1,6 @@
 """Two live app nodes against this run's PostgreSQL test database.
 
-The nodes are started by ``deploy/cluster/run-nodes``, the script behind
+The nodes are started once per module by ``deploy/cluster/run-nodes``, the script behind
 ``make cluster``: two gunicorn processes, each with its own VAR_DIR, sharing the
 test database and Redis database 15 as cache. They run the test settings, so they
 hold the same secret key and case, index and audit keys as this process. Tests
@@ -92,9 +92,10 @@ def _healthy(url: str) -> bool:
         return False
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def cluster(django_db_setup, django_db_blocker) -> Cluster:
-    """Start the two nodes once for the session; stopped before the test database goes."""
+    """Start the two nodes once for a module; stopped after it, before the test database
+    goes, so the rest of the run has its memory back."""
     if connection.vendor != "postgresql":
         pytest.skip("several app nodes need PostgreSQL (SQLite is one machine's database)")
     if not _redis_reachable():
