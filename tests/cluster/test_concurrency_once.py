@@ -276,6 +276,28 @@ result = len(retention.archive_closed_cases().done)
     assert sorted(archived.values_list("case_id_value", flat=True)) == sorted(c.pk for c in cases)
 
 
+def test_two_nodes_purging_archived_cases_at_once_delete_each_once(tmp_path):
+    school = build_school("HB", "Trường THCS Hòa Bình")
+    worker = build_staff("cb-ctxh", Role.CASE_WORKER, school)
+    principal = build_staff("hieu-truong", Role.PRINCIPAL, school)
+    cases = [make_case(school, worker, principal, CaseState.CLOSED) for _ in range(3)]
+    # Archived longer ago than the purge period (five years by default).
+    Case.objects.filter(pk__in=[c.pk for c in cases]).update(
+        archived_at=timezone.now() - datetime.timedelta(days=6 * 365)
+    )
+    job = """
+from forms_app.cases import retention
+result = len(retention.purge_archived_cases(mode="delete").done)
+"""
+    results = run_at_once(tmp_path, [job, job])
+
+    assert not Case.objects.filter(pk__in=[c.pk for c in cases]).exists()
+    assert sum(results) == len(cases)
+    # The audit says once that each case was deleted.
+    deleted = AuditEntry.objects.filter(action=Action.DELETE)
+    assert sorted(deleted.values_list("case_id_value", flat=True)) == sorted(c.pk for c in cases)
+
+
 def test_wrong_passwords_on_two_nodes_add_up_to_the_lock(tmp_path, client):
     """Failures are counted in the database (django-axes, accounts.lockout), which every
     node shares: two on one node and two on the other, and the fifth anywhere locks."""
