@@ -74,7 +74,7 @@ def _free_ports(count: int) -> int:
     raise RuntimeError("no free consecutive ports")
 
 
-def _database_url() -> str:
+def database_url() -> str:
     """The URL of the database this pytest session has created (test_…)."""
     db = connection.settings_dict
     user = quote(db.get("USER") or "", safe="")
@@ -110,7 +110,7 @@ def cluster(django_db_setup, django_db_blocker) -> Cluster:
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "config.settings.test",
-        "DATABASE_URL": _database_url(),
+        "DATABASE_URL": database_url(),
         "DATABASE_CONN_MAX_AGE": "0",
         "CACHE_URL": REDIS_URL,
         "PAGE_CACHE_SECONDS": "600",

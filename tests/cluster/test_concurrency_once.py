@@ -44,6 +44,7 @@ from notifications.models import (
 from pages.models import StandardPage
 from schools.roles import Role
 from tests.accounts.conftest import sign_in
+from tests.cluster.conftest import database_url
 from tests.conftest import build_school, build_staff
 from tests.forms_app.factories import make_case
 
@@ -75,16 +76,6 @@ while not go.exists():
 """
 
 
-def _database_url() -> str:
-    db = connection.settings_dict
-    auth = db["USER"] or ""
-    if db["PASSWORD"]:
-        auth += f":{db['PASSWORD']}"
-    host = db["HOST"] or "127.0.0.1"
-    port = f":{db['PORT']}" if db["PORT"] else ""
-    return f"postgres://{auth}@{host}{port}/{db['NAME']}"
-
-
 def run_at_once(
     tmp_path: Path, jobs: list[str], timeout: float = 60, env: dict | None = None
 ) -> list:
@@ -93,7 +84,7 @@ def run_at_once(
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "config.settings.test",
-        "DATABASE_URL": _database_url(),
+        "DATABASE_URL": database_url(),
         **(env or {}),
     }
     go = tmp_path / "go"
@@ -306,6 +297,7 @@ def test_wrong_passwords_on_two_nodes_add_up_to_the_lock(tmp_path, client):
     job = """
 from django.test import Client
 from tests.accounts.conftest import sign_in
+from tests.cluster.conftest import database_url
 result = [
     sign_in(Client(), "ctxh", "sai-mat-khau-roi", REMOTE_ADDR="10.0.0.1").status_code
     for _ in range(2)
