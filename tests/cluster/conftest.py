@@ -28,7 +28,8 @@ from django.db import connection
 
 ROOT = Path(__file__).resolve().parents[2]
 SCRIPT = ROOT / "deploy" / "cluster" / "run-nodes"
-REDIS_URL = "redis://127.0.0.1:6379/15"
+# Overridable so that two runs of these tests on one machine keep apart.
+REDIS_URL = os.environ.get("CLUSTER_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 NODES = 2
 START_TIMEOUT = 90
 
