@@ -1,5 +1,6 @@
 """Anchors outside the database: written by the command, e-mailed, shown in the report."""
 
+import datetime
 import json
 from io import StringIO
 
@@ -67,6 +68,31 @@ def test_each_run_appends_and_never_rewrites(user_entries, anchor_file):
     assert text.startswith(first)
     assert len(text.splitlines()) == 2
     assert oct(anchor_file.stat().st_mode & 0o777) == "0o600"
+
+
+def test_the_timer_of_a_second_node_adds_nothing_within_the_interval(user_entries, anchor_file):
+    """Every node runs the hourly timer; the file gets the hour's line once."""
+    anchor_now()
+    entry_by(user_entries)
+    out = StringIO()
+
+    call_command("anchor_audit_chain", "--unless-anchored-within", "30", stdout=out)
+
+    assert len(anchor_file.read_text().splitlines()) == 1
+    assert "Not anchored again" in out.getvalue()
+
+
+def test_the_timer_anchors_once_the_interval_has_passed(user_entries, anchor_file, monkeypatch):
+    anchor_now()
+    entry_by(user_entries)
+    later = timezone.now() + datetime.timedelta(minutes=31)
+    monkeypatch.setattr(timezone, "now", lambda: later)
+
+    call_command("anchor_audit_chain", "--unless-anchored-within", "30", stdout=StringIO())
+
+    lines = [json.loads(line) for line in anchor_file.read_text().splitlines()]
+    assert len(lines) == 2
+    assert lines[1]["entry"] > lines[0]["entry"]
 
 
 @pytest.fixture

@@ -347,3 +347,31 @@ result = [help_limits.count(limit, who) for _ in range(25)]
 
     # Every increment was seen once, by one node or the other: 1 to 50, none twice.
     assert sorted(results[0] + results[1]) == list(range(1, 51))
+
+
+def test_two_nodes_anchoring_the_audit_at_once_write_one_line(tmp_path):
+    school = build_school("HB", "Trường THCS Hòa Bình")
+    worker = build_staff("cb-ctxh", Role.CASE_WORKER, school)
+    anchors = tmp_path / "anchors.jsonl"
+    job = f"""
+from io import StringIO
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from django.test import RequestFactory
+from audit.log import record
+from audit.models import Action
+settings.AUDIT_ANCHOR_FILE = Path({str(anchors)!r})
+request = RequestFactory().get("/", REMOTE_ADDR="192.0.2.1")
+request.user = get_user_model().objects.get(pk={worker.pk})
+record(request, Action.VIEW, target="t")
+out = StringIO()
+call_command("anchor_audit_chain", "--unless-anchored-within", "30", stdout=out)
+result = out.getvalue()
+"""
+    outputs = run_at_once(tmp_path, [job, job])
+
+    lines = [json.loads(line) for line in anchors.read_text().splitlines()]
+    assert len(lines) == 1
+    assert lines[0]["verified"] is True
+    assert sum("Not anchored again" in out for out in outputs) == 1

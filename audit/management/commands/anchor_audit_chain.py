@@ -13,12 +13,21 @@ cooperation, and the earlier anchors still show the damage.
 its newest anchor: after ``restore_site`` brought back a backup older than it.
 It writes a ``restore`` anchor (see :mod:`audit.anchors`), in the file and the
 e-mail, saying from which entry on the entries are lost.
+
+Several app nodes share one anchor file and each runs the hourly timer. A run holds a
+database lock (``config.locks.single_run``) so two never verify and append at once, and
+the timer passes ``--unless-anchored-within 30``: the node that comes second finds the
+hour's line already written and adds nothing (no second line, no second e-mail).
 """
+
+import datetime
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
 
 from audit.anchors import ANCHOR, RESTORE, AnchorFileError, read_anchors, write_anchor
+from config.locks import single_run
 
 
 class Command(BaseCommand):
@@ -30,13 +39,34 @@ class Command(BaseCommand):
             action="store_true",
             help="Record that a backup older than the newest anchors was restored.",
         )
+        parser.add_argument(
+            "--unless-anchored-within",
+            type=int,
+            default=0,
+            metavar="MINUTES",
+            help="Write nothing if a regular anchor was written in the last MINUTES "
+            "(for timers on several nodes sharing one anchor file).",
+        )
 
     def handle(self, *args, after_restore: bool = False, **options) -> None:
+        with single_run("audit-anchor"):
+            self.anchor(after_restore, options["unless_anchored_within"])
+
+    def anchor(self, after_restore: bool, within_minutes: int) -> None:
         try:
-            read_anchors()
+            anchors = read_anchors()
         except AnchorFileError as exc:
             # Appending to a damaged file would bury the damage; say so and stop.
             raise CommandError(f"Not anchored: {exc}", returncode=1) from exc
+        if within_minutes > 0 and not after_restore:
+            since = timezone.now() - datetime.timedelta(minutes=within_minutes)
+            recent = [a for a in anchors if a.kind == ANCHOR and a.at >= since]
+            if recent:
+                self.stdout.write(
+                    f"Not anchored again: entry {recent[-1].entry} was anchored at "
+                    f"{recent[-1].at.isoformat()}, less than {within_minutes} minutes ago."
+                )
+                return
         try:
             anchor, result = write_anchor(RESTORE if after_restore else ANCHOR)
         except OSError as exc:
