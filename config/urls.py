@@ -33,5 +33,8 @@ if settings.DEBUG:
 
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
+# A database outage answers the Vietnamese 503 page; any other error, Django's 500.
+handler500 = "config.database_outage.server_error"
+
 # Wagtail serves every other path from the page tree; keep this last.
 urlpatterns += [path("", include(wagtail_urls))]
