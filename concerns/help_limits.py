@@ -5,6 +5,13 @@ counts; ``HELP_CHANNEL_CACHE_ALIAS``, "default" unless set) in fixed windows. An
 address is counted by a keyed hash, never written down as it is. Over a limit, the
 gateway refuses with :class:`OverLimit` and nothing is stored; under it, every post
 is stored (what looks like spam is set aside for a person, not dropped).
+
+While Redis is unreachable the counts are kept in this process's memory instead
+(:func:`_cache`), not dropped and not refused: a frightened pupil's message must
+reach a person whatever the state of the cache, and refusing everyone (failing
+closed) would silence exactly the child the channel is for. Each worker then counts
+on its own, so a flood gets the limits once per worker (a few times more, still
+bounded) until Redis is back; one pupil's few tries stay far below them.
 """
 
 import hashlib
@@ -14,6 +21,10 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.cache import caches
+from django.core.cache.backends.base import BaseCache
+from django.core.cache.backends.locmem import LocMemCache
+
+from config.cache import is_reachable
 
 
 @dataclass(frozen=True)
@@ -63,8 +74,15 @@ class OverLimit(Exception):
         self.retry_after = retry_after
 
 
-def _cache():
-    return caches[getattr(settings, "HELP_CHANNEL_CACHE_ALIAS", "default")]
+# This process's counts while the shared cache is unreachable (see the module's docstring).
+_while_unreachable = LocMemCache(
+    "help-limits-while-redis-is-away", {"OPTIONS": {"MAX_ENTRIES": 10_000}}
+)
+
+
+def _cache() -> BaseCache:
+    shared = caches[getattr(settings, "HELP_CHANNEL_CACHE_ALIAS", "default")]
+    return shared if is_reachable(shared) else _while_unreachable
 
 
 def subject(kind: str, value: str) -> str:

@@ -56,7 +56,9 @@ def cache_config(url: str | None, file_location: str) -> dict:
 
     A per-process memory cache would let each gunicorn worker serve its own stale
     copy, so the default is a file cache that all workers on the machine share;
-    ``redis://`` selects Django's built-in Redis backend.
+    ``redis://`` selects Django's Redis backend in its tolerant form
+    (:class:`config.cache.TolerantRedisCache`), so a Redis outage makes the site
+    slower, never an error page.
     """
     if url is None:
         return {
@@ -64,7 +66,7 @@ def cache_config(url: str | None, file_location: str) -> dict:
             "LOCATION": file_location,
         }
     if url.startswith(("redis://", "rediss://", "unix://")):
-        return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
+        return {"BACKEND": "config.cache.TolerantRedisCache", "LOCATION": url}
     if url.startswith("file://"):
         return {
             "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",

@@ -16,18 +16,31 @@ count; nor does a rendition, which is made while a page is being rendered.
 The change is acted on when the transaction commits: a worker that read the new
 generation earlier than the commit could otherwise render the old content and
 keep it under the new generation.
+
+A change made while Redis is unreachable cannot write its generation, and Redis,
+cut off but not restarted, still holds the old one and the pages rendered under
+it. So the miss is written to the database (:class:`page_cache.models.MissedGeneration`)
+and made up by :func:`replay_missed_changes`, which runs before any process reads
+Redis again after seeing it fail (``config.cache.cache_recovered``: the breaker
+stays open until it has succeeded) and after every ``publish_scheduled`` run (each
+minute on every node), for a node that never noticed the outage.
 """
 
 from __future__ import annotations
 
+import logging
+
 from django.apps import apps
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.db.models.signals import post_delete, post_save
 from wagtail.models import Page
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
+from config.cache import cache_recovered
 from page_cache import frontend
 from page_cache.store import new_generation
+
+logger = logging.getLogger(__name__)
 
 # Models (besides pages) whose rows public pages show.
 SHOWN_ON_PUBLIC_PAGES = (
@@ -77,8 +90,53 @@ class _PendingExpiry:
 
 
 def _expire() -> None:
-    new_generation()
+    if new_generation() is None:
+        _record_missed()
     frontend.purge_all()
+
+
+def _record_missed() -> None:
+    from page_cache.models import MissedGeneration
+
+    try:
+        MissedGeneration.objects.create()
+    except DatabaseError as error:
+        # Both Redis and the database are away: the change itself cannot have been
+        # saved either, unless the database went in the instant between the two.
+        logger.error("A page-cache change could not be recorded (%s)", type(error).__name__)
+
+
+class CacheStillUnreachable(Exception):
+    """The missed changes could not be made up: Redis did not keep the new generation."""
+
+
+def replay_missed_changes() -> bool:
+    """Start the generation that changes made while Redis was away could not start.
+
+    True when no change is missing any more; False when Redis is still unreachable
+    (the rows stay for the next try). A change recorded while this runs stays too,
+    for the next call: one more generation than needed is harmless, one fewer is not.
+    """
+    from page_cache.models import MissedGeneration
+
+    latest = MissedGeneration.objects.order_by("-pk").values_list("pk", flat=True).first()
+    if latest is None:
+        return True
+    if new_generation() is None:
+        return False
+    MissedGeneration.objects.filter(pk__lte=latest).delete()
+    # Pages served from Redis's old generation meanwhile may sit in the proxy.
+    frontend.purge_all()
+    logger.warning("Page-cache changes missed while Redis was away are now made up")
+    return True
+
+
+def _on_cache_recovered(sender, **kwargs) -> None:
+    # In a savepoint, so that a failed query here never breaks a caller's transaction.
+    with transaction.atomic():
+        caught_up = replay_missed_changes()
+    if not caught_up:
+        raise CacheStillUnreachable
 
 
 def _on_page_change(sender, instance=None, **kwargs) -> None:
@@ -101,6 +159,7 @@ def connect() -> None:
     page_unpublished.connect(_on_page_change, dispatch_uid="page_cache.unpublished")
     post_page_move.connect(_on_page_change, dispatch_uid="page_cache.moved")
     post_delete.connect(_on_page_deleted, dispatch_uid="page_cache.page_deleted")
+    cache_recovered.connect(_on_cache_recovered, dispatch_uid="page_cache.cache_recovered")
     for label in SHOWN_ON_PUBLIC_PAGES:
         model = apps.get_model(label)
         post_save.connect(_on_row_change, sender=model, dispatch_uid=f"page_cache.save.{label}")

@@ -33,7 +33,12 @@ from django.core.cache.backends.base import BaseCache
 from django.http import HttpRequest
 from django.utils import timezone
 
+from config.cache import set_confirmed
+
 GENERATION_KEY = "page-cache:generation"
+# A generation made up for one request while the cache cannot be read: it matches no
+# stored page and no kept fragment.
+UNREACHABLE_PREFIX = "unreachable-"
 
 # Response headers worth replaying from a stored page. Set-Cookie is never kept:
 # a stored page must not hand one visitor's cookie to the next.
@@ -92,19 +97,27 @@ def current_generation() -> str:
     if generation is None:
         store.add(GENERATION_KEY, uuid.uuid4().hex, timeout=None)
         generation = store.get(GENERATION_KEY)
+    if generation is None:
+        # Redis is unreachable (config.cache): a token of this request alone, so that
+        # nothing is served from, or kept for later under, a generation nobody knows.
+        generation = UNREACHABLE_PREFIX + uuid.uuid4().hex
     if memo is not None:
         memo.append(generation)
     return generation
 
 
-def new_generation() -> str:
-    """Make every stored page stale, in every worker, from the next request on."""
+def new_generation() -> str | None:
+    """Make every stored page stale, in every worker, from the next request on.
+
+    None when the cache could not keep it (Redis unreachable): the caller must see
+    that the change is made up later (:mod:`page_cache.invalidation`).
+    """
     generation = uuid.uuid4().hex
-    page_cache().set(GENERATION_KEY, generation, timeout=None)
+    stored = set_confirmed(page_cache(), GENERATION_KEY, generation, timeout=None)
     memo = _request_generation.get()
     if memo is not None:
         memo.clear()
-    return generation
+    return generation if stored else None
 
 
 def language_for(request: HttpRequest) -> str:

@@ -123,7 +123,7 @@ def test_cache_is_shared_between_workers_by_default_and_redis_when_given():
     assert cache_config(None, "/tmp/c")["BACKEND"].endswith("FileBasedCache")
     redis = cache_config("redis://127.0.0.1:6379/1", "/tmp/c")
     assert redis == {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "BACKEND": "config.cache.TolerantRedisCache",
         "LOCATION": "redis://127.0.0.1:6379/1",
     }
     with pytest.raises(ImproperlyConfigured):
