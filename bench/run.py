@@ -248,14 +248,22 @@ def totp_step(last_t: int, tolerance: int = 1) -> int:
         time.sleep(1)
 
 
-def last_totp_step(db_path: Path, username: str) -> int:
-    with contextlib.closing(sqlite3.connect(db_path)) as db:
-        row = db.execute(
-            "SELECT max(d.last_t) FROM accounts_authenticatordevice d "
-            "JOIN auth_user u ON u.id = d.user_id "
-            "WHERE u.username = ? AND d.confirmed",
-            (username,),
-        ).fetchone()
+def last_totp_step(db_path: Path | str, username: str) -> int:
+    """The last step the server accepted; ``db_path`` is a SQLite file or a PostgreSQL URL
+    (bench/cluster.py)."""
+    sql = (
+        "SELECT max(d.last_t) FROM accounts_authenticatordevice d "
+        "JOIN auth_user u ON u.id = d.user_id "
+        "WHERE u.username = %s AND d.confirmed"
+    )
+    if str(db_path).startswith(("postgres://", "postgresql://")):
+        import psycopg
+
+        with psycopg.connect(str(db_path), connect_timeout=10) as db:
+            row = db.execute(sql, (username,)).fetchone()
+    else:
+        with contextlib.closing(sqlite3.connect(db_path)) as db:
+            row = db.execute(sql.replace("%s", "?"), (username,)).fetchone()
     return int(row[0] or -1)
 
 
@@ -383,7 +391,7 @@ class HttpSession:
         )
 
 
-def sign_in_http(session: HttpSession, user: dict, db_path: Path) -> None:
+def sign_in_http(session: HttpSession, user: dict, db_path: Path | str) -> None:
     """Sign in as a person does: password form, then a code from the authenticator."""
     status, _, html = session.request("GET", LOGIN_PATH)
     form = {"username": user["username"], "password": user["password"], "next": "/admin/"}
