@@ -17,7 +17,9 @@ bounded) until Redis is back; one pupil's few tries stay far below them.
 import hashlib
 import hmac
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TypeVar
 
 from django.conf import settings
 from django.core.cache import caches
@@ -25,6 +27,8 @@ from django.core.cache.backends.base import BaseCache
 from django.core.cache.backends.locmem import LocMemCache
 
 from config.cache import is_reachable
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -80,9 +84,15 @@ _while_unreachable = LocMemCache(
 )
 
 
-def _cache() -> BaseCache:
+def _in_cache(operation: Callable[[BaseCache], T]) -> T:
+    """``operation`` on the shared cache, or on this process's while it is unreachable,
+    including when the call itself is the one that finds it gone."""
     shared = caches[getattr(settings, "HELP_CHANNEL_CACHE_ALIAS", "default")]
-    return shared if is_reachable(shared) else _while_unreachable
+    if is_reachable(shared):
+        result = operation(shared)
+        if is_reachable(shared):
+            return result
+    return operation(_while_unreachable)
 
 
 def subject(kind: str, value: str) -> str:
@@ -101,7 +111,7 @@ def _key(limit: Limit, who: str, now: float) -> tuple[str, int]:
 def over(limit: Limit, who: str) -> int | None:
     """Seconds to wait if ``who`` has used up ``limit`` in this window, else None."""
     key, retry_after = _key(limit, who, time.time())
-    used = _cache().get(key, 0)
+    used = _in_cache(lambda cache: cache.get(key, 0))
     return retry_after if used >= limit.count else None
 
 
@@ -112,14 +122,17 @@ def count(limit: Limit, who: str) -> int:
     last place.
     """
     key, retry_after = _key(limit, who, time.time())
-    cache = _cache()
-    if cache.add(key, 1, retry_after + 1):
-        return 1
-    try:
-        return cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.add(key, 1, retry_after + 1)
-        return 1
+
+    def add_one(cache: BaseCache) -> int:
+        if cache.add(key, 1, retry_after + 1):
+            return 1
+        try:
+            return cache.incr(key)
+        except ValueError:  # expired between add and incr
+            cache.add(key, 1, retry_after + 1)
+            return 1
+
+    return _in_cache(add_one)
 
 
 def check(*pairs: tuple[Limit, str]) -> None:
