@@ -296,6 +296,9 @@ EMAIL_PORT = env_int("EMAIL_PORT", 25)
 EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+# Seconds each SMTP command may wait (Django's default waits for ever). A claimed
+# alert is sent again after ten of these (notifications.outbox.claim_expiry).
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 30)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "truong-an-toan@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
