@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: run cluster setup install install-dev system-libs translations messages test lint format bench screenshots clean
+.PHONY: run cluster setup install install-dev system-libs translations messages test lint format bench bench-cluster screenshots clean
 
 run: setup ## Set up everything and serve the demo site on http://127.0.0.1:8000 (or PORT=…)
 	@echo "Serving on http://$(HOST):$(PORT)/  (admin: http://$(HOST):$(PORT)/admin/)"
@@ -79,6 +79,13 @@ format: install-dev
 bench: translations ## Build the bench datasets, measure, write bench/RESULTS.md
 	bash bin/ensure-bench-tools
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
+
+# The province on PostgreSQL, two app nodes behind Varnish, with faults (bench/README.md,
+# "The cluster bench"); writes var/bench/RESULTS-cluster.md. BENCH_ARGS=--quick: small
+# province, 2 s per figure; BENCH_ARGS="--scale full" builds the province if missing.
+bench-cluster: translations ## The province on PostgreSQL behind Varnish, with faults
+	bash bin/ensure-bench-tools
+	$(BIN)/python bench/cluster.py $(BENCH_ARGS)
 
 screenshots: install-dev translations ## Admin screens in Vietnamese at 1366x900 and 360x640 into var/screenshots/png/
 	bash bin/ensure-chromium

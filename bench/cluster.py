@@ -90,6 +90,8 @@ UNCACHED_VS_SQLITE = 0.8
 # The restart of PostgreSQL on this machine (Debian's cluster 15/main). The bench runs it
 # only when no other database on the server has clients (see ``pg_restart_allowed``).
 PG_RESTART = "pg_ctlcluster 15 main restart"
+# Where --scale builds a missing province (``_small`` or ``_full`` is added).
+PROVINCE_DATABASE = "postgres://postgres@127.0.0.1:5432/province"
 
 
 # The manifest -----------------------------------------------------------------------------
@@ -108,11 +110,9 @@ def load_manifest(args: argparse.Namespace) -> tuple[Path, dict]:
             raise SystemExit(f"{PROVINCE.relative_to(ROOT)} is missing: it builds the province.")
         scale = args.scale or "small"
         log(f"building the {scale} province (bench/province.py) …")
-        subprocess.run(
-            [PYTHON, str(PROVINCE), "--scale", scale, "--manifest", str(path)],
-            cwd=ROOT,
-            check=True,
-        )
+        database_url = args.database_url or f"{PROVINCE_DATABASE}_{scale}"
+        cmd = [PYTHON, str(PROVINCE), "--database-url", database_url, "--scale", scale]
+        subprocess.run([*cmd, "--manifest", str(path)], cwd=ROOT, check=True)
     return path, json.loads(path.read_text())
 
 
@@ -126,9 +126,9 @@ def manifest_keys(manifest: dict) -> dict[str, str]:
 
 def public_pages(manifest: dict) -> list[dict]:
     """The manifest's public pages, each with the status it should answer (``expect``:
-    given, or 404 for the one named ``not_found``, else 200)."""
+    given, or 404 for the 404 page, else 200)."""
     return [
-        {"expect": 404 if page["name"] == "not_found" else 200, **page}
+        {"expect": 404 if "404" in page["name"] or page["name"] == "not_found" else 200, **page}
         for page in manifest.get("public", [])
     ]
 
@@ -151,9 +151,9 @@ def hosts_of(manifest: dict) -> list[str]:
 
 def sqlite_label(name: str) -> str | None:
     """The row of bench/RESULTS.md holding the single-node figure of page ``name``."""
-    if name.startswith("search"):
+    if name.lower().startswith("search"):
         return "Search"
-    return next((p.label for p in PAGES if p.key == name), None)
+    return next((p.label for p in PAGES if name in {p.key, p.label}), None)
 
 
 def sqlite_reference() -> tuple[str, dict[str, dict[str, float]]]:
@@ -1326,6 +1326,10 @@ def main() -> int:
         help="use var/bench/province-<scale>.json, building it with bench/province.py if missing",
     )
     parser.add_argument(
+        "--database-url",
+        help=f"database of a province --scale builds (default {PROVINCE_DATABASE}_<scale>)",
+    )
+    parser.add_argument(
         "--quick", action="store_true", help="small scale, 2 s per figure, shorter faults"
     )
     parser.add_argument("--seconds", type=int, default=10, help="length of each measurement")
@@ -1384,9 +1388,15 @@ def main() -> int:
         bench.cleanup()
     text = report(bench)
     write_report(text, output)
+    # The same, one heading level down, for the lead to paste into bench/RESULTS.md.
+    section = output.with_name(output.stem + "-section.md")
+    section.write_text(re.sub(r"^(#+) ", r"#\1 ", text, flags=re.MULTILINE))
     print()
     print(text)
-    log(f"done in {time.monotonic() - started:.0f} s; report written to {output}")
+    log(
+        f"done in {time.monotonic() - started:.0f} s; report written to {output}, "
+        f"the section for bench/RESULTS.md to {section}"
+    )
     return 1 if bench.failure else 0
 
 
