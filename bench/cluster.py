@@ -555,6 +555,7 @@ class ClusterBench:
             else:
                 result.uncached = self.spread(admin_host, page["path"], ADMIN_CONNS, cookie=cookie)
             self.admin.append(result)
+        self.trivial_again("uncached")
 
     def sign_in(self, role: str, port: int | None = None) -> str:
         """Sign ``role`` in for real (password, then TOTP) once; the session is in the
@@ -578,6 +579,16 @@ class ClusterBench:
             result.cached = self.spread(
                 page["host"], page["path"], PUBLIC_CONNS, int(page.get("expect", 200))
             )
+        self.trivial_again("cached")
+
+    def trivial_again(self, mode: str) -> None:
+        """The ceiling again at the end, as bench/run.py does: the better of the two is the
+        one that held least of whatever else the machine was doing."""
+        assert self.cluster is not None
+        again = self.spread(self.cluster.host, HELLO_PATH, PUBLIC_CONNS)
+        first = self.trivial.get(mode)
+        if again.ok and (first is None or not first.ok or again.rps > first.rps):
+            self.trivial[mode] = again
 
     def save_home_and_nginx(self) -> None:
         assert self.cluster is not None
@@ -786,7 +797,6 @@ class ClusterBench:
             found["error"] = "the worker did not start sending within 60 s"
             return found
         cluster.kill_worker()
-        restarted = time.monotonic()
         cluster.start_worker()
         wait_s = 20 if self.quick else 90
         sent = wait_until(lambda: len(sink.received) > received_before, wait_s, 0.5)
@@ -794,7 +804,7 @@ class ClusterBench:
         time.sleep(3 if sent is not None else 0)
         found["held"] = 1
         found["received"] = len(sink.received) - received_before
-        found["first_after_s"] = None if sent is None else time.monotonic() - restarted - 3
+        found["first_after_s"] = sent
         found["waited_s"] = wait_s
         status = subprocess.run(
             [PYTHON, str(Path(__file__)), "--outbox-status", ",".join(map(str, mail_ids))],
@@ -990,7 +1000,8 @@ def report(bench: ClusterBench) -> str:
         "connections each); rates add up, latency is the worse node's. Not through Varnish "
         "with its store bypassed: a bypass would need a cookie or header the front honours "
         "for anyone, and Varnish's own work would sit in a figure meant to be the nodes'. "
-        "÷ trivial is to the trivial view on both nodes in the same mode; the front column "
+        "÷ trivial is to the trivial view on both nodes in the same mode (measured first and "
+        "last, the better shown); the front column "
         "is through Varnish (cluster.vcl, store on) over nginx's saved home page.",
         "",
     ]
