@@ -18,6 +18,7 @@ import socket
 import subprocess
 import tempfile
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
@@ -103,9 +104,17 @@ def cluster(django_db_setup, django_db_blocker) -> Cluster:
         if os.environ.get("CI") == "true":
             pytest.fail("Redis is required under CI=true and is not reachable at 127.0.0.1:6379")
         pytest.skip("Redis is not running at 127.0.0.1:6379 (under CI=true this fails instead)")
+    with running_nodes(REDIS_URL) as nodes:
+        yield nodes
+
+
+@contextlib.contextmanager
+def running_nodes(redis_url: str) -> Iterator[Cluster]:
+    """The nodes, sharing the Redis database at ``redis_url`` (emptied before and after):
+    for a module that brings its own Redis (tests/cluster/test_redis_down.py)."""
     import redis
 
-    redis.Redis.from_url(REDIS_URL).flushdb()
+    redis.Redis.from_url(redis_url).flushdb()
     directory = Path(tempfile.mkdtemp(prefix="truong-an-toan-cluster-"))
     base_port = _free_ports(NODES)
     env = {
@@ -113,7 +122,7 @@ def cluster(django_db_setup, django_db_blocker) -> Cluster:
         "DJANGO_SETTINGS_MODULE": "config.settings.test",
         "DATABASE_URL": database_url(),
         "DATABASE_CONN_MAX_AGE": "0",
-        "CACHE_URL": REDIS_URL,
+        "CACHE_URL": redis_url,
         "PAGE_CACHE_SECONDS": "600",
         "NODES": str(NODES),
         "BASE_PORT": str(base_port),
@@ -141,7 +150,8 @@ def cluster(django_db_setup, django_db_blocker) -> Cluster:
         yield nodes
     finally:
         _stop(process)
-        redis.Redis.from_url(REDIS_URL).flushdb()
+        with contextlib.suppress(redis.RedisError):
+            redis.Redis.from_url(redis_url).flushdb()
 
 
 def _stop(process: subprocess.Popen) -> None:
@@ -163,6 +173,7 @@ def _stop(process: subprocess.Popen) -> None:
 def pytest_runtest_makereport(item: pytest.Item, call):
     outcome = yield
     report = outcome.get_result()
-    nodes = getattr(item, "funcargs", {}).get("cluster")
-    if report.failed and isinstance(nodes, Cluster):
+    funcargs = getattr(item, "funcargs", {}).values()
+    nodes = next((value for value in funcargs if isinstance(value, Cluster)), None)
+    if report.failed and nodes is not None:
         report.sections.append(("app node logs", nodes.logs()))
