@@ -186,9 +186,11 @@ class TolerantRedisCache(RedisCache):
 
     def _probe(self) -> bool:
         """Ping; on an answer, let the receivers of :data:`cache_recovered` catch up first."""
+        # Any failure, not only a lost connection (a Redis now asking for a password):
+        # the server is not usable yet, and the probe must end or no thread tries again.
         try:
             self._cache.get_client(None, write=True).ping()
-        except UNREACHABLE as error:
+        except Exception as error:
             self.breaker.failed(error)
             return False
         for receiver, outcome in cache_recovered.send_robust(
@@ -277,5 +279,9 @@ def set_confirmed(cache: BaseCache, key: str, value: Any, timeout: Any = DEFAULT
 
 
 def is_reachable(cache: BaseCache) -> bool:
-    """False while ``cache`` is a tolerant Redis whose breaker is open; True otherwise."""
-    return not (isinstance(cache, TolerantRedisCache) and cache.breaker.down)
+    """False while ``cache`` is a tolerant Redis whose breaker is open and not yet due
+    to try again; True otherwise (so the next call is the one that tries)."""
+    if not isinstance(cache, TolerantRedisCache):
+        return True
+    breaker = cache.breaker
+    return not breaker.down or time.monotonic() >= breaker.retry_at
