@@ -76,7 +76,7 @@ def outage_response(request: HttpRequest, error: BaseException) -> HttpResponse:
     """The 503 page for ``request``; logs one line with the error's class and no message."""
     side = "admin" if is_admin_request(request) else "public"
     logger.error(
-        "Database unavailable (%s): answered 503 to a %s %s request",
+        "Database unavailable (%s): answered 503 (%s side, %s)",
         type(error).__name__,
         side,
         request.method,
