@@ -33,7 +33,7 @@ import logging
 from django.apps import apps
 from django.db import DatabaseError, transaction
 from django.db.models.signals import post_delete, post_save
-from wagtail.models import Page
+from wagtail.models import Page, Site
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
 from config.cache import cache_recovered
@@ -125,6 +125,9 @@ def replay_missed_changes() -> bool:
     if new_generation() is None:
         return False
     MissedGeneration.objects.filter(pk__lte=latest).delete()
+    # Wagtail drops its site root paths (kept an hour) when a site or page moves, but
+    # that drop went nowhere either.
+    Site.clear_site_root_paths_cache()
     # Pages served from Redis's old generation meanwhile may sit in the proxy.
     frontend.purge_all()
     logger.warning("Page-cache changes missed while Redis was away are now made up")
