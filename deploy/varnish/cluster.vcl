@@ -6,11 +6,11 @@ vcl 4.1;
 # - Each node is probed on /healthz (200 when it reaches the database); a node
 #   that stops answering is left out of the director until it answers again.
 # - A GET or HEAD whose fetch fails (connection refused or reset: a node killed,
-#   restarting, or gone before the probe noticed) is sent again, to the next node,
-#   up to four times. A killed node then costs visitors nothing; a POST is never sent
-#   twice (a help request or a wizard step must not be stored twice), so a POST
-#   in flight on the node that died, or sent to it before the probe noticed (a
-#   few seconds), fails.
+#   restarting, or gone before the probe noticed) is sent again to the node the
+#   director gives next, up to four times. A killed node then costs visitors
+#   nothing; a POST is never sent twice (a help request or a wizard step must
+#   not be stored twice), so a POST in flight on the node that died, or sent to
+#   it before the probe noticed (a few seconds), fails.
 #
 # One backend per node; add a line to vcl_init for each. The nodes' addresses
 # must also be in default.vcl's `purgers` list if they are not this machine.
