@@ -26,7 +26,8 @@ by relevance with a correlated subquery per matching object that runs the FTS5
 backend's own ``MATCH`` expression, its own score (``bm25`` weighted by the
 entry's ``title_norm``, lowest first, ties by newest id) and the same candidates,
 pages and documents in one query that returns the shown slice in order with both
-totals. PostgreSQL's backend ranks with a plain join and keeps doing the work there.
+totals. On PostgreSQL, ``pages.search_postgres.PostgresRanking`` does the same with
+the backend's score and its GIN index (the backend's own filter reads every entry).
 """
 
 import re
@@ -254,13 +255,19 @@ def page_number(value: str | None) -> int:
 
 
 def fts_results(request: HttpRequest, pages: PageQuerySet, terms: str) -> FetchedPage:
-    """The page of results asked for, found with ``FTSRanking`` (SQLite).
+    """The page of results asked for, found with ``FTSRanking`` (SQLite) or ``PostgresRanking``.
 
     Three queries whatever the data size: the ranked slice with the totals, then
     the pages and documents shown, loaded by id. A page number past the end, or
     below 1, shows the last page, as ``Paginator.get_page`` does.
     """
-    ranking = FTSRanking(pages, terms.split())
+    if uses_sqlite_fts():
+        ranking = FTSRanking(pages, terms.split())
+    else:
+        # Imports the PostgreSQL backend, which SQLite installs need not load.
+        from pages.search_postgres import PostgresRanking
+
+        ranking = PostgresRanking(pages, terms.split())
     number = page_number(request.GET.get("page"))
     hits, page_total, document_total = [], 0, 0
     if number >= 1:
@@ -277,6 +284,11 @@ def fts_results(request: HttpRequest, pages: PageQuerySet, terms: str) -> Fetche
     # A hit deleted since the ranking is left out rather than failing the page.
     items = [found[kind][object_id] for kind, object_id in hits if object_id in found[kind]]
     return FetchedPage(items, (number - 1) * PAGE_SIZE, page_total + document_total)
+
+
+def uses_postgres_search() -> bool:
+    """Whether search runs on the PostgreSQL backend, whose ranking ``PostgresRanking`` replaces."""
+    return type(get_search_backend()).__name__ == "PostgresSearchBackend"
 
 
 def uses_sqlite_fts() -> bool:
@@ -502,7 +514,7 @@ def search(request: HttpRequest) -> HttpResponse:
     }
     if terms:
         pages = candidate_pages(request, filters, scope)
-        if uses_sqlite_fts():
+        if uses_sqlite_fts() or uses_postgres_search():
             fetched = fts_results(request, pages, terms)
             results_page = Paginator(fetched, PAGE_SIZE).get_page(fetched.start // PAGE_SIZE + 1)
         else:

@@ -1,0 +1,149 @@
+"""Ranking public search results on PostgreSQL in one query, as ``FTSRanking`` does on SQLite.
+
+Wagtail's database backend (``modelsearch`` 1.3) filters on ``title || body`` of each
+index entry, an expression no index covers, so every search read and concatenated
+every entry's vectors: over 100,000 pages, 2 to 10 seconds (``bench/pg_search_measure.py``).
+It then counted pages and documents in two more queries of the same shape.
+
+Here the filter is ``body @@ query`` alone, which the backend's GIN index on ``body``
+answers. That finds the same entries: the query is folded (``pages.search.search_terms``)
+and the body of every entry holds the folded copy of the title (pages index
+``folded_search_text``, which starts with the title; documents ``folded_title``), so a
+folded word of the title is always in the body too, and an unfolded title word can never
+match a folded query. The score is the backend's (``ts_rank`` of the title with its
+weights times ``title_norm``, plus ``ts_rank`` of the body), but of the folded title (see
+``FOLDED_TITLE``), ties newest first; pages come before documents, and both totals come
+with the slice, computed before ``LIMIT``.
+
+Written against modelsearch 1.3.2 (``PostgresSearchQueryCompiler.get_index_vectors`` and
+``build_tsrank``); ``tests/pages/test_search_postgres.py`` checks the same pages are found
+with and without diacritics and that the plan uses the GIN index.
+"""
+
+from functools import cache
+
+from django.db import connections, transaction
+from modelsearch.backends.database.postgres.weights import get_sql_weights
+from modelsearch.utils import get_descendants_content_types_pks
+from wagtail.models import Page, PageQuerySet
+
+from pages.models import MaterialFile, PlanAttachment, SiteDocument
+from pages.text import _LATIN_RANGES, fold
+
+# The backend's configuration (settings: SEARCH_CONFIG "simple"): no stemming, no stop
+# words, so every Vietnamese syllable is a lexeme of its own.
+CONFIG = "simple"
+INDEX_TABLE = "wagtailsearch_indexentry"
+# The public-page filter's cost is overestimated (a check per page against every view
+# restriction), which pushes the plan past ``jit_above_cost``: compiling it took 0.7 s
+# on a query that runs in 1 ms. For this transaction only.
+JIT_OFF = "SET LOCAL jit = off"
+
+
+@cache
+def folded_title_params() -> tuple[str, str]:
+    """The two alphabets of ``translate()``: each letter with diacritics, and its ``fold``.
+
+    Derived from ``pages.text.fold`` (precomposed letters, as titles are typed), so the
+    database folds a title as the index folds the page's text.
+    """
+    letters = [
+        char
+        for start, end in _LATIN_RANGES
+        for char in map(chr, range(start, end + 1))
+        if char.islower() and len(fold(char)) == 1 and fold(char).isascii() and fold(char) != char
+    ]
+    return "".join(letters), "".join(fold(char) for char in letters)
+
+
+# The title as the index's body holds it: the title vector keeps the diacritics, so
+# a folded query never matched it and the backend's title weight never applied to a
+# Vietnamese title. Titles are a few words: folding them for the hits is cheap.
+FOLDED_TITLE = "translate(lower(entry.title_text), %s, %s)"
+
+
+class PostgresRanking:
+    """Pages, then documents, matching every word, ranked as the PostgreSQL backend ranks them.
+
+    Same interface as ``pages.search.FTSRanking``: ``fetch`` returns the shown slice
+    and both totals in one query, ``count`` the number of hits for a page number past
+    the end.
+    """
+
+    def __init__(self, pages: PageQuerySet, words: list[str]) -> None:
+        self.using = pages.db
+        ops = connections[self.using].ops
+        page_sql, page_params = (
+            pages.order_by().values("pk").query.get_compiler(using=self.using).as_sql()
+        )
+        links = []
+        for model in (PlanAttachment, MaterialFile):
+            table = ops.quote_name(model._meta.db_table)
+            document = ops.quote_name(model._meta.get_field("document").column)
+            page = ops.quote_name(model._meta.get_field("page").column)
+            links.append(f"SELECT {document}::text FROM {table} WHERE {page} IN (candidate)")
+        page_types = get_descendants_content_types_pks(Page)
+        document_types = get_descendants_content_types_pks(SiteDocument)
+        # object_id is text (any model's key); compared as text, so no entry of a
+        # model with another kind of key is ever cast.
+        self.hits_sql = (
+            "SELECT CASE WHEN entry.content_type_id = ANY(%s) THEN 1 ELSE 0 END AS kind,"
+            " entry.object_id,"
+            f" ts_rank(%s::float4[], setweight(to_tsvector(%s::regconfig, {FOLDED_TITLE}), 'B'),"
+            " query) * entry.title_norm"
+            " + ts_rank(%s::float4[], entry.body, query) AS score"
+            f" FROM {INDEX_TABLE} entry, plainto_tsquery(%s::regconfig, %s) query"
+            " WHERE entry.body @@ query AND ("
+            "(entry.content_type_id = ANY(%s)"
+            f" AND entry.object_id IN (SELECT id::text FROM ({page_sql}) candidate(id)))"
+            " OR (entry.content_type_id = ANY(%s) AND entry.object_id IN"
+            f" ({links[0]} UNION {links[1]})))"
+        ).replace("(candidate)", f"({page_sql})")
+        weights = get_sql_weights()
+        self.hits_params = [
+            document_types,
+            weights,
+            CONFIG,
+            *folded_title_params(),
+            weights,
+            CONFIG,
+            " ".join(words),
+            page_types,
+            *page_params,
+            document_types,
+            *page_params,
+            *page_params,
+        ]
+
+    def slice_query(self, offset: int, limit: int) -> tuple[str, list]:
+        """The SQL and parameters of ``fetch``, for its plan to be checked."""
+        sql = (
+            "SELECT kind, object_id, SUM(1 - kind) OVER (), SUM(kind) OVER ()"
+            f" FROM ({self.hits_sql}) hit"
+            " ORDER BY kind, score DESC, object_id::bigint DESC LIMIT %s OFFSET %s"
+        )
+        return sql, [*self.hits_params, limit, offset]
+
+    def fetch(self, offset: int, limit: int) -> tuple[list[tuple[int, int]], int, int]:
+        """The (kind, id) of hits ``offset`` to ``offset + limit``, pages first, and both totals.
+
+        Totals are 0 when the slice is empty, even if there are hits before it.
+        """
+        with transaction.atomic(using=self.using), connections[self.using].cursor() as cursor:
+            cursor.execute(JIT_OFF)
+            cursor.execute(*self.slice_query(offset, limit))
+            rows = cursor.fetchall()
+        if not rows:
+            return [], 0, 0
+        return (
+            [(kind, int(object_id)) for kind, object_id, *_ in rows],
+            int(rows[0][2]),
+            int(rows[0][3]),
+        )
+
+    def count(self) -> int:
+        """How many pages and documents match, for a page number past the end."""
+        with transaction.atomic(using=self.using), connections[self.using].cursor() as cursor:
+            cursor.execute(JIT_OFF)
+            cursor.execute(f"SELECT COUNT(*) FROM ({self.hits_sql}) hit", self.hits_params)
+            return cursor.fetchone()[0]

@@ -1,0 +1,137 @@
+"""Public search on PostgreSQL (``pages.search_postgres.PostgresRanking``).
+
+What a visitor sees on PostgreSQL: the same pages with or without diacritics and in
+NFD, every word required, title matches first, one school's pages only when searching
+from it, and the last page for a page number past the end. The plan test is the reason
+for the module: the backend's own query read every index entry; this one must find the
+hits through the GIN index on the entries' body. Skipped on SQLite, whose ranking is
+``FTSRanking`` (tests/pages/test_search.py covers both engines).
+"""
+
+import unicodedata
+
+import pytest
+from django.db import connection
+from django.urls import reverse
+from wagtail.models import Page, Site
+
+from pages.models import StandardPage
+from pages.search import PAGE_SIZE, Scope, candidate_pages
+from pages.search_postgres import JIT_OFF, PostgresRanking
+from tests.conftest import build_school
+
+pytestmark = [
+    pytest.mark.django_db,
+    pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's ranking"),
+]
+
+SEARCH_URL = reverse("search")
+
+
+def publish(parent: Page, title: str, intro: str = "") -> Page:
+    page = StandardPage(title=title, slug=f"p{Page.objects.count()}", intro=intro, live=False)
+    parent.add_child(instance=page)
+    page.save_revision().publish()
+    return page
+
+
+def titles(client, **params) -> list[str]:
+    response = client.get(SEARCH_URL, params)
+    assert response.status_code == 200
+    return [result.title for result in response.context["results"]]
+
+
+@pytest.fixture
+def schools(db):
+    hoa_ban = build_school("HB", "Trường THCS Hoa Ban")
+    suoi_may = build_school("SM", "Trường TH Suối Mây")
+    publish(hoa_ban.root_page, "Phòng chống bạo lực học đường")
+    publish(suoi_may.root_page, "Tuần lễ an toàn", intro="Nói không với bạo lực.")
+    publish(suoi_may.root_page, "Lực lượng thanh niên tình nguyện")
+    return hoa_ban, suoi_may
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["bạo lực", unicodedata.normalize("NFD", "bạo lực"), "bao luc", "BAO LỰC"],
+)
+def test_every_spelling_finds_the_same_pages_title_matches_first(client, schools, query):
+    assert titles(client, q=query) == ["Phòng chống bạo lực học đường", "Tuần lễ an toàn"]
+
+
+def test_every_word_must_match(client, schools):
+    assert titles(client, q="luc luong") == ["Lực lượng thanh niên tình nguyện"]
+    assert titles(client, q="bao luc tinh nguyen") == []
+
+
+def test_a_school_search_finds_only_that_schools_pages(client, schools):
+    assert titles(client, q="bao luc", school="SM") == ["Tuần lễ an toàn"]
+
+
+def test_a_schools_own_site_finds_only_its_pages(client, schools):
+    Site.objects.create(hostname="hoa-ban.example", port=80, root_page=schools[0].root_page)
+
+    response = client.get(SEARCH_URL, {"q": "bao luc"}, HTTP_HOST="hoa-ban.example")
+
+    assert [r.title for r in response.context["results"]] == ["Phòng chống bạo lực học đường"]
+
+
+def test_a_draft_is_not_found(client, schools):
+    draft = StandardPage(title="Bạo lực bản nháp", slug="nhap", live=False)
+    schools[0].root_page.add_child(instance=draft)
+    draft.save_revision()
+
+    assert "Bạo lực bản nháp" not in titles(client, q="bao luc")
+
+
+def test_a_page_number_past_the_end_shows_the_last_page(client, schools):
+    for number in range(PAGE_SIZE + 2):
+        publish(schools[0].root_page, f"Hướng dẫn số {number}")
+
+    last = titles(client, q="huong dan", page="99")
+    second = titles(client, q="huong dan", page="2")
+
+    assert len(last) == 2
+    assert last == second
+
+
+@pytest.fixture
+def many_entries(schools):
+    """Enough index entries that reading them all would cost more than the index.
+
+    Entries of standard pages that do not exist (ids "x1", "x2" …), so no page is
+    added: the planner sees 10,000 page entries of which the query's words match two.
+    """
+    from django.contrib.contenttypes.models import ContentType
+
+    page_type = ContentType.objects.get_for_model(StandardPage).pk
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "INSERT INTO wagtailsearch_indexentry (content_type_id, object_id, title,"
+            " autocomplete, body, title_norm, title_text, body_text)"
+            " SELECT %s, 'x' || n, to_tsvector('simple', 'trang ' || n),"
+            " to_tsvector('simple', ''), to_tsvector('simple', text), 1.0, '', text"
+            # A page's worth of words (200), as a real entry has.
+            " FROM generate_series(1, 10000) n, LATERAL (SELECT string_agg("
+            "'tu' || ((n * 31 + k * 7) %% 3000), ' ') AS text FROM generate_series(1, 200) k) t",
+            [page_type],
+        )
+        cursor.execute("ANALYZE wagtailsearch_indexentry")
+
+
+def test_the_hits_are_found_through_the_gin_index(many_entries, rf):
+    request = rf.get(SEARCH_URL)
+    pages = candidate_pages(request, {"type": "", "topic": ""}, Scope(site=Site.objects.first()))
+    ranking = PostgresRanking(pages, ["bao", "luc"])
+
+    with connection.cursor() as cursor:
+        cursor.execute(JIT_OFF)
+        sql, params = ranking.slice_query(0, PAGE_SIZE)
+        cursor.execute("EXPLAIN " + sql, params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+
+    assert "Bitmap Index Scan on wagtailsear_body_90c85d_gin" in plan, plan
+    assert "Seq Scan on wagtailsearch_indexentry" not in plan, plan
+    # And the query answers what the view shows: the two pages, no document.
+    hits, page_total, document_total = ranking.fetch(0, PAGE_SIZE)
+    assert (len(hits), page_total, document_total) == (2, 2, 0)
