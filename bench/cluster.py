@@ -94,8 +94,8 @@ PG_RESTART = "pg_ctlcluster 15 main restart"
 # taken back after ten of these (notifications.outbox.claim_expiry): 5 s makes that 50 s,
 # so the worker fault sees the resend within the run; production keeps 30 s.
 EMAIL_TIMEOUT_S = 5
-# How often the worker fault runs the deadline job (which sweeps the outbox); deploy/cluster
-# /run-nodes runs it every 15 minutes.
+# How often the worker fault sweeps the outbox, as the deadline job does (deploy/cluster/
+# run-nodes runs that job every 15 minutes).
 SWEEP_EVERY_S = 5
 # Where --scale builds a missing province (``_small`` or ``_full`` is added).
 PROVINCE_DATABASE = "postgres://postgres@127.0.0.1:5432/province"
@@ -803,8 +803,8 @@ class ClusterBench:
         markers = [m.encode() for m in raised.get("message_ids", [])]
 
         def received() -> int:
-            """Copies of this alert's mails the sink acknowledged (the deadline job run
-            below may send other alerts too); without Message-IDs, every message."""
+            """Copies of this alert's mails the sink acknowledged (other mails may pass
+            through it meanwhile); without Message-IDs, every message."""
             if markers:
                 return sum(sink.count(m) for m in markers)
             return len(sink.received) - received_before
@@ -816,8 +816,9 @@ class ClusterBench:
             return found
         cluster.kill_worker()
         cluster.start_worker()
-        # The row stays "sending" until its claim expires; the deadline job then puts it
-        # back for the new worker. Run that job as the timer would, only more often.
+        # The row stays "sending" until its claim expires; the outbox's sweep (run by the
+        # deadline job's timer) then puts it back for the new worker. Run the sweep alone,
+        # more often: the deadline job would also raise the dataset's own due alerts.
         wait_s = EMAIL_TIMEOUT_S * 10 + 40
         restarted = time.monotonic()
         sent = None
@@ -825,7 +826,7 @@ class ClusterBench:
 
         def sweep() -> None:
             subprocess.run(
-                [PYTHON, "manage.py", "notify_due_deadlines"],
+                [PYTHON, str(Path(__file__)), "--sweep-outbox"],
                 env=cluster.env(cluster.dir / "worker"),
                 cwd=ROOT,
                 capture_output=True,
@@ -958,6 +959,14 @@ def raise_alert_in_process(username: str) -> dict[str, Any]:
     make_id = getattr(outbox, "message_id", None)
     ids = [make_id(m) for m in OutgoingMail.objects.filter(pk__in=mails)] if make_id else []
     return {"mails": mails, "message_ids": ids}
+
+
+def sweep_outbox_in_process() -> dict[str, int]:
+    """What the deadline job does for the outbox (notifications.outbox.sweep), alone."""
+    _django()
+    from notifications.outbox import sweep
+
+    return sweep()
 
 
 def outbox_status_in_process(ids: str) -> dict[str, Any]:
@@ -1238,13 +1247,13 @@ def fault_section(bench: ClusterBench) -> list[str]:
             text = (
                 f"An urgent alert queued {found['mails_queued']} mail(s); the sink held the "
                 "first DATA unanswered and the worker was killed (kill -9) then restarted. "
-                f"The deadline job (which sweeps the outbox) ran every {SWEEP_EVERY_S} s, "
+                f"The outbox's sweep (the deadline job's part) ran every {SWEEP_EVERY_S} s, "
                 f"{found.get('sweeps', 0)} times; claims expire after 10 × EMAIL_TIMEOUT "
                 f"({EMAIL_TIMEOUT_S} s here). "
                 f"Messages the sink acknowledged afterwards, within {found['waited_s']} s: "
                 f"**{found['received']}** (first after {_s(found.get('first_after_s'))}); "
-                f"outbox rows: {found.get('outbox', '?')}; other messages meanwhile (alerts "
-                f"of the deadline job): {found.get('received_other', 0)}. "
+                f"outbox rows: {found.get('outbox', '?')}; other messages meanwhile: "
+                f"{found.get('received_other', 0)}. "
                 f"Items lost: {lost_text(found)}."
             )
         if "worker_was_down" in found:
@@ -1415,12 +1424,16 @@ def main() -> int:
     parser.add_argument("--count-items", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--raise-alert", metavar="USERNAME", help=argparse.SUPPRESS)
     parser.add_argument("--outbox-status", metavar="IDS", help=argparse.SUPPRESS)
+    parser.add_argument("--sweep-outbox", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.count_items:
         print(json.dumps(count_items_in_process()))
         return 0
     if args.raise_alert:
         print(json.dumps(raise_alert_in_process(args.raise_alert)))
+        return 0
+    if args.sweep_outbox:
+        print(json.dumps(sweep_outbox_in_process()))
         return 0
     if args.outbox_status:
         print(json.dumps(outbox_status_in_process(args.outbox_status)))
