@@ -762,8 +762,8 @@ class ProvinceBuilder:
         rare_left = 7
         for s, school in enumerate(self.schools):
             total = per_school[s]
-            n_campaigns = total // weights
-            n_materials = total // weights
+            # A school with a few pages still has a campaign and a material to show.
+            n_campaigns = n_materials = max(total // weights, 1 if total >= 3 else 0)
             n_plans = total - n_campaigns - n_materials
             flavour = FLAVOUR[s % len(FLAVOUR)]
             place = school.place_name
@@ -1794,6 +1794,12 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     keep_template(args.database_url)
     manifest = build(scale)
+    # Statistics for the planner: a bulk load leaves none until autovacuum comes by.
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    say(f"analysed ({time.monotonic() - started:.1f} s)")
     manifest["database_url"] = args.database_url
     manifest["built_seconds"] = round(time.monotonic() - started, 1)
     args.manifest.parent.mkdir(parents=True, exist_ok=True)
