@@ -701,6 +701,7 @@ class ClusterBench:
                 lambda: cluster.backend_health().get(node.number) is False, 30
             )
             time.sleep(self.loop_seconds())
+            found["health"] = cluster.backend_health()
             restarted = time.monotonic()
             cluster.start_node(node)
             cluster.wait_node(node)
@@ -1190,7 +1191,7 @@ def fault_section(bench: ClusterBench) -> list[str]:
             f"in-flight at most {found['loop'].threads}; marked sick after "
             f"{_s(found.get('sick_after_s'))}; restarted node up after "
             f"{_s(found.get('node_up_s'))}, back in the director after "
-            f"{_s(found.get('in_director_s'))}"
+            f"{_s(found.get('in_director_s'))}; before the restart Varnish held " + _health(found)
             if "loop" in found
             else found.get("error", "")
         )
@@ -1268,11 +1269,13 @@ def fault_section(bench: ClusterBench) -> list[str]:
 def _seen_during(found: dict[str, Any]) -> str:
     """What node 1 answered directly and what Varnish's probes held, during the fault."""
     direct = ", ".join(f"`{path}` {status}" for path, status in found.get("direct", {}).items())
-    health = ", ".join(
-        f"node {n} {'healthy' if ok else 'sick'}"
-        for n, ok in sorted(found.get("health", {}).items())
-    )
-    return f"during it, node 1 answered {direct or '?'}; Varnish held {health or '?'}"
+    return f"during it, node 1 answered {direct or '?'}; Varnish held {_health(found)}"
+
+
+def _health(found: dict[str, Any]) -> str:
+    health = found.get("health", {})
+    text = ", ".join(f"node {n} {'healthy' if ok else 'sick'}" for n, ok in sorted(health.items()))
+    return text or "?"
 
 
 def _s(value: float | None) -> str:
