@@ -86,30 +86,32 @@ class PostgresRanking:
         document_types = get_descendants_content_types_pks(SiteDocument)
         # object_id is text (any model's key); compared as text, so no entry of a
         # model with another kind of key is ever cast.
-        self.hits_sql = (
-            "SELECT CASE WHEN entry.content_type_id = ANY(%s) THEN 1 ELSE 0 END AS kind,"
-            " entry.object_id,"
+        # Pages and documents apart (UNION ALL, not OR), so that each can be planned
+        # from whichever side is smaller: the GIN index over a province, or one
+        # school's hundred candidate pages looked up by (content type, object id).
+        part = (
+            "SELECT {kind} AS kind, entry.object_id,"
             f" ts_rank(%s::float4[], setweight(to_tsvector(%s::regconfig, {FOLDED_TITLE}), 'B'),"
             " query) * entry.title_norm"
             " + ts_rank(%s::float4[], entry.body, query) AS score"
             f" FROM {INDEX_TABLE} entry, plainto_tsquery(%s::regconfig, %s) query"
-            " WHERE entry.body @@ query AND ("
-            "(entry.content_type_id = ANY(%s)"
-            f" AND entry.object_id IN (SELECT id::text FROM ({page_sql}) candidate(id)))"
-            " OR (entry.content_type_id = ANY(%s) AND entry.object_id IN"
-            f" ({links[0]} UNION {links[1]})))"
-        ).replace("(candidate)", f"({page_sql})")
+            " WHERE entry.body @@ query AND entry.content_type_id = ANY(%s)"
+            " AND entry.object_id IN ({among})"
+        )
+        self.hits_sql = (
+            part.format(kind=0, among=f"SELECT id::text FROM ({page_sql}) candidate(id)")
+            + " UNION ALL "
+            + part.format(
+                kind=1, among=f"{links[0]} UNION {links[1]}".replace("(candidate)", f"({page_sql})")
+            )
+        )
         weights = get_sql_weights()
+        score_params = [weights, CONFIG, *folded_title_params(), weights, CONFIG, " ".join(words)]
         self.hits_params = [
-            document_types,
-            weights,
-            CONFIG,
-            *folded_title_params(),
-            weights,
-            CONFIG,
-            " ".join(words),
+            *score_params,
             page_types,
             *page_params,
+            *score_params,
             document_types,
             *page_params,
             *page_params,
