@@ -109,14 +109,16 @@ def cluster(django_db_setup, django_db_blocker) -> Cluster:
 
 
 @contextlib.contextmanager
-def running_nodes(redis_url: str) -> Iterator[Cluster]:
-    """The nodes, sharing the Redis database at ``redis_url`` (emptied before and after):
-    for a module that brings its own Redis (tests/cluster/test_redis_down.py)."""
+def running_nodes(redis_url: str, nodes: int = NODES, **settings: str) -> Iterator[Cluster]:
+    """``nodes`` nodes, sharing the Redis database at ``redis_url`` (emptied before and
+    after), for a module that brings its own Redis (tests/cluster/test_redis_down.py) or
+    its own settings: ``settings`` are environment variables over the defaults below
+    (tests/cluster/test_database_outage.py reaches the database through a proxy)."""
     import redis
 
     redis.Redis.from_url(redis_url).flushdb()
     directory = Path(tempfile.mkdtemp(prefix="truong-an-toan-cluster-"))
-    base_port = _free_ports(NODES)
+    base_port = _free_ports(nodes)
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "config.settings.test",
@@ -124,12 +126,13 @@ def running_nodes(redis_url: str) -> Iterator[Cluster]:
         "DATABASE_CONN_MAX_AGE": "0",
         "CACHE_URL": redis_url,
         "PAGE_CACHE_SECONDS": "600",
-        "NODES": str(NODES),
+        "NODES": str(nodes),
         "BASE_PORT": str(base_port),
         "GUNICORN_WORKERS": "1",
         "CLUSTER_DIR": str(directory),
         "RUN_WORKER": "0",
         "MIGRATE": "0",
+        **settings,
     }
     with open(directory / "run-nodes.log", "w") as out:
         process = subprocess.Popen(
@@ -140,14 +143,14 @@ def running_nodes(redis_url: str) -> Iterator[Cluster]:
             stderr=subprocess.STDOUT,
             start_new_session=True,
         )
-    nodes = Cluster([f"http://127.0.0.1:{base_port + n}" for n in range(NODES)], directory)
+    started = Cluster([f"http://127.0.0.1:{base_port + n}" for n in range(nodes)], directory)
     try:
         deadline = time.monotonic() + START_TIMEOUT
-        while not all(_healthy(url) for url in nodes.urls):
+        while not all(_healthy(url) for url in started.urls):
             if process.poll() is not None or time.monotonic() > deadline:
-                pytest.fail(f"the nodes did not start:\n{nodes.logs()}")
+                pytest.fail(f"the nodes did not start:\n{started.logs()}")
             time.sleep(0.3)
-        yield nodes
+        yield started
     finally:
         _stop(process)
         with contextlib.suppress(redis.RedisError):

@@ -12,15 +12,12 @@ from __future__ import annotations
 import contextlib
 import os
 import socket
-import subprocess
-import tempfile
 import threading
 import time
 from pathlib import Path
 from urllib.parse import quote, urlsplit, urlunsplit
 
 import pytest
-import redis
 import requests
 from django.conf import settings
 from django.db import connection
@@ -29,14 +26,11 @@ from config.database_outage import RETRY_AFTER_SECONDS
 from schools.roles import Role
 from tests.cluster.conftest import (
     REDIS_URL,
-    SCRIPT,
-    START_TIMEOUT,
     Cluster,
     _free_ports,
-    _healthy,
     _redis_reachable,
-    _stop,
     database_url,
+    running_nodes,
 )
 from tests.cluster.test_across_nodes import sign_in
 from tests.conftest import build_school, build_staff
@@ -138,7 +132,6 @@ def cluster(proxy, django_db_blocker) -> Cluster:
         if os.environ.get("CI") == "true":
             pytest.fail("Redis is required under CI=true and is not reachable at 127.0.0.1:6379")
         pytest.skip("Redis is not running at 127.0.0.1:6379 (under CI=true this fails instead)")
-    redis.Redis.from_url(REDIS_URL).flushdb()
     parts = urlsplit(database_url())
     auth = parts.netloc.rpartition("@")[0]
     through_proxy = urlunsplit(
@@ -146,43 +139,16 @@ def cluster(proxy, django_db_blocker) -> Cluster:
             netloc=f"{auth}@127.0.0.1:{proxy.port}" if auth else f"127.0.0.1:{proxy.port}"
         )
     )
-    directory = Path(tempfile.mkdtemp(prefix="truong-an-toan-outage-"))
-    port = _free_ports(1)
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": settings.SETTINGS_MODULE,
-        "DATABASE_URL": through_proxy,
-        "DATABASE_CONN_MAX_AGE": "60",
-        "CACHE_URL": REDIS_URL,
+    with running_nodes(
+        REDIS_URL,
+        nodes=1,
+        DJANGO_SETTINGS_MODULE=settings.SETTINGS_MODULE,
+        DATABASE_URL=through_proxy,
+        DATABASE_CONN_MAX_AGE="60",
         # Every page from the database, so the outage shows on each request.
-        "PAGE_CACHE_SECONDS": "0",
-        "NODES": "1",
-        "BASE_PORT": str(port),
-        "GUNICORN_WORKERS": "1",
-        "CLUSTER_DIR": str(directory),
-        "RUN_WORKER": "0",
-        "MIGRATE": "0",
-    }
-    with open(directory / "run-nodes.log", "w") as out:
-        process = subprocess.Popen(
-            ["bash", str(SCRIPT)],
-            cwd=ROOT,
-            env=env,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-    node = Cluster([f"http://127.0.0.1:{port}"], directory)
-    try:
-        deadline = time.monotonic() + START_TIMEOUT
-        while not _healthy(node.urls[0]):
-            if process.poll() is not None or time.monotonic() > deadline:
-                pytest.fail(f"the node did not start:\n{node.logs()}")
-            time.sleep(0.3)
+        PAGE_CACHE_SECONDS="0",
+    ) as node:
         yield node
-    finally:
-        _stop(process)
-        redis.Redis.from_url(REDIS_URL).flushdb()
 
 
 def _node_log(cluster: Cluster) -> str:
