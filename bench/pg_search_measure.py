@@ -547,7 +547,7 @@ def measure_search(cases: list[SearchCase] | None = None, runs: int = 30) -> dic
         slowest = captured[by_time[0]] if captured else None
         plan = ""
         if slowest is not None and connection.vendor == "postgresql":
-            # Replayed with the settings the view gave it (PostgresRanking turns JIT off).
+            # Replayed as the view ran it (JIT is off on every connection, base settings).
             before = captured[by_time[0] - 1]["sql"] if by_time[0] else ""
             with transaction.atomic(), connection.cursor() as cursor:
                 if before.startswith("SET LOCAL"):

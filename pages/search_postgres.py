@@ -23,7 +23,7 @@ Written against modelsearch 1.3.2 (``PostgresSearchQueryCompiler.get_index_vecto
 with and without diacritics and that the plan uses the GIN index.
 """
 
-from django.db import connections, transaction
+from django.db import connections
 from modelsearch.backends.database.postgres.weights import get_sql_weights
 from modelsearch.utils import get_descendants_content_types_pks
 from wagtail.models import Page, PageQuerySet
@@ -34,10 +34,9 @@ from pages.models import MaterialFile, PlanAttachment, SiteDocument
 # words, so every Vietnamese syllable is a lexeme of its own.
 CONFIG = "simple"
 INDEX_TABLE = "wagtailsearch_indexentry"
-# The public-page filter's cost is overestimated (a check per page against every view
-# restriction), which pushes the plan past ``jit_above_cost``: compiling it took 0.7 s
-# on a query that runs in 1 ms. For this transaction only.
-JIT_OFF = "SET LOCAL jit = off"
+# JIT is off for every connection (config/settings/base.py, DATABASES): the public-page
+# filter's overestimated cost made PostgreSQL spend 0.7 s compiling this query, which
+# runs in 1 ms.
 
 
 class PostgresRanking:
@@ -108,8 +107,7 @@ class PostgresRanking:
 
         Totals are 0 when the slice is empty, even if there are hits before it.
         """
-        with transaction.atomic(using=self.using), connections[self.using].cursor() as cursor:
-            cursor.execute(JIT_OFF)
+        with connections[self.using].cursor() as cursor:
             cursor.execute(*self.slice_query(offset, limit))
             rows = cursor.fetchall()
         if not rows:
@@ -122,7 +120,6 @@ class PostgresRanking:
 
     def count(self) -> int:
         """How many pages and documents match, for a page number past the end."""
-        with transaction.atomic(using=self.using), connections[self.using].cursor() as cursor:
-            cursor.execute(JIT_OFF)
+        with connections[self.using].cursor() as cursor:
             cursor.execute(f"SELECT COUNT(*) FROM ({self.hits_sql}) hit", self.hits_params)
             return cursor.fetchone()[0]

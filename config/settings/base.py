@@ -147,6 +147,13 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"].endswith("postgresql"):
+    # No JIT compilation: the public-page filter's cost is overestimated (a check per
+    # page against every view restriction), which pushed search and listings over a
+    # province's 100,000 pages past jit_above_cost, and compiling took 0.7-2 s for
+    # queries that run in milliseconds. Web requests are short; JIT never pays here.
+    _options = DATABASES["default"].setdefault("OPTIONS", {})
+    _options["options"] = f"{_options.get('options', '')} -c jit=off".strip()
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CACHES = {

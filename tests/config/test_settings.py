@@ -155,3 +155,15 @@ def test_env_bool_rejects_ambiguous_values(monkeypatch):
         env_bool("X_FLAG")
     monkeypatch.setenv("X_FLAG", "off")
     assert env_bool("X_FLAG", default=True) is False
+
+
+@pytest.mark.django_db
+def test_postgresql_connections_run_without_jit():
+    """JIT compiled the province's search for 0.7-2 s before a 1 ms query (issue 18)."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("JIT is PostgreSQL's")
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW jit")
+        assert cursor.fetchone()[0] == "off"

@@ -17,7 +17,7 @@ from wagtail.models import Page, Site
 
 from pages.models import StandardPage
 from pages.search import PAGE_SIZE, Scope, candidate_pages
-from pages.search_postgres import JIT_OFF, PostgresRanking
+from pages.search_postgres import PostgresRanking
 from tests.conftest import build_school
 
 pytestmark = [
@@ -137,7 +137,6 @@ def test_the_hits_are_found_through_the_gin_index(many_entries, rf):
     ranking = PostgresRanking(pages, ["bao", "luc"])
 
     with connection.cursor() as cursor:
-        cursor.execute(JIT_OFF)
         sql, params = ranking.slice_query(0, PAGE_SIZE)
         cursor.execute("EXPLAIN " + sql, params)
         plan = "\n".join(row[0] for row in cursor.fetchall())
