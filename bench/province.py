@@ -1143,7 +1143,7 @@ class ProvinceBuilder:
         from django.db import connection
 
         from audit.keys import current_key, keyed_digest
-        from audit.log import GENESIS, hashed_values
+        from audit.log import GENESIS, HASHED_COLUMNS, hashed_values
         from audit.models import AuditEntry
         from forms_app.models import Case
 
@@ -1170,21 +1170,8 @@ class ProvinceBuilder:
         ]
         kinds = [(a, t) for a, t, _w in actions]
         weights = [w for _a, _t, w in actions]
-        columns = (
-            "at",
-            "actor_id",
-            "actor_username",
-            "school_id_value",
-            "case_id_value",
-            "case_reference",
-            "action",
-            "target",
-            "detail",
-            "ip_address",
-            "prev_hash",
-            "entry_hash",
-            "key_id",
-        )
+        # The chained columns in the order hashed_values takes them, then the links.
+        columns = (*HASHED_COLUMNS, "prev_hash", "entry_hash")
         sql = f"COPY audit_auditentry ({', '.join(columns)}) FROM STDIN"
         rows = []
         for n in range(count):
@@ -1200,8 +1187,8 @@ class ProvinceBuilder:
                 case_pk, reference = rng.choice(by_school.get(school.pk) or [(None, "")])
                 target = f"{target}:{case_pk}" if case_pk else target
             ip = f"10.{school.pk % 250}.{rng.randint(0, 255)}.{rng.randint(1, 254)}"
-            values = hashed_values(
-                at.astimezone(datetime.UTC),
+            fields = (
+                at,
                 actor.pk,
                 actor.username,
                 school.pk,
@@ -1213,24 +1200,9 @@ class ProvinceBuilder:
                 ip,
                 key_id,
             )
+            values = hashed_values(at.astimezone(datetime.UTC), *fields[1:])
             digest = keyed_digest(key, prev, values)
-            rows.append(
-                (
-                    at,
-                    actor.pk,
-                    actor.username,
-                    school.pk,
-                    case_pk,
-                    reference,
-                    action,
-                    target,
-                    detail,
-                    ip,
-                    prev,
-                    digest,
-                    key_id,
-                )
-            )
+            rows.append((*fields, prev, digest))
             prev = digest
             if len(rows) >= AUDIT_BATCH or n == count - 1:
                 with connection.cursor() as cursor, cursor.copy(sql) as copy:
