@@ -52,12 +52,18 @@ from wagtail.search.backends import get_search_backend
 from page_cache.fragments import remember
 from pages.listings import topic_choices
 from pages.models import (
+    CampaignIndexPage,
     CampaignPage,
+    HomePage,
+    HotlineNoticePage,
     MaterialFile,
+    MaterialIndexPage,
     MaterialPage,
     PlanAttachment,
+    PlanIndexPage,
     PlanPage,
     SiteDocument,
+    StandardPage,
 )
 from pages.models.base import only_public, school_for, school_name_for, school_sections
 from pages.text import fold
@@ -402,29 +408,43 @@ def published_documents(pages: PageQuerySet) -> QuerySet[SiteDocument]:
 
 # The text a result shows under its title, by page type: read for the whole
 # page of results in one query rather than by loading each page as its type.
-SNIPPET_FIELDS = (
-    "planpage__summary",
-    "homepage__intro",
-    "campaignpage__intro",
-    "materialpage__intro",
-    "standardpage__intro",
-    "hotlinenoticepage__intro",
-    "planindexpage__intro",
-    "campaignindexpage__intro",
-    "materialindexpage__intro",
-)
+def snippet_fields() -> dict[type[Page], str]:
+    """Each page type's introduction, shown under a result without a search description."""
+    return {
+        PlanPage: "summary",
+        HomePage: "intro",
+        CampaignPage: "intro",
+        MaterialPage: "intro",
+        StandardPage: "intro",
+        HotlineNoticePage: "intro",
+        PlanIndexPage: "intro",
+        CampaignIndexPage: "intro",
+        MaterialIndexPage: "intro",
+    }
 
 
 def page_snippets(pages: list[Page]) -> dict[int, str]:
-    """The snippet of each of ``pages``: its search description, else its introduction."""
-    if not pages:
-        return {}
-    rows = Page.objects.filter(pk__in=[page.pk for page in pages]).values_list(
-        "pk", "search_description", *SNIPPET_FIELDS
-    )
+    """The snippet of each of ``pages``: its search description, else its introduction.
+
+    The introductions are read in one query, a ``UNION ALL`` over only the page
+    types shown: joining every type's table to the page table instead cost
+    PostgreSQL 5 to 10 ms of planning per search for a 2 ms query.
+    """
+    texts = {page.pk: page.search_description for page in pages if page.search_description}
+    wanted: dict[tuple[type[Page], str], list[int]] = {}
+    fields = snippet_fields()
+    for page in pages:
+        field = fields.get(page.specific_class)
+        if page.pk not in texts and field:
+            wanted.setdefault((page.specific_class, field), []).append(page.pk)
+    parts = [
+        model.objects.filter(pk__in=ids).order_by().values_list("pk", field)
+        for (model, field), ids in wanted.items()
+    ]
+    if parts:
+        texts.update(parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0])
     return {
-        pk: Truncator(strip_tags(next((text for text in texts if text), ""))).words(SNIPPET_WORDS)
-        for pk, *texts in rows
+        pk: Truncator(strip_tags(text or "")).words(SNIPPET_WORDS) for pk, text in texts.items()
     }
 
 

@@ -53,12 +53,27 @@ def page_url(context: template.Context, page: Page) -> str | None:
     if not cache:
         site = Site.find_for_request(request)
         roots = page._get_site_root_paths(request)
-        cache["roots"] = roots
+        # Roots by path, each with its place in Wagtail's order: a link looks up
+        # each of its own ancestors' paths, not every site (a province has 1,000,
+        # and its menu 1,000 links).
+        by_path: dict[str, list] = {}
+        for position, root in enumerate(roots):
+            by_path.setdefault(root.root_path, []).append((position, root))
+        cache["by_path"] = by_path
         cache["site_id"] = site.pk if site else None
         cache["single"] = len({root.site_id for root in roots}) == 1
         cache["prefix"] = reverse("wagtail_serve", args=("",))
-    url_path = page.url_path
-    matches = [root for root in cache["roots"] if url_path.startswith(root.root_path)]
+    url_path = page.url_path or ""
+    by_path = cache["by_path"]
+    matches = [
+        root
+        for _position, root in sorted(
+            found
+            for end, char in enumerate(url_path, start=1)
+            if char == "/"
+            for found in by_path.get(url_path[:end], ())
+        )
+    ]
     if not matches:
         return page.get_url(request=request)
     # As Wagtail chooses: the most specific root, unless the page is also in the
