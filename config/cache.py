@@ -44,7 +44,7 @@ from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
 from django.core.cache.backends.base import DEFAULT_TIMEOUT, BaseCache
-from django.core.cache.backends.redis import RedisCache
+from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 from django.dispatch import Signal
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
@@ -155,6 +155,28 @@ def breaker_for(servers: Iterable[str], seconds: float = BREAKER_SECONDS) -> Cir
         return breaker
 
 
+class ReusedClient(RedisCacheClient):
+    """Django's Redis cache client, keeping one redis-py client per connection pool.
+
+    Django builds a new ``redis.Redis`` for every cache call, and its constructor
+    fills a table of some two hundred reply handlers: a third of a millisecond
+    each time, about 2 ms of a public page that reads seven keys (a fifth of it,
+    measured with cProfile on the province bench). A ``redis.Redis`` over a pool is
+    safe to share between threads; each command takes a connection from the pool.
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._clients: dict[int, Any] = {}
+
+    def get_client(self, key: Any = None, *, write: bool = False) -> Any:
+        pool = self._get_connection_pool(write)
+        client = self._clients.get(id(pool))
+        if client is None:
+            client = self._clients[id(pool)] = self._client(connection_pool=pool)
+        return client
+
+
 class TolerantRedisCache(RedisCache):
     """``RedisCache`` that answers a miss instead of raising while Redis is unreachable.
 
@@ -170,6 +192,7 @@ class TolerantRedisCache(RedisCache):
         options.setdefault("socket_connect_timeout", CONNECT_TIMEOUT)
         options.setdefault("socket_timeout", READ_TIMEOUT)
         super().__init__(server, {**params, "OPTIONS": options})
+        self._class = ReusedClient
         self.breaker = breaker_for(self._servers, seconds)
 
     def _guard(self, operation: Callable[[], T], fallback: T) -> T:
