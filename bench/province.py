@@ -803,7 +803,7 @@ class ProvinceBuilder:
         self.step("pages written")
         self._hotlines()
         with _same_text_once():
-            dataset._index_pages([(model, [p.pk for p in pages]) for model, pages in made.items()])
+            write_search_index([(model, [p.pk for p in pages]) for model, pages in made.items()])
             dataset._index_images()
             self._index_sections()
         self.step("search index written")

@@ -16,8 +16,16 @@ class FormsAppConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import post_delete, post_save
 
-        from forms_app.admin.filters import forget_category_choices
+        from config.cache import cache_recovered
+        from forms_app.admin.filters import (
+            forget_category_choices,
+            forget_category_choices_after_outage,
+        )
         from forms_app.models import IssueCategory
+
+        cache_recovered.connect(
+            forget_category_choices_after_outage, dispatch_uid="forms_app.category_choices"
+        )
 
         for signal in (post_save, post_delete):
             signal.connect(

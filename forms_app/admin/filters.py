@@ -57,6 +57,17 @@ def forget_category_choices(**kwargs) -> None:
     transaction.on_commit(lambda: cache.delete(CATEGORY_CHOICES_KEY))
 
 
+def forget_category_choices_after_outage(**kwargs) -> None:
+    """Drop the kept choices when Redis answers again after an outage.
+
+    An edit made while Redis was away could not drop them, and Redis may have kept
+    the old list through the outage: without this, the filter would show it for up
+    to a day (``config.cache.cache_recovered``). If Redis fails again here, the
+    process's breaker stays open and this runs again at the next recovery.
+    """
+    cache.delete(CATEGORY_CHOICES_KEY)
+
+
 class CategoryFilter(SimpleListFilter):
     # Django's related-field filter needs django.contrib.admin's site, not installed here.
     title = Case._meta.get_field("categories").verbose_name

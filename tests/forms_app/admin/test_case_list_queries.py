@@ -179,3 +179,23 @@ def test_a_renamed_category_shows_in_the_filter_at_once(
     html = client.get(LIST_URL).content.decode()
     assert "Nhóm vấn đề đã đổi tên" in html
     assert old_name not in html  # the filter's kept choices were dropped too
+
+
+def test_a_category_renamed_while_redis_was_away_shows_once_it_is_back(staff, client):
+    """The rename could not drop the kept choices; Redis coming back does."""
+    from config.cache import cache_recovered
+
+    client.force_login(staff.principal)
+    add_cases(staff, 1)
+    category = IssueCategory.objects.order_by("pk").first()
+    old_name = category.name
+    assert old_name in client.get(LIST_URL).content.decode()
+    # Saved without its signal's drop, as when the cache could not be reached.
+    IssueCategory.objects.filter(pk=category.pk).update(name="Nhóm vấn đề đổi tên lúc mất Redis")
+    assert old_name in client.get(LIST_URL).content.decode()
+
+    cache_recovered.send(sender=None, location="redis-thu")
+
+    html = client.get(LIST_URL).content.decode()
+    assert "Nhóm vấn đề đổi tên lúc mất Redis" in html
+    assert old_name not in html
