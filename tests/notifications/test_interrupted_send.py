@@ -153,3 +153,20 @@ def test_a_send_interrupted_on_its_last_attempt_is_given_up(smtp_server, monkeyp
     mail.refresh_from_db()
     assert (mail.status, mail.last_error_code) == (MailStatus.FAILED, "interrupted")
     assert smtp_server.messages == []
+
+
+def test_the_deadline_job_reports_the_sends_it_resumed(smtp_server, monkeypatch):
+    """The timer's log says an interrupted send was taken up again, not only lost tasks."""
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    mail = _queue()
+    _deliver_and_die(monkeypatch, mail, _killed_before_the_server_accepted)
+    _claim_expired(mail)
+    out = StringIO()
+
+    call_command("notify_due_deadlines", stdout=out)
+
+    assert "interrupted sends resumed: 1" in out.getvalue()
+    assert len(smtp_server.messages) == 1

@@ -25,5 +25,6 @@ class Command(BaseCommand):
         if options["verbosity"] >= 1:
             self.stdout.write(
                 f"deadline alerts: {made}; e-mails enqueued again: {swept['requeued']}, "
+                f"interrupted sends resumed: {swept['resumed']}, "
                 f"given up: {swept['given_up']}; digest enqueued: {digest_queued}"
             )
