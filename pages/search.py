@@ -50,6 +50,7 @@ from wagtail.models import Page, PageQuerySet, Site
 from wagtail.search.backends import get_search_backend
 
 from page_cache.fragments import remember
+from pages.links import PageLinks
 from pages.listings import topic_choices
 from pages.models import (
     CampaignIndexPage,
@@ -473,6 +474,7 @@ def as_results(items: list, request: HttpRequest, pages: PageQuerySet) -> list[R
     sources = document_sources(document_ids, pages) if document_ids else {}
     snippets = page_snippets([item for item in items if not isinstance(item, SiteDocument)])
     sections = school_sections() if items else []
+    links = PageLinks.for_request(request)
 
     results = []
     for item in items:
@@ -485,7 +487,7 @@ def as_results(items: list, request: HttpRequest, pages: PageQuerySet) -> list[R
                     kind=capfirst(SiteDocument._meta.verbose_name),
                     detail=item.file_extension.upper(),
                     source_title=source.title if source else "",
-                    source_url=(source.get_url(request=request) or "") if source else "",
+                    source_url=(links.url(source) or "") if source else "",
                     school=school_name_for(source.path, sections) if source else "",
                 )
             )
@@ -494,7 +496,7 @@ def as_results(items: list, request: HttpRequest, pages: PageQuerySet) -> list[R
             results.append(
                 Result(
                     title=item.title,
-                    url=item.get_url(request=request) or "",
+                    url=links.url(item) or "",
                     kind=capfirst(model._meta.verbose_name),
                     snippet=snippets.get(item.pk, ""),
                     school=school_name_for(item.path, sections),

@@ -2,14 +2,13 @@ import re
 
 from django import template
 from django.conf import settings
-from django.urls import reverse
 from django.utils.formats import localize
 from django.utils.html import conditional_escape, format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
-from wagtail.coreutils import WAGTAIL_APPEND_SLASH
 from wagtail.models import Page, Site
 
 from page_cache.fragments import remember
+from pages.links import PageLinks
 from pages.models.base import only_public, school_for
 from pages.text import dial_number
 from schools.models import School
@@ -28,66 +27,10 @@ def _request_cache(context: template.Context, name: str) -> dict:
     return cache
 
 
-# A page path that Wagtail's own URL pattern takes as it is (ASCII slugs ending
-# in "/"): its URL is the pattern's prefix followed by the path, unquoted.
-PLAIN_PAGE_PATH = re.compile(r"(?:[A-Za-z0-9_\-]+/)*\Z", re.ASCII)
-
-
 @register.simple_tag(takes_context=True)
 def page_url(context: template.Context, page: Page) -> str | None:
-    """The URL ``{% pageurl page %}`` gives, without reversing a URL per link.
-
-    Wagtail's tag reverses its URL pattern for every page; a listing has dozens
-    of links. The site root paths, the current site and the pattern's prefix are
-    worked out once per request; anything unusual (a non-ASCII slug, no request,
-    internationalised URLs) falls back to Wagtail's own ``get_url``.
-    """
-    request = context.get("request")
-    if (
-        request is None
-        or not WAGTAIL_APPEND_SLASH
-        or getattr(settings, "WAGTAIL_I18N_ENABLED", False)
-    ):
-        return page.get_url(request=request)
-    cache = _request_cache(context, "_pages_url_parts")
-    if not cache:
-        site = Site.find_for_request(request)
-        roots = page._get_site_root_paths(request)
-        # Roots by path, each with its place in Wagtail's order: a link looks up
-        # each of its own ancestors' paths, not every site (a province has 1,000,
-        # and its menu 1,000 links).
-        by_path: dict[str, list] = {}
-        for position, root in enumerate(roots):
-            by_path.setdefault(root.root_path, []).append((position, root))
-        cache["by_path"] = by_path
-        cache["site_id"] = site.pk if site else None
-        cache["single"] = len({root.site_id for root in roots}) == 1
-        cache["prefix"] = reverse("wagtail_serve", args=("",))
-    url_path = page.url_path or ""
-    by_path = cache["by_path"]
-    matches = [
-        root
-        for _position, root in sorted(
-            found
-            for end, char in enumerate(url_path, start=1)
-            if char == "/"
-            for found in by_path.get(url_path[:end], ())
-        )
-    ]
-    if not matches:
-        return page.get_url(request=request)
-    # As Wagtail chooses: the most specific root, unless the page is also in the
-    # current site (a school's section reached through its own domain).
-    site_id, root_path, root_url, _language = next(
-        (root for root in matches if root.site_id == cache["site_id"]), matches[0]
-    )
-    rest = url_path[len(root_path) :]
-    if not PLAIN_PAGE_PATH.match(rest):
-        return page.get_url(request=request)
-    path = cache["prefix"] + rest
-    if site_id == cache["site_id"] or cache["single"]:
-        return path
-    return root_url + path
+    """The URL ``{% pageurl page %}`` gives, worked out once per request (``pages.links``)."""
+    return PageLinks.for_request(context.get("request")).url(page)
 
 
 @register.simple_tag(takes_context=True)
