@@ -261,12 +261,16 @@ def page_number(value: str | None) -> int:
     return min(number, 10**9)
 
 
-def fts_results(request: HttpRequest, pages: PageQuerySet, terms: str) -> FetchedPage:
+def fts_results(
+    request: HttpRequest, pages: PageQuerySet, terms: str, *, within_school: bool = False
+) -> FetchedPage:
     """The page of results asked for, found with ``FTSRanking`` (SQLite) or ``PostgresRanking``.
 
     Three queries whatever the data size: the ranked slice with the totals, then
     the pages and documents shown, loaded by id. A page number past the end, or
-    below 1, shows the last page, as ``Paginator.get_page`` does.
+    below 1, shows the last page, as ``Paginator.get_page`` does. ``within_school``
+    says the pages are one school's (a hundred or so, not a province's 100,000),
+    which PostgreSQL finds best another way.
     """
     if uses_sqlite_fts():
         ranking = FTSRanking(pages, terms.split())
@@ -274,7 +278,7 @@ def fts_results(request: HttpRequest, pages: PageQuerySet, terms: str) -> Fetche
         # Imports the PostgreSQL backend, which SQLite installs need not load.
         from pages.search_postgres import PostgresRanking
 
-        ranking = PostgresRanking(pages, terms.split())
+        ranking = PostgresRanking(pages, terms.split(), few_candidates=within_school)
     number = page_number(request.GET.get("page"))
     hits, page_total, document_total = [], 0, 0
     if number >= 1:
@@ -537,7 +541,7 @@ def search(request: HttpRequest) -> HttpResponse:
     if terms:
         pages = candidate_pages(request, filters, scope)
         if uses_sqlite_fts() or uses_postgres_search():
-            fetched = fts_results(request, pages, terms)
+            fetched = fts_results(request, pages, terms, within_school=scope.school is not None)
             results_page = Paginator(fetched, PAGE_SIZE).get_page(fetched.start // PAGE_SIZE + 1)
         else:
             page_hits = Page.objects.filter(pk__in=pages.values("pk")).search(terms, operator="and")

@@ -12,7 +12,8 @@ and the body of every entry holds the folded copy of the title (pages index
 folded word of the title is always in the body too, and an unfolded title word can never
 match a folded query. The score is the backend's own (``ts_rank`` of the title with its
 weights times ``title_norm``, plus ``ts_rank`` of the body), ties newest first; pages come
-before documents, and both totals come with the slice, computed before ``LIMIT``.
+before documents, and both totals come with the slice, computed before ``LIMIT``. Above
+``RANK_BODY_UP_TO`` hits, only the title is ranked (``PostgresRanking.slice_query``).
 
 The title vector keeps the diacritics, so its weight only counts for a title without
 any (on SQLite too): ranking a folded title instead (``translate`` of ``title_text``)
@@ -34,6 +35,8 @@ from pages.models import MaterialFile, PlanAttachment, SiteDocument
 # words, so every Vietnamese syllable is a lexeme of its own.
 CONFIG = "simple"
 INDEX_TABLE = "wagtailsearch_indexentry"
+# Above this many hits of a kind, the body is not ranked (``PostgresRanking.slice_query``).
+RANK_BODY_UP_TO = 1000
 # JIT is off for every connection (config/settings/base.py, DATABASES): the public-page
 # filter's overestimated cost made PostgreSQL spend 0.7 s compiling this query, which
 # runs in 1 ms.
@@ -47,7 +50,9 @@ class PostgresRanking:
     the end.
     """
 
-    def __init__(self, pages: PageQuerySet, words: list[str]) -> None:
+    def __init__(
+        self, pages: PageQuerySet, words: list[str], *, few_candidates: bool = False
+    ) -> None:
         self.using = pages.db
         ops = connections[self.using].ops
         page_sql, page_params = (
@@ -58,49 +63,72 @@ class PostgresRanking:
             table = ops.quote_name(model._meta.db_table)
             document = ops.quote_name(model._meta.get_field("document").column)
             page = ops.quote_name(model._meta.get_field("page").column)
-            links.append(f"SELECT {document}::text FROM {table} WHERE {page} IN (candidate)")
+            links.append(f"SELECT {document} FROM {table} WHERE {page} IN (candidate)")
         page_types = get_descendants_content_types_pks(Page)
         document_types = get_descendants_content_types_pks(SiteDocument)
-        # object_id is text (any model's key); compared as text, so no entry of a
-        # model with another kind of key is ever cast.
-        # Pages and documents apart (UNION ALL, not OR), so that each can be planned
-        # from whichever side is smaller: the GIN index over a province, or one
-        # school's hundred candidate pages looked up by (content type, object id).
+        # Which entries are of a candidate. object_id is text (any model's key), and
+        # the entries of these content types hold the integer keys of pages and
+        # documents. One school's hundred candidates: each one's entry looked up by
+        # its unique key (content type, object id as text). A province's 100,000:
+        # each hit's page looked up by its integer key, or hashed on it (as text,
+        # hashing the candidates took twice as long, 250 ms).
+        if few_candidates:
+            among = "entry.object_id IN (SELECT id::text FROM ({ids}) candidate(id))"
+        else:
+            among = (
+                "EXISTS (SELECT 1 FROM ({ids}) candidate(id) WHERE id = entry.object_id::bigint)"
+            )
+        # Pages and documents apart (UNION ALL, not OR), so that each is planned on
+        # its own. The vectors are passed up, not ranked here: see slice_query.
         part = (
-            "SELECT {kind} AS kind, entry.object_id,"
-            " ts_rank(%s::float4[], entry.title, query) * entry.title_norm"
-            " + ts_rank(%s::float4[], entry.body, query) AS score"
+            "SELECT {kind} AS kind, entry.object_id, entry.title, entry.title_norm,"
+            " entry.body, query"
             f" FROM {INDEX_TABLE} entry, plainto_tsquery(%s::regconfig, %s) query"
             " WHERE entry.body @@ query AND entry.content_type_id = ANY(%s)"
-            " AND entry.object_id IN ({among})"
+            f" AND {among}"
         )
+        documents = f"{links[0]} UNION {links[1]}".replace("(candidate)", f"({page_sql})")
         self.hits_sql = (
-            part.format(kind=0, among=f"SELECT id::text FROM ({page_sql}) candidate(id)")
-            + " UNION ALL "
-            + part.format(
-                kind=1, among=f"{links[0]} UNION {links[1]}".replace("(candidate)", f"({page_sql})")
-            )
+            part.format(kind=0, ids=page_sql) + " UNION ALL " + part.format(kind=1, ids=documents)
         )
-        weights = get_sql_weights()
-        score_params = [weights, weights, CONFIG, " ".join(words)]
+        query_params = [CONFIG, " ".join(words)]
         self.hits_params = [
-            *score_params,
+            *query_params,
             page_types,
             *page_params,
-            *score_params,
+            *query_params,
             document_types,
             *page_params,
             *page_params,
         ]
 
     def slice_query(self, offset: int, limit: int) -> tuple[str, list]:
-        """The SQL and parameters of ``fetch``, for its plan to be checked."""
+        """The SQL and parameters of ``fetch``, for its plan to be checked.
+
+        The score is the backend's (``ts_rank`` of the title with its weights times
+        ``title_norm``, plus ``ts_rank`` of the body), except that the body is not
+        ranked when more than :data:`RANK_BODY_UP_TO` pages (or documents) match:
+        reading each hit's body vector (about 4 KB, stored out of line) was most of
+        the time of a common word over a province, a second for 29,000 hits. Those
+        hits come titles with every word first (by the title's score), then newest
+        first: ``ts_rank`` scores a title without the words 1e-20 times its norm, which
+        would otherwise order the rest by title length. ``CASE`` is lazy, so a body
+        vector passed up is read only when ranked.
+        """
+        weights = get_sql_weights()
         sql = (
-            "SELECT kind, object_id, SUM(1 - kind) OVER (), SUM(kind) OVER ()"
+            "SELECT kind, object_id, pages, documents FROM ("
+            " SELECT hit.*, SUM(1 - kind) OVER () AS pages, SUM(kind) OVER () AS documents"
             f" FROM ({self.hits_sql}) hit"
-            " ORDER BY kind, score DESC, object_id::bigint DESC LIMIT %s OFFSET %s"
+            ") counted ORDER BY kind,"
+            " CASE WHEN (CASE kind WHEN 0 THEN pages ELSE documents END) <= %s"
+            " THEN ts_rank(%s::float4[], title, query) * title_norm"
+            " + ts_rank(%s::float4[], body, query)"
+            " WHEN title @@ query THEN ts_rank(%s::float4[], title, query) * title_norm"
+            " ELSE 0 END DESC,"
+            " object_id::bigint DESC LIMIT %s OFFSET %s"
         )
-        return sql, [*self.hits_params, limit, offset]
+        return sql, [*self.hits_params, RANK_BODY_UP_TO, weights, weights, weights, limit, offset]
 
     def fetch(self, offset: int, limit: int) -> tuple[list[tuple[int, int]], int, int]:
         """The (kind, id) of hits ``offset`` to ``offset + limit``, pages first, and both totals.

@@ -131,10 +131,11 @@ def many_entries(schools):
         cursor.execute("ANALYZE wagtailsearch_indexentry")
 
 
-def test_the_hits_are_found_through_the_gin_index(many_entries, rf):
+@pytest.mark.parametrize("few_candidates", [False, True], ids=["province", "one school"])
+def test_the_hits_are_found_through_the_gin_index(many_entries, rf, few_candidates):
     request = rf.get(SEARCH_URL)
     pages = candidate_pages(request, {"type": "", "topic": ""}, Scope(site=Site.objects.first()))
-    ranking = PostgresRanking(pages, ["bao", "luc"])
+    ranking = PostgresRanking(pages, ["bao", "luc"], few_candidates=few_candidates)
 
     with connection.cursor() as cursor:
         sql, params = ranking.slice_query(0, PAGE_SIZE)
@@ -148,3 +149,24 @@ def test_the_hits_are_found_through_the_gin_index(many_entries, rf):
     # And the query answers what the view shows: the two pages, no document.
     hits, page_total, document_total = ranking.fetch(0, PAGE_SIZE)
     assert (len(hits), page_total, document_total) == (2, 2, 0)
+
+
+def test_a_word_found_everywhere_is_ranked_by_titles_then_newest(client, schools, monkeypatch):
+    """Above RANK_BODY_UP_TO hits the bodies are not read: titles with every word come
+    first, then the newest, however often an older page's text repeats the words."""
+    from pages import search_postgres
+
+    hoa_ban = schools[0].root_page
+    titled = publish(hoa_ban, "Internet cho hoc sinh")
+    wordy = publish(hoa_ban, "Ghi chép tuần", intro="internet " * 40)
+    newest = publish(hoa_ban, "Thông báo mới", intro="Dùng internet.")
+    found = sorted([titled.title, wordy.title, newest.title])
+
+    ranked = titles(client, q="internet")
+    assert sorted(ranked) == found
+    assert ranked[0] == titled.title
+    assert ranked.index(wordy.title) < ranked.index(newest.title)  # its text counts
+
+    monkeypatch.setattr(search_postgres, "RANK_BODY_UP_TO", 2)
+    ranked = titles(client, q="internet")
+    assert ranked == [titled.title, newest.title, wordy.title]  # newest next, not wordiest
