@@ -2,7 +2,7 @@ import re
 
 from django import template
 from django.conf import settings
-from django.utils.formats import localize
+from django.utils.formats import get_format, localize
 from django.utils.html import conditional_escape, format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 from wagtail.models import Page, Site
@@ -136,6 +136,15 @@ def quick_exit_url() -> str:
 def tel_href(number: str) -> str:
     """Digits (and a leading +) for a ``tel:`` link."""
     return dial_number(number)
+
+
+@register.filter
+def grouped(number: int) -> str:
+    """A count with its thousands grouped as the language writes them ("14.809" in
+    Vietnamese), without grouping every number of the site (years stay "2026")."""
+    # Django's Vietnamese formats name the separator but no grouping, so
+    # number_format(force_grouping=True) would still give "14809".
+    return f"{int(number):,}".replace(",", get_format("THOUSAND_SEPARATOR"))
 
 
 @register.filter

@@ -134,3 +134,13 @@ def test_an_unfiltered_plan_index_marks_no_issuer_chosen(client):
     assert 'href="/truong-thu/ke-hoach/"' not in html  # no "clear filters" link
     chosen = client.get(plans.url, {"issuer": "Trường Thử"}).content.decode()
     assert '<option value="Trường Thử" selected>' in chosen
+
+
+def test_a_count_is_grouped_as_the_language_writes_it():
+    """In Vietnamese "14.809 kết quả", in English "14,809 results"; a year is not grouped."""
+    from django.utils import translation
+
+    with translation.override("vi"):
+        assert render("{{ n|grouped }} · {{ year }}", n=14809, year=2026) == "14.809 · 2026"
+    with translation.override("en"):
+        assert render("{{ n|grouped }}", n=14809) == "14,809"
