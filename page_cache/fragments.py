@@ -10,33 +10,91 @@ content (never on the visitor, the request or the date) and be picklable.
 
 ``FRAGMENT_CACHE_SECONDS`` = 0 turns it off (the test suite does, since most
 tests change content without committing).
+
+Each process also keeps a copy of the fragments it has read, for the current
+generation only (:class:`LocalCopies`): a public page reads five or six of them,
+and each read from Redis was a round trip of 0.3 to 0.8 ms on the province bench,
+a fifth of an uncached page. The generation is still read from Redis once per
+request, so a change made through any node is seen by every process at its next
+request, as before. The copies are kept pickled and unpickled for each use, so no
+request can change what another one gets.
 """
 
 from __future__ import annotations
 
+import pickle
+import threading
+import time
 from collections.abc import Callable
 from typing import TypeVar
 
 from django.conf import settings
 
-from page_cache.store import current_generation, page_cache
+from page_cache.store import UNREACHABLE_PREFIX, current_generation, page_cache
 
 T = TypeVar("T")
 MISSING = object()
 
 
+class LocalCopies:
+    """This process's pickled copies of the fragments of one generation.
+
+    Emptied when the generation changes, and when the copies pass ``limit_bytes``
+    (a worker's memory stays bounded whatever the number of schools); each copy
+    lasts no longer than the shared one (``FRAGMENT_CACHE_SECONDS``).
+    """
+
+    def __init__(self, limit_bytes: int = 16 * 1024 * 1024) -> None:
+        self.limit_bytes = limit_bytes
+        self._lock = threading.Lock()
+        self._generation = ""
+        self._copies: dict[str, tuple[float, bytes]] = {}
+        self._size = 0
+
+    def get(self, generation: str, name: str) -> object:
+        with self._lock:
+            kept = self._copies.get(name) if generation == self._generation else None
+        if kept is None or kept[0] < time.monotonic():
+            return MISSING
+        return pickle.loads(kept[1])
+
+    def put(self, generation: str, name: str, value: object, seconds: int) -> None:
+        if generation.startswith(UNREACHABLE_PREFIX):
+            return  # a token of one request, never asked for again
+        data = pickle.dumps(value, pickle.HIGHEST_PROTOCOL)
+        with self._lock:
+            if generation != self._generation or self._size + len(data) > self.limit_bytes:
+                self._copies.clear()
+                self._size = 0
+                self._generation = generation
+            self._copies[name] = (time.monotonic() + seconds, data)
+            self._size += len(data)
+
+
+local_copies = LocalCopies()
+
+
 def recall(name: str) -> object:
     """The value kept under ``name`` since the last public change, or ``MISSING``."""
-    if settings.FRAGMENT_CACHE_SECONDS <= 0:
+    seconds = settings.FRAGMENT_CACHE_SECONDS
+    if seconds <= 0:
         return MISSING
-    return page_cache().get(f"fragment:{current_generation()}:{name}", MISSING)
+    generation = current_generation()
+    value = local_copies.get(generation, name)
+    if value is MISSING:
+        value = page_cache().get(f"fragment:{generation}:{name}", MISSING)
+        if value is not MISSING:
+            local_copies.put(generation, name, value, seconds)
+    return value
 
 
 def keep(name: str, value: object) -> None:
     """Keep ``value`` under ``name`` until the next public change."""
     seconds = settings.FRAGMENT_CACHE_SECONDS
     if seconds > 0:
-        page_cache().set(f"fragment:{current_generation()}:{name}", value, seconds)
+        generation = current_generation()
+        page_cache().set(f"fragment:{generation}:{name}", value, seconds)
+        local_copies.put(generation, name, value, seconds)
 
 
 def remember(name: str, compute: Callable[[], T]) -> T:

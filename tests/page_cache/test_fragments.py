@@ -57,3 +57,34 @@ def test_the_site_lookup_is_kept_and_dropped_by_a_site_change(
     with committed():
         site.save()
     assert site_queries() == 1
+
+
+def test_a_process_reads_a_kept_fragment_from_the_shared_cache_once(
+    page_cache_on, settings, committed, monkeypatch
+):
+    """Each read from Redis is a round trip; a worker keeps its own copy of the current
+    generation's fragments, and a public change made elsewhere still reaches it."""
+    from page_cache import fragments
+    from page_cache.store import new_generation, page_cache
+
+    settings.FRAGMENT_CACHE_SECONDS = 600
+    monkeypatch.setattr(fragments, "local_copies", fragments.LocalCopies())
+    store = page_cache()
+    reads = []
+    real_get = store.get
+
+    def counted_get(key, *args, **kwargs):
+        if key.startswith("fragment:"):
+            reads.append(key)
+        return real_get(key, *args, **kwargs)
+
+    monkeypatch.setattr(store, "get", counted_get)
+    store.set(f"fragment:{fragments.current_generation()}:menu", ["Kế hoạch"], 600)
+
+    first = remember("menu", lambda: ["tính lại"])
+    first.append("đổi trong yêu cầu này")
+    assert remember("menu", lambda: ["tính lại"]) == ["Kế hoạch"]  # a copy, unchanged
+    assert len(reads) == 1
+
+    new_generation()  # as a publish through another node does
+    assert remember("menu", lambda: ["tính lại"]) == ["tính lại"]
