@@ -118,17 +118,16 @@ class PostgresRanking:
         weights = get_sql_weights()
         sql = (
             "SELECT kind, object_id, pages, documents FROM ("
-            " SELECT hit.*, SUM(1 - kind) OVER () AS pages, SUM(kind) OVER () AS documents"
+            " SELECT hit.*, ts_rank(%s::float4[], title, query) * title_norm AS title_score,"
+            " SUM(1 - kind) OVER () AS pages, SUM(kind) OVER () AS documents"
             f" FROM ({self.hits_sql}) hit"
             ") counted ORDER BY kind,"
             " CASE WHEN (CASE kind WHEN 0 THEN pages ELSE documents END) <= %s"
-            " THEN ts_rank(%s::float4[], title, query) * title_norm"
-            " + ts_rank(%s::float4[], body, query)"
-            " WHEN title @@ query THEN ts_rank(%s::float4[], title, query) * title_norm"
-            " ELSE 0 END DESC,"
+            " THEN title_score + ts_rank(%s::float4[], body, query)"
+            " WHEN title @@ query THEN title_score ELSE 0 END DESC,"
             " object_id::bigint DESC LIMIT %s OFFSET %s"
         )
-        return sql, [*self.hits_params, RANK_BODY_UP_TO, weights, weights, weights, limit, offset]
+        return sql, [weights, *self.hits_params, RANK_BODY_UP_TO, weights, limit, offset]
 
     def fetch(self, offset: int, limit: int) -> tuple[list[tuple[int, int]], int, int]:
         """The (kind, id) of hits ``offset`` to ``offset + limit``, pages first, and both totals.
