@@ -158,6 +158,9 @@ class FTSRanking:
     rescan of the index per hit (see the module docstring) is gone.
     """
 
+    # Every hit is counted: one school's site is small enough (PostgresRanking caps).
+    capped = False
+
     def __init__(self, pages: PageQuerySet, words: list[str]) -> None:
         self.using = pages.db
         ops = connections[self.using].ops
@@ -236,10 +239,12 @@ class FTSRanking:
 class FetchedPage:
     """One page of results already read, with the total, as ``Paginator`` reads a list."""
 
-    def __init__(self, items: list, start: int, total: int) -> None:
+    def __init__(self, items: list, start: int, total: int, *, more: bool = False) -> None:
         self.items = items
         self.start = start
         self.total = total
+        # More hits than ``total`` exist, of which only the first ``total`` are shown.
+        self.more = more
 
     def count(self) -> int:
         return self.total
@@ -267,10 +272,12 @@ def fts_results(
     """The page of results asked for, found with ``FTSRanking`` (SQLite) or ``PostgresRanking``.
 
     Three queries whatever the data size: the ranked slice with the totals, then
-    the pages and documents shown, loaded by id. A page number past the end, or
-    below 1, shows the last page, as ``Paginator.get_page`` does. ``within_school``
-    says the pages are one school's (a hundred or so, not a province's 100,000),
-    which PostgreSQL finds best another way.
+    the pages and documents shown, loaded by id (on PostgreSQL, over many
+    candidates, one more: the hits counted up to a thousand). A page number past
+    the end, or below 1, shows the last page, as ``Paginator.get_page`` does.
+    ``within_school`` says the pages are one school's (a hundred or so, not a
+    province's 100,000), which PostgreSQL finds best another way. The page is
+    ``more`` when only the first hits are counted and shown.
     """
     if uses_sqlite_fts():
         ranking = FTSRanking(pages, terms.split())
@@ -294,7 +301,9 @@ def fts_results(
     }
     # A hit deleted since the ranking is left out rather than failing the page.
     items = [found[kind][object_id] for kind, object_id in hits if object_id in found[kind]]
-    return FetchedPage(items, (number - 1) * PAGE_SIZE, page_total + document_total)
+    return FetchedPage(
+        items, (number - 1) * PAGE_SIZE, page_total + document_total, more=ranking.capped
+    )
 
 
 def uses_postgres_search() -> bool:
@@ -543,6 +552,7 @@ def search(request: HttpRequest) -> HttpResponse:
         if uses_sqlite_fts() or uses_postgres_search():
             fetched = fts_results(request, pages, terms, within_school=scope.school is not None)
             results_page = Paginator(fetched, PAGE_SIZE).get_page(fetched.start // PAGE_SIZE + 1)
+            context["more_results"] = fetched.more
         else:
             page_hits = Page.objects.filter(pk__in=pages.values("pk")).search(terms, operator="and")
             document_hits = SiteDocument.objects.filter(

@@ -111,7 +111,7 @@ def test_a_page_number_past_the_end_shows_the_last_page(client, schools):
 def many_entries(schools):
     """Enough index entries that reading them all would cost more than the index.
 
-    Entries of standard pages that do not exist (ids "x1", "x2" …), so no page is
+    Entries of standard pages that do not exist (ids from 10,000,001), so no page is
     added: the planner sees 10,000 page entries of which the query's words match two.
     """
     from django.contrib.contenttypes.models import ContentType
@@ -121,7 +121,7 @@ def many_entries(schools):
         cursor.execute(
             "INSERT INTO wagtailsearch_indexentry (content_type_id, object_id, title,"
             " autocomplete, body, title_norm, title_text, body_text)"
-            " SELECT %s, 'x' || n, to_tsvector('simple', 'trang ' || n),"
+            " SELECT %s, (10000000 + n)::text, to_tsvector('simple', 'trang ' || n),"
             " to_tsvector('simple', ''), to_tsvector('simple', text), 1.0, '', text"
             # A page's worth of words (200), as a real entry has.
             " FROM generate_series(1, 10000) n, LATERAL (SELECT string_agg("
@@ -137,15 +137,24 @@ def test_the_hits_are_found_through_the_gin_index(many_entries, rf, few_candidat
     pages = candidate_pages(request, {"type": "", "topic": ""}, Scope(site=Site.objects.first()))
     ranking = PostgresRanking(pages, ["bao", "luc"], few_candidates=few_candidates)
 
-    with connection.cursor() as cursor:
-        sql, params = ranking.slice_query(0, PAGE_SIZE)
-        cursor.execute("EXPLAIN " + sql, params)
-        plan = "\n".join(row[0] for row in cursor.fetchall())
+    queries = [
+        ranking.slice_query(0, PAGE_SIZE),
+        # Above RANK_BODY_UP_TO hits: the count and the newest first.
+        (
+            f"SELECT COUNT(*) FROM ({ranking.page_hits_sql} LIMIT 1001) found",
+            ranking.page_hits_params,
+        ),
+        ranking.newest_query(0, PAGE_SIZE),
+    ]
+    for sql, params in queries:
+        with connection.cursor() as cursor:
+            cursor.execute("EXPLAIN " + sql, params)
+            plan = "\n".join(row[0] for row in cursor.fetchall())
 
-    # Never every entry read: the hits come through the GIN index on the body, or
-    # (few candidate pages, as here) each candidate's entry by its unique key.
-    assert "Seq Scan on wagtailsearch_indexentry" not in plan, plan
-    assert any(index in plan for index in ENTRY_INDEXES), plan
+        # Never every entry read: the hits come through the GIN index on the body, or
+        # (few candidate pages, as here) each candidate's entry by its unique key.
+        assert "Seq Scan on wagtailsearch_indexentry" not in plan, plan
+        assert any(index in plan for index in ENTRY_INDEXES), plan
     # And the query answers what the view shows: the two pages, no document.
     hits, page_total, document_total = ranking.fetch(0, PAGE_SIZE)
     assert (len(hits), page_total, document_total) == (2, 2, 0)
@@ -167,6 +176,33 @@ def test_a_word_found_everywhere_is_ranked_by_titles_then_newest(client, schools
     assert ranked[0] == titled.title
     assert ranked.index(wordy.title) < ranked.index(newest.title)  # its text counts
 
+    # One school's pages: every hit is still counted and shown.
     monkeypatch.setattr(search_postgres, "RANK_BODY_UP_TO", 2)
-    ranked = titles(client, q="internet")
+    ranked = titles(client, q="internet", school="HB")
     assert ranked == [titled.title, newest.title, wordy.title]  # newest next, not wordiest
+
+
+@pytest.mark.parametrize("walk", [5000, 1], ids=["walked", "too sparse to walk"])
+def test_over_a_province_only_the_first_hits_are_counted_and_shown(
+    client, schools, monkeypatch, walk
+):
+    """Above RANK_BODY_UP_TO hits over the whole portal, the visitor is told there are
+    more, sees the first ones in the same order (titles, then newest), and is asked to
+    narrow the search; a page past them shows the last page of them."""
+    from pages import search_postgres
+
+    hoa_ban, suoi_may = (school.root_page for school in schools)
+    older = publish(suoi_may, "Ghi chép tuần", intro="internet " * 40)
+    titled = publish(hoa_ban, "Internet cho hoc sinh")
+    newest = publish(hoa_ban, "Thông báo mới", intro="Dùng internet.")
+    monkeypatch.setattr(search_postgres, "RANK_BODY_UP_TO", 2)
+    monkeypatch.setattr(search_postgres, "WALK_UP_TO", walk)
+
+    response = client.get(SEARCH_URL, {"q": "internet"})
+
+    assert [r.title for r in response.context["results"]] == [titled.title, newest.title]
+    page = response.content.decode()
+    assert "Hơn 2 kết quả" in page
+    assert "Chỉ hiện 2 kết quả đầu tiên" in page
+    assert older.title not in page
+    assert titles(client, q="internet", page="7") == [titled.title, newest.title]
