@@ -2,7 +2,9 @@
 # periodic management command where no systemd timer does (deploy/systemd).
 #
 # every SECONDS COMMAND…: run `manage.py COMMAND…`, sleep, again, until the calling
-# script is gone. Needs PYTHON; the command's errors go to EVERY_LOG (default: the
+# script is gone. For a command that runs until it fails (the task worker, which exits
+# when the database restarts), that is a restart SECONDS after it ends, as systemd's
+# Restart= does. Needs PYTHON; the command's errors go to EVERY_LOG (default: the
 # terminal). Children run in the background and are waited for, so a signal is acted
 # on at once rather than after a whole sleep; they ignore Ctrl-C, so pass it on.
 every() {
