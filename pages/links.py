@@ -26,6 +26,28 @@ from page_cache.fragments import remember
 PLAIN_PAGE_PATH = re.compile(r"(?:[A-Za-z0-9_\-]+/)*\Z", re.ASCII)
 
 
+# The last site roots indexed, with their index: the same object until the next change.
+_last_indexed: tuple[object, dict[str, list], bool] | None = None
+
+
+def _indexed(roots: tuple) -> tuple[dict[str, list], bool]:
+    """Roots by path, each with its place in Wagtail's order (a link looks up its own
+    ancestors' paths, not every site), and whether they are all one site's.
+
+    Built once for each ``roots`` object: a province's thousand sites took 1.4 ms.
+    """
+    global _last_indexed
+    last = _last_indexed
+    if last is not None and last[0] is roots:
+        return last[1], last[2]
+    by_path: dict[str, list] = {}
+    for position, root in enumerate(roots):
+        by_path.setdefault(root.root_path, []).append((position, root))
+    single = len({root.site_id for root in roots}) == 1
+    _last_indexed = (roots, by_path, single)
+    return by_path, single
+
+
 class PageLinks:
     """The URLs of pages for one request, as ``{% pageurl %}`` would give them."""
 
@@ -53,15 +75,12 @@ class PageLinks:
         # Kept as a fragment (stale on any change of a site or a page's path), not read
         # from Wagtail's own cache key: for a province that is 90 KB from Redis per
         # request. Wagtail's own lookups on this request use the same list.
-        roots = remember("site-root-paths", Site.get_site_root_paths)
+        # A tuple, shared by this process's requests until the next change (nothing
+        # changes it), and so is the index built from it.
+        roots = remember("site-root-paths", lambda: tuple(Site.get_site_root_paths()), shared=True)
         self.request._wagtail_cached_site_root_paths = roots
-        # Roots by path, each with its place in Wagtail's order: a link looks up its
-        # own ancestors' paths, not every site.
-        by_path: dict[str, list] = {}
-        for position, root in enumerate(roots):
-            by_path.setdefault(root.root_path, []).append((position, root))
+        by_path, self.single = _indexed(roots)
         self.site_id = site.pk if site else None
-        self.single = len({root.site_id for root in roots}) == 1
         self.prefix = reverse("wagtail_serve", args=("",))
         self._by_path = by_path
         return by_path

@@ -88,3 +88,24 @@ def test_a_process_reads_a_kept_fragment_from_the_shared_cache_once(
 
     new_generation()  # as a publish through another node does
     assert remember("menu", lambda: ["tính lại"]) == ["tính lại"]
+
+
+def test_a_shared_fragment_is_unpickled_once_per_generation(
+    page_cache_on, settings, committed, monkeypatch
+):
+    """A value nobody changes (a province's thousand site roots) is not unpickled for
+    every request: the process gives the same object until the next public change."""
+    from page_cache import fragments
+    from page_cache.store import new_generation, page_cache
+
+    settings.FRAGMENT_CACHE_SECONDS = 600
+    monkeypatch.setattr(fragments, "local_copies", fragments.LocalCopies())
+    page_cache().set(f"fragment:{fragments.current_generation()}:roots", (("1", "/trang/"),), 600)
+
+    first = remember("roots", lambda: (), shared=True)
+    assert first == (("1", "/trang/"),)
+    assert remember("roots", lambda: (), shared=True) is first
+    assert remember("roots", lambda: ()) is not first  # asked for a copy: a copy
+
+    new_generation()
+    assert remember("roots", lambda: (("2", "/moi/"),), shared=True) == (("2", "/moi/"),)
