@@ -134,22 +134,27 @@ def school_for(request: HttpRequest | None, page: Page | None) -> School | None:
     return memo[path]
 
 
-def school_sections() -> list[tuple[str, str]]:
+def school_sections() -> tuple[tuple[str, str], ...]:
     """(tree path of the home page, name) of every school, deepest first.
 
     Read once for a whole list of pages (search results, the portal's listings)
-    that each need to say whose they are; kept until the next public change.
+    that each need to say whose they are; kept until the next public change, and
+    shared by the process's requests (a province's thousand schools took milliseconds
+    to unpickle for each).
     """
     return remember(
         "school-sections",
-        lambda: sorted(
-            School.objects.values_list("root_page__path", "name"),
-            key=lambda section: -len(section[0] or ""),
+        lambda: tuple(
+            sorted(
+                School.objects.values_list("root_page__path", "name"),
+                key=lambda section: -len(section[0] or ""),
+            )
         ),
+        shared=True,
     )
 
 
-def school_name_for(path: str, sections: list[tuple[str, str]]) -> str:
+def school_name_for(path: str, sections: tuple[tuple[str, str], ...]) -> str:
     """The name of the school whose section holds the page at ``path``, or ""."""
     return next((name for root, name in sections if root and path.startswith(root)), "")
 

@@ -109,3 +109,47 @@ def test_a_shared_fragment_is_unpickled_once_per_generation(
 
     new_generation()
     assert remember("roots", lambda: (("2", "/moi/"),), shared=True) == (("2", "/moi/"),)
+
+
+def test_while_redis_is_unreachable_a_process_keeps_its_fragments_for_seconds(
+    settings, monkeypatch
+):
+    """Each request then has a generation of its own; recomputing every fragment for
+    each made a province's nodes miss the front's health probes. A process keeps its
+    copies for OUTAGE_SECONDS, then computes again (a change shows within them)."""
+    import uuid
+
+    from page_cache import fragments
+    from page_cache.store import UNREACHABLE_PREFIX
+
+    settings.FRAGMENT_CACHE_SECONDS = 600
+    monkeypatch.setattr(fragments, "local_copies", fragments.LocalCopies())
+    monkeypatch.setattr(
+        fragments, "current_generation", lambda: UNREACHABLE_PREFIX + uuid.uuid4().hex
+    )
+    monkeypatch.setattr(fragments, "page_cache", lambda: _Unreachable())
+    now = [1000.0]
+    monkeypatch.setattr(fragments.time, "monotonic", lambda: now[0])
+    computed = []
+
+    def roots():
+        computed.append(1)
+        return (("1", "/trang/"),)
+
+    for _request in range(3):
+        assert remember("roots", roots, shared=True) == (("1", "/trang/"),)
+    assert len(computed) == 1
+
+    now[0] += fragments.OUTAGE_SECONDS + 1
+    remember("roots", roots, shared=True)
+    assert len(computed) == 2
+
+
+class _Unreachable:
+    """The shared cache while Redis is down: nothing read, nothing kept."""
+
+    def get(self, key, default=None):
+        return default
+
+    def set(self, *args, **kwargs):
+        return False
