@@ -38,7 +38,8 @@ from pages.models import MaterialFile, PlanAttachment, SiteDocument
 # words, so every Vietnamese syllable is a lexeme of its own.
 CONFIG = "simple"
 INDEX_TABLE = "wagtailsearch_indexentry"
-# Above this many hits of a kind, the body is not ranked (``PostgresRanking.slice_query``).
+# Above this many hits of a kind, the body is not ranked (``PostgresRanking.slice_query``);
+# above this many pages over a province, only this many are counted and shown (``fetch``).
 RANK_BODY_UP_TO = 1000
 # Above it, how many of the newest candidate pages ``PostgresRanking.newest_query``
 # looks at for a page of results before it ranks every hit instead (10 µs each).
@@ -62,11 +63,13 @@ class PostgresRanking:
         self.using = pages.db
         self.few_candidates = few_candidates
         self.capped = False
+        self._pages_found: int | None = None
         ops = connections[self.using].ops
         page_sql, page_params = (
             pages.order_by().values("pk").query.get_compiler(using=self.using).as_sql()
         )
-        typed_sql, typed_params = (
+        # Candidate pages with their type, which keys their index entry.
+        self.typed_sql, self.typed_params = (
             pages.order_by()
             .values("pk", "content_type_id")
             .query.get_compiler(using=self.using)
@@ -115,15 +118,14 @@ class PostgresRanking:
         # (17 s for 700 hits).
         self.page_hits_sql = (
             "SELECT candidate.id, entry.title, entry.title_norm, query"
-            f" FROM ({typed_sql}) candidate(id, content_type_id),"
+            f" FROM ({self.typed_sql}) candidate(id, content_type_id),"
             f" {INDEX_TABLE} entry, plainto_tsquery(%s::regconfig, %s) query"
             " WHERE entry.content_type_id = candidate.content_type_id"
             " AND entry.object_id = candidate.id::text"
             " AND candidate.id = entry.object_id::bigint AND entry.body @@ query"
         )
-        self.page_hits_params = [*typed_params, *query_params]
         self.query_params = query_params
-        self.newest_candidates_sql, self.newest_candidates_params = typed_sql, typed_params
+        self.page_hits_params = [*self.typed_params, *query_params]
         self.hits_params = [
             *query_params,
             page_types,
@@ -195,7 +197,7 @@ class PostgresRanking:
             " ORDER BY score DESC, id DESC LIMIT %s)"
             " UNION ALL"
             " (SELECT 1, candidate.id, 0"
-            f" FROM ({self.newest_candidates_sql} ORDER BY 1 DESC LIMIT %s)"
+            f" FROM ({self.typed_sql} ORDER BY 1 DESC LIMIT %s)"
             " candidate(id, content_type_id)"
             f" WHERE EXISTS (SELECT 1 FROM {INDEX_TABLE} entry"
             " WHERE entry.content_type_id = candidate.content_type_id"
@@ -209,7 +211,7 @@ class PostgresRanking:
             weights,
             *self.page_hits_params,
             enough,
-            *self.newest_candidates_params,
+            *self.typed_params,
             WALK_UP_TO,
             *self.query_params,
             *self.query_params,
@@ -227,8 +229,11 @@ class PostgresRanking:
         those first hits are counted and shown: ``capped`` is then true, the page
         total is :data:`RANK_BODY_UP_TO` and the document total 0.
         """
-        if not self.few_candidates and self.pages_found(RANK_BODY_UP_TO + 1) > RANK_BODY_UP_TO:
-            self.capped = True
+        if not self.few_candidates and self._pages_found is None:
+            # Counted once: a page number past the end fetches a second time.
+            self._pages_found = self.pages_found(RANK_BODY_UP_TO + 1)
+            self.capped = self._pages_found > RANK_BODY_UP_TO
+        if self.capped:
             limit = min(limit, RANK_BODY_UP_TO - offset)
             if limit <= 0:
                 return [], 0, 0
